@@ -1,0 +1,336 @@
+"""The VPC of one environment: subnet tiers, NAT, flow logs, endpoints and subnet groups."""
+from __future__ import annotations
+
+import ipaddress
+import json
+from dataclasses import dataclass
+from typing import Dict, List, Optional, Sequence, Tuple
+
+from cdktf_cdktf_provider_aws.cloudwatch_log_group import CloudwatchLogGroup
+from cdktf_cdktf_provider_aws.db_subnet_group import DbSubnetGroup
+from cdktf_cdktf_provider_aws.default_security_group import DefaultSecurityGroup
+from cdktf_cdktf_provider_aws.eip import Eip
+from cdktf_cdktf_provider_aws.elasticache_subnet_group import ElasticacheSubnetGroup
+from cdktf_cdktf_provider_aws.flow_log import FlowLog
+from cdktf_cdktf_provider_aws.iam_role import IamRole
+from cdktf_cdktf_provider_aws.iam_role_policy import IamRolePolicy
+from cdktf_cdktf_provider_aws.internet_gateway import InternetGateway
+from cdktf_cdktf_provider_aws.nat_gateway import NatGateway
+from cdktf_cdktf_provider_aws.route import Route
+from cdktf_cdktf_provider_aws.route_table import RouteTable
+from cdktf_cdktf_provider_aws.route_table_association import RouteTableAssociation
+from cdktf_cdktf_provider_aws.security_group import SecurityGroup
+from cdktf_cdktf_provider_aws.subnet import Subnet
+from cdktf_cdktf_provider_aws.vpc import Vpc
+from cdktf_cdktf_provider_aws.vpc_endpoint import VpcEndpoint
+from constructs import Construct
+
+from constructs.kms_key import EncryptionKey, EncryptionKeyProps, KeyGrant
+
+TIERS = ("public", "private", "database")
+INTERFACE_SERVICES = ("ecr.api", "ecr.dkr", "sts", "logs", "secretsmanager", "kms")
+GATEWAY_SERVICES = ("s3", "dynamodb")
+
+
+def plan_subnets(vpc_cidr: str, azs: Sequence[str]) -> Dict[str, List[Tuple[str, str]]]:
+    """Carve the tiers from the VPC block, the same way every time.
+
+    The lower half holds the private subnets (VPC prefix + 3 each: EKS pods take an address
+    apiece with the VPC CNI, so they get the room). The third eighth holds public subnets and
+    the fourth the database subnets (prefix + 5 each). The upper quarter stays free for tiers to
+    come. Adding an AZ at the end never moves an existing subnet.
+    """
+    vpc = ipaddress.IPv4Network(vpc_cidr)
+    if not 2 <= len(azs) <= 4:
+        raise ValueError(f"azs: {len(azs)} given; the plan needs 2 to 4 availability zones")
+    if vpc.prefixlen + 5 > 28:
+        raise ValueError(f"vpc_cidr={vpc_cidr}: too small for three subnet tiers; use /23 or larger")
+    eighths = list(vpc.subnets(new_prefix=vpc.prefixlen + 3))
+    private = eighths[: len(azs)]
+    public = list(eighths[4].subnets(new_prefix=vpc.prefixlen + 5))
+    database = list(eighths[5].subnets(new_prefix=vpc.prefixlen + 5))
+    return {
+        "public": [(az, str(public[i])) for i, az in enumerate(azs)],
+        "private": [(az, str(private[i])) for i, az in enumerate(azs)],
+        "database": [(az, str(database[i])) for i, az in enumerate(azs)],
+    }
+
+
+@dataclass(frozen=True)
+class NetworkProps:
+    """Settings for the VPC.
+
+    name: prefix of every Terraform-visible name, e.g. "sparki-dev".
+    vpc_cidr / azs: the block and zones; subnets are carved by plan_subnets().
+    nat_mode: "single" (one NAT gateway in the first AZ) or "per_az"; default "per_az".
+    interface_endpoints: services from INTERFACE_SERVICES to reach privately; default none.
+    flow_log_retention_days: CloudWatch retention of VPC flow logs; default 90.
+    flow_log_key_arn: KMS key for the flow log group; default: the construct creates one.
+    cluster_name: EKS cluster whose load balancers may use the subnets; default: none tagged.
+    """
+
+    name: str
+    region: str
+    account_id: str
+    vpc_cidr: str
+    azs: Sequence[str]
+    nat_mode: str = "per_az"
+    interface_endpoints: Sequence[str] = ()
+    flow_log_retention_days: int = 90
+    flow_log_key_arn: Optional[str] = None
+    key_deletion_window_days: int = 30
+    cluster_name: Optional[str] = None
+
+    def __post_init__(self) -> None:
+        if self.nat_mode not in ("single", "per_az"):
+            raise ValueError(f"nat_mode={self.nat_mode!r}: must be 'single' or 'per_az'")
+        unknown = sorted(set(self.interface_endpoints) - set(INTERFACE_SERVICES))
+        if unknown:
+            raise ValueError(f"interface_endpoints: unknown {unknown}; choose from {INTERFACE_SERVICES}")
+        plan_subnets(self.vpc_cidr, self.azs)  # raises on a block or zone count it cannot carve
+
+
+class Network(Construct):
+    """A VPC whose private and database tiers never take inbound internet traffic.
+
+    Database subnets have no route to the internet at all; every flow is logged to an
+    encrypted log group; the default security group allows nothing.
+    """
+
+    def __init__(self, scope: Construct, id: str, props: NetworkProps) -> None:
+        super().__init__(scope, id)
+        self._props = props
+        plan = plan_subnets(props.vpc_cidr, props.azs)
+
+        vpc = Vpc(
+            self,
+            "vpc",
+            cidr_block=props.vpc_cidr,
+            enable_dns_support=True,
+            enable_dns_hostnames=True,
+            tags={"Name": f"{props.name}-vpc"},
+        )
+        # CIS 5.4: the default security group must restrict all traffic.
+        DefaultSecurityGroup(self, "default_security_group", vpc_id=vpc.id, ingress=[], egress=[], tags={"Name": f"{props.name}-default-deny"})
+
+        self.subnets: Dict[str, List[Subnet]] = {tier: [] for tier in TIERS}
+        for tier in TIERS:
+            for index, (az, cidr) in enumerate(plan[tier]):
+                self.subnets[tier].append(
+                    Subnet(
+                        self,
+                        f"{tier}_{index}",
+                        vpc_id=vpc.id,
+                        cidr_block=cidr,
+                        availability_zone=az,
+                        # Nothing gets a public IP by accident; NAT gateways and load
+                        # balancers bring their own.
+                        map_public_ip_on_launch=False,
+                        tags={"Name": f"{props.name}-{tier}-{az}", "Tier": tier, **self._subnet_role_tags(tier)},
+                    )
+                )
+
+        igw = InternetGateway(self, "internet_gateway", vpc_id=vpc.id, tags={"Name": f"{props.name}-igw"})
+
+        public_rt = RouteTable(self, "public_route_table", vpc_id=vpc.id, tags={"Name": f"{props.name}-public"})
+        Route(self, "public_default_route", route_table_id=public_rt.id, destination_cidr_block="0.0.0.0/0", gateway_id=igw.id)
+        for index, subnet in enumerate(self.subnets["public"]):
+            RouteTableAssociation(self, f"public_{index}_route", subnet_id=subnet.id, route_table_id=public_rt.id)
+
+        nat_count = 1 if props.nat_mode == "single" else len(props.azs)
+        self.nat_gateways: List[NatGateway] = []
+        for index in range(nat_count):
+            az = props.azs[index]
+            eip = Eip(self, f"nat_{index}_eip", domain="vpc", tags={"Name": f"{props.name}-nat-{az}"})
+            self.nat_gateways.append(
+                NatGateway(
+                    self,
+                    f"nat_{index}",
+                    allocation_id=eip.id,
+                    subnet_id=self.subnets["public"][index].id,
+                    tags={"Name": f"{props.name}-nat-{az}"},
+                    depends_on=[igw],
+                )
+            )
+
+        # One private route table per AZ, so that per-AZ NAT keeps traffic in its zone.
+        private_rts: List[RouteTable] = []
+        for index, subnet in enumerate(self.subnets["private"]):
+            az = props.azs[index]
+            rt = RouteTable(self, f"private_{index}_route_table", vpc_id=vpc.id, tags={"Name": f"{props.name}-private-{az}"})
+            nat = self.nat_gateways[index if nat_count > 1 else 0]
+            Route(self, f"private_{index}_default_route", route_table_id=rt.id, destination_cidr_block="0.0.0.0/0", nat_gateway_id=nat.id)
+            RouteTableAssociation(self, f"private_{index}_route", subnet_id=subnet.id, route_table_id=rt.id)
+            private_rts.append(rt)
+
+        # The database tier has a route table with the local route only: no internet at all.
+        database_rt = RouteTable(self, "database_route_table", vpc_id=vpc.id, tags={"Name": f"{props.name}-database"})
+        for index, subnet in enumerate(self.subnets["database"]):
+            RouteTableAssociation(self, f"database_{index}_route", subnet_id=subnet.id, route_table_id=database_rt.id)
+
+        self._flow_logs(vpc)
+
+        for service in GATEWAY_SERVICES:
+            VpcEndpoint(
+                self,
+                f"{service}_endpoint",
+                vpc_id=vpc.id,
+                service_name=f"com.amazonaws.{props.region}.{service}",
+                vpc_endpoint_type="Gateway",
+                route_table_ids=[rt.id for rt in private_rts] + [database_rt.id],
+                tags={"Name": f"{props.name}-{service}"},
+            )
+
+        self.endpoint_security_group_id: Optional[str] = None
+        if props.interface_endpoints:
+            sg = SecurityGroup(
+                self,
+                "endpoint_security_group",
+                name=f"{props.name}-vpc-endpoints",
+                description="HTTPS from inside the VPC to the interface endpoints",
+                vpc_id=vpc.id,
+                ingress=[
+                    {
+                        "description": "HTTPS from the VPC",
+                        "fromPort": 443,
+                        "toPort": 443,
+                        "protocol": "tcp",
+                        "cidrBlocks": [props.vpc_cidr],
+                    }
+                ],
+                egress=[],
+                tags={"Name": f"{props.name}-vpc-endpoints"},
+            )
+            self.endpoint_security_group_id = sg.id
+            for service in props.interface_endpoints:
+                VpcEndpoint(
+                    self,
+                    f"{service.replace('.', '_')}_endpoint",
+                    vpc_id=vpc.id,
+                    service_name=f"com.amazonaws.{props.region}.{service}",
+                    vpc_endpoint_type="Interface",
+                    private_dns_enabled=True,
+                    subnet_ids=[s.id for s in self.subnets["private"]],
+                    security_group_ids=[sg.id],
+                    tags={"Name": f"{props.name}-{service}"},
+                )
+
+        db_group = DbSubnetGroup(
+            self,
+            "db_subnet_group",
+            name=f"{props.name}-database",
+            description=f"Database subnets of {props.name}",
+            subnet_ids=[s.id for s in self.subnets["database"]],
+            tags={"Name": f"{props.name}-database"},
+        )
+        cache_group = ElasticacheSubnetGroup(
+            self,
+            "cache_subnet_group",
+            name=f"{props.name}-cache",
+            description=f"Cache subnets of {props.name}",
+            subnet_ids=[s.id for s in self.subnets["database"]],
+            tags={"Name": f"{props.name}-cache"},
+        )
+
+        self.vpc_id: str = vpc.id
+        self.vpc_cidr: str = vpc.cidr_block
+        self.public_subnet_ids: List[str] = [s.id for s in self.subnets["public"]]
+        self.private_subnet_ids: List[str] = [s.id for s in self.subnets["private"]]
+        self.database_subnet_ids: List[str] = [s.id for s in self.subnets["database"]]
+        self.public_route_table_id: str = public_rt.id
+        self.private_route_table_ids: List[str] = [rt.id for rt in private_rts]
+        self.database_route_table_id: str = database_rt.id
+        self.db_subnet_group_name: str = db_group.name
+        self.cache_subnet_group_name: str = cache_group.name
+
+    def _subnet_role_tags(self, tier: str) -> Dict[str, str]:
+        # The AWS Load Balancer Controller picks subnets by these tags.
+        tags = {"public": {"kubernetes.io/role/elb": "1"}, "private": {"kubernetes.io/role/internal-elb": "1"}}.get(tier, {})
+        if tags and self._props.cluster_name:
+            tags = {**tags, f"kubernetes.io/cluster/{self._props.cluster_name}": "shared"}
+        return tags
+
+    def _flow_logs(self, vpc: Vpc) -> None:
+        props = self._props
+        log_group_name = f"/{props.name}/vpc-flow-logs"
+        log_group_arn = f"arn:aws:logs:{props.region}:{props.account_id}:log-group:{log_group_name}"
+        key_arn = props.flow_log_key_arn
+        if key_arn is None:
+            key = EncryptionKey(
+                self,
+                "flow_log_key",
+                EncryptionKeyProps(
+                    alias=f"{props.name}-flow-logs",
+                    description=f"Encrypts the VPC flow logs of {props.name}",
+                    account_id=props.account_id,
+                    deletion_window_days=props.key_deletion_window_days,
+                    grants=[
+                        KeyGrant(
+                            sid="CloudWatchLogsUsesKeyForThisLogGroup",
+                            service=f"logs.{props.region}.amazonaws.com",
+                            actions=("kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"),
+                            condition={"ArnEquals": {"kms:EncryptionContext:aws:logs:arn": log_group_arn}},
+                        )
+                    ],
+                ),
+            )
+            key_arn = key.key_arn
+        group = CloudwatchLogGroup(
+            self,
+            "flow_log_group",
+            name=log_group_name,
+            retention_in_days=props.flow_log_retention_days,
+            kms_key_id=key_arn,
+            tags={"Name": log_group_name},
+        )
+        role = IamRole(
+            self,
+            "flow_log_role",
+            name=f"{props.name}-vpc-flow-logs",
+            assume_role_policy=json.dumps(
+                {
+                    "Version": "2012-10-17",
+                    "Statement": [
+                        {
+                            "Effect": "Allow",
+                            "Principal": {"Service": "vpc-flow-logs.amazonaws.com"},
+                            "Action": "sts:AssumeRole",
+                            # Confused-deputy guard: only flow logs of this account.
+                            "Condition": {"StringEquals": {"aws:SourceAccount": props.account_id}},
+                        }
+                    ],
+                }
+            ),
+            tags={"Name": f"{props.name}-vpc-flow-logs"},
+        )
+        IamRolePolicy(
+            self,
+            "flow_log_policy",
+            name="write-flow-logs",
+            role=role.id,
+            policy=json.dumps(
+                {
+                    "Version": "2012-10-17",
+                    "Statement": [
+                        {
+                            "Effect": "Allow",
+                            "Action": ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
+                            "Resource": [group.arn, f"{group.arn}:*"],
+                        }
+                    ],
+                }
+            ),
+        )
+        FlowLog(
+            self,
+            "flow_log",
+            vpc_id=vpc.id,
+            traffic_type="ALL",
+            log_destination_type="cloud-watch-logs",
+            log_destination=group.arn,
+            iam_role_arn=role.arn,
+            max_aggregation_interval=60,
+            tags={"Name": f"{props.name}-vpc-flow-logs"},
+        )
+        self.flow_log_group_name: str = group.name
+        self.flow_log_group_arn: str = group.arn

@@ -1,0 +1,88 @@
+"""Synthesize every stack into an output directory, all or nothing, and summarize it."""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, List, Mapping
+
+from environments.schema import Environment
+from sparki.settings import RunSettings
+
+
+@dataclass(frozen=True)
+class StackSummary:
+    name: str
+    environment: str
+    layer: str
+    resources: int
+
+
+def build_app(envs: Mapping[str, Environment], run: RunSettings, outdir: Path):
+    """The cdktf App with every layer of every given environment (not yet synthesized)."""
+    from cdktf import App
+
+    from stacks import build_environment
+
+    app = App(outdir=str(outdir))
+    for env in envs.values():
+        build_environment(app, env, run)
+    return app
+
+
+def synth(envs: Mapping[str, Environment], run: RunSettings, outdir: Path) -> List[StackSummary]:
+    """Synthesize into a sibling temporary directory and swap it in only when complete.
+
+    A failure anywhere (bad input, a provider type error, a policy violation) leaves the
+    previous output directory exactly as it was.
+    """
+    outdir = Path(outdir)
+    outdir.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{outdir.name}.", dir=outdir.parent))
+    try:
+        build_app(envs, run, staging).synth()
+        summaries = summarize(staging)
+        _swap_in(staging, outdir)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return summaries
+
+
+def _swap_in(staging: Path, outdir: Path) -> None:
+    old = None
+    if outdir.exists():
+        old = outdir.with_name(f".{outdir.name}.old-{os.getpid()}")
+        os.replace(outdir, old)
+    os.replace(staging, outdir)
+    os.chmod(outdir, 0o755)  # mkdtemp creates 0700
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def summarize(outdir: Path) -> List[StackSummary]:
+    from stacks import layer_of
+
+    manifest = json.loads((Path(outdir) / "manifest.json").read_text())
+    rows = []
+    for name, stack in manifest["stacks"].items():
+        doc = json.loads((Path(outdir) / stack["synthesizedStackPath"]).read_text())
+        count = sum(len(by_name) for by_name in doc.get("resource", {}).values())
+        env, layer = layer_of(name)
+        rows.append(StackSummary(name, env, layer, count))
+    return rows
+
+
+def table(rows: Iterable[StackSummary]) -> str:
+    rows = list(rows)
+    header = ("stack", "layer", "environment", "resources")
+    body = [(r.name, r.layer, r.environment, str(r.resources)) for r in rows]
+    widths = [max(len(x) for x in col) for col in zip(header, *body)]
+    fmt = "  ".join(f"{{:<{w}}}" for w in widths[:-1]) + f"  {{:>{widths[-1]}}}"
+    lines = [fmt.format(*header), fmt.format(*("-" * w for w in widths))]
+    lines += [fmt.format(*b) for b in body]
+    lines.append(f"{len(rows)} stacks, {sum(r.resources for r in rows)} resources")
+    return "\n".join(lines)

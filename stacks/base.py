@@ -1,0 +1,97 @@
+"""What every Sparki stack shares: naming, provider, backend, tags."""
+from __future__ import annotations
+
+from typing import Dict, Optional
+
+from cdktf import LocalBackend, S3Backend, TerraformStack
+from cdktf_cdktf_provider_aws.provider import AwsProvider, AwsProviderDefaultTags, AwsProviderEndpoints
+from constructs import Construct
+
+from environments.schema import Environment
+from sparki.settings import RunSettings
+
+# Every AWS service any stack talks to. With SPARKI_AWS_ENDPOINT each one is pointed at the
+# emulator; a service missing here would silently reach real AWS, so tests check the list
+# against the resource types in the synthesized JSON.
+AWS_SERVICES = (
+    "accessanalyzer", "acm", "autoscaling", "cloudfront", "cloudtrail", "cloudwatch",
+    "configservice", "dynamodb", "ec2", "ecr", "eks", "elasticache", "elbv2",
+    "guardduty", "iam", "kms", "logs", "rds", "route53", "s3", "secretsmanager", "securityhub", "sns",
+    "sqs", "ssm", "sts", "wafv2",
+)
+# Relative to a stack's working directory (<outdir>/stacks/<stack>): state files live beside
+# the output directory, so re-synthesizing never deletes them and no absolute path of this
+# machine ends up in the JSON.
+LOCAL_STATE_DIR = "../../../.terraform-state"
+
+
+def state_bucket_name(env: Environment) -> str:
+    """Bucket names are global; the account id keeps ours from colliding with anyone's."""
+    return f"sparki-{env.name}-tfstate-{env.account_id}"
+
+
+def state_key_alias(env: Environment) -> str:
+    return f"sparki-{env.name}-state"
+
+
+class SparkiStack(TerraformStack):
+    """A stack named sparki-<env>-<layer>, with the AWS provider and the environment's backend."""
+
+    layer: str = ""
+
+    def __init__(self, scope: Construct, env: Environment, run: RunSettings, *, s3_backend: bool = True) -> None:
+        if not self.layer:
+            raise TypeError(f"{type(self).__name__} must set the class attribute 'layer'")
+        super().__init__(scope, env.resource_name(self.layer))
+        self.env = env
+        self.run = run
+        self.tags: Dict[str, str] = {
+            **dict(env.tags),
+            "Project": "sparki",
+            "Environment": env.name,
+            "Layer": self.layer,
+            "ManagedBy": "cdktf",
+        }
+        self.aws = self._aws_provider()
+        self._backend(s3_backend)
+
+    # -- provider --------------------------------------------------------------------------
+    def _aws_provider(self, region: Optional[str] = None, alias: Optional[str] = None) -> AwsProvider:
+        env, endpoint = self.env, self.run.aws_endpoint
+        extra = {}
+        if endpoint:
+            extra = dict(
+                endpoints=[AwsProviderEndpoints(**{service: endpoint for service in AWS_SERVICES})],
+                skip_credentials_validation=True,
+                skip_metadata_api_check="true",
+                skip_region_validation=True,
+                s3_use_path_style=True,
+            )
+        return AwsProvider(
+            self,
+            f"aws_{alias}" if alias else "aws",
+            region=region or env.region,
+            alias=alias,
+            allowed_account_ids=[env.account_id],
+            default_tags=[AwsProviderDefaultTags(tags=self.tags)],
+            **extra,
+        )
+
+    # -- backend ---------------------------------------------------------------------------
+    def _backend(self, s3: bool) -> None:
+        if self.run.backend == "local" or not s3:
+            LocalBackend(self, path=f"{LOCAL_STATE_DIR}/{self.node.id}.tfstate")
+            return
+        env = self.env
+        S3Backend(
+            self,
+            bucket=state_bucket_name(env),
+            key=f"{self.layer}/terraform.tfstate",
+            region=env.region,
+            encrypt=True,
+            kms_key_id=f"arn:aws:kms:{env.region}:{env.account_id}:alias/{state_key_alias(env)}",
+            allowed_account_ids=[env.account_id],
+        )
+        # S3-native locking (Terraform >= 1.10) replaces the DynamoDB lock table. cdktf 0.21
+        # has no typed prop for it, hence the override.
+        self.add_override("terraform.backend.s3.use_lockfile", True)

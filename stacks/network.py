@@ -1,0 +1,33 @@
+"""Layer `network`: the environment's VPC."""
+from __future__ import annotations
+
+from constructs import Construct
+
+from constructs.network import Network, NetworkProps
+from environments.schema import Environment
+from sparki.settings import RunSettings
+from stacks.base import SparkiStack
+
+
+class NetworkStack(SparkiStack):
+    layer = "network"
+
+    def __init__(self, scope: Construct, env: Environment, run: RunSettings) -> None:
+        super().__init__(scope, env, run)
+        net = env.network
+        self.network = Network(
+            self,
+            "network",
+            NetworkProps(
+                name=f"sparki-{env.name}",
+                region=env.region,
+                account_id=env.account_id,
+                vpc_cidr=net.vpc_cidr,
+                azs=env.azs,
+                nat_mode=net.nat_mode,
+                interface_endpoints=net.interface_endpoints,
+                flow_log_retention_days=net.flow_log_retention_days,
+                key_deletion_window_days=env.state.kms_deletion_window_days,
+                cluster_name=env.resource_name("eks"),
+            ),
+        )

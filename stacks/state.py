@@ -1,0 +1,32 @@
+"""Layer `state`: the bucket every other stack of the environment keeps its state in."""
+from __future__ import annotations
+
+from constructs import Construct
+
+from constructs.state_bucket import StateBucket, StateBucketProps
+from environments.schema import Environment
+from sparki.settings import RunSettings
+from stacks.base import SparkiStack, state_bucket_name, state_key_alias
+
+
+class StateStack(SparkiStack):
+    """Bootstraps the state bucket. It cannot keep its own state in a bucket that does not
+    exist yet, so it starts on local state; docs/runbooks/state-bootstrap.md moves it into the
+    bucket once (environment setting state.migrated)."""
+
+    layer = "state"
+
+    def __init__(self, scope: Construct, env: Environment, run: RunSettings) -> None:
+        super().__init__(scope, env, run, s3_backend=env.state.migrated)
+        self.bucket = StateBucket(
+            self,
+            "state",
+            StateBucketProps(
+                bucket_name=state_bucket_name(env),
+                key_alias=state_key_alias(env),
+                account_id=env.account_id,
+                noncurrent_version_days=env.state.noncurrent_version_days,
+                kms_deletion_window_days=env.state.kms_deletion_window_days,
+                force_destroy=env.state.force_destroy,
+            ),
+        )
