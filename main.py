@@ -16,7 +16,7 @@ HERE = Path(__file__).resolve().parent
 def main() -> int:
     sys.path.insert(0, str(HERE))
     import environments
-    from sparki import lazy_bindings
+    from sparki import lazy_bindings, quiet_runtime
     from sparki.settings import RunSettings, SettingsError
 
     try:
@@ -26,6 +26,7 @@ def main() -> int:
         print(f"sparki: error: {exc}", file=sys.stderr)
         return 2
 
+    quiet_runtime()
     lazy_bindings.install()
     from sparki.synth import synth, table
 

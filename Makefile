@@ -1,0 +1,89 @@
+# Sparki platform. `make help` lists the targets; each says what it did.
+# On a fresh machine any target installs what it needs first (Python venvs, npm packages).
+
+SHELL := /bin/bash
+.SHELLFLAGS := -o pipefail -c
+# Some machines' pip configuration names missing local indexes; pip warns once per package.
+PIP_NOISE := grep -v "is ignored: it is neither a file nor a directory" || true
+.DEFAULT_GOAL := help
+
+PYTHON_BOOT ?= python3
+VENV        := .venv
+PY          := $(VENV)/bin/python
+CHECKOV_VENV:= .venv-checkov
+CHECKOV     := $(CHECKOV_VENV)/bin/checkov
+CDKTF       := node_modules/.bin/cdktf
+OUTDIR      := cdktf.out
+
+ENV   ?=
+STACK ?=
+
+# Quiet, reproducible tool output (see README "Environment variables").
+export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION ?= 20
+export CHECKPOINT_DISABLE ?= 1
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+export SPARKI_ENV := $(ENV)
+
+.PHONY: help deps synth test validate scan lint plan deploy diff bench clean snapshot-update
+
+help: ## list the targets
+	@awk 'BEGIN {FS = ":.*## "} /^[a-z][a-zA-Z_-]+:.*## / {printf "  make %-16s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+	@echo "  variables: ENV=dev|staging|prod  STACK=<layer>  SPARKI_TF_MIRROR=<provider mirror dir>"
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	@test -x $(PY) || $(PYTHON_BOOT) -m venv $(VENV)
+	@$(PY) -m pip install --quiet -r requirements-dev.txt 2>&1 | { $(PIP_NOISE); }
+	@touch $@
+	@echo "deps: Python packages installed in $(VENV)"
+
+$(CHECKOV_VENV)/.installed: requirements-checkov.txt
+	@test -x $(CHECKOV_VENV)/bin/python || $(PYTHON_BOOT) -m venv $(CHECKOV_VENV)
+	@$(CHECKOV_VENV)/bin/python -m pip install --quiet -r requirements-checkov.txt 2>&1 | { $(PIP_NOISE); }
+	@touch $@
+	@echo "deps: checkov installed in $(CHECKOV_VENV)"
+
+node_modules/.installed: package.json package-lock.json
+	@npm ci --no-audit --no-fund --loglevel=error >/dev/null
+	@touch $@
+	@echo "deps: cdktf-cli installed from package-lock.json"
+
+deps: $(VENV)/.installed $(CHECKOV_VENV)/.installed node_modules/.installed ## install every pinned dependency (idempotent)
+
+synth: $(VENV)/.installed node_modules/.installed ## synthesize every stack (ENV=.. for one environment) into cdktf.out/
+	@$(PY) main.py
+
+test: deps ## run the whole test suite (unit, snapshot, terraform validate, checkov)
+	@$(PY) -m pytest -q tests
+
+snapshot-update: $(VENV)/.installed ## rewrite the stack snapshots after an intended change
+	@$(PY) -m pytest -q tests/stacks/test_snapshots.py --snapshot-update
+
+validate: synth ## terraform validate every AWS-only stack in cdktf.out/
+	@$(PY) -m sparki validate $(OUTDIR)
+
+scan: synth $(CHECKOV_VENV)/.installed ## checkov over cdktf.out/ (skips and reasons: .checkov.yaml)
+	@$(CHECKOV) -d $(OUTDIR) --config-file .checkov.yaml
+
+lint: $(VENV)/.installed ## ruff over the Python sources
+	@$(VENV)/bin/ruff check .
+	@echo "lint: clean"
+
+plan: synth ## terraform plan ENV=.. [STACK=..]; see docs/operations.md
+	@test -n "$(ENV)" || { echo "make plan: set ENV=dev|staging|prod" >&2; exit 2; }
+	@$(PY) -m sparki plan $(OUTDIR) $(ENV) $(STACK)
+
+deploy: synth ## cdktf deploy ENV=.. STACK=.. (interactive approval)
+	@test -n "$(ENV)" -a -n "$(STACK)" || { echo "make deploy: set ENV and STACK, e.g. ENV=dev STACK=network" >&2; exit 2; }
+	@$(CDKTF) deploy --skip-synth --output $(OUTDIR) sparki-$(ENV)-$(STACK)
+
+diff: synth ## cdktf diff ENV=.. STACK=.. (plan of one stack, read-only)
+	@test -n "$(ENV)" -a -n "$(STACK)" || { echo "make diff: set ENV and STACK, e.g. ENV=dev STACK=network" >&2; exit 2; }
+	@$(CDKTF) diff --skip-synth --output $(OUTDIR) sparki-$(ENV)-$(STACK)
+
+bench: $(VENV)/.installed ## wall time and peak memory: full synth vs. a plain provider import
+	@$(PY) -m sparki bench
+
+clean: ## remove generated output (keeps .terraform-state/ and the virtual environments)
+	@rm -rf $(OUTDIR) .cdktf.out.* .pytest_cache plans
+	@find . -name __pycache__ -type d -not -path "./.venv*" -not -path "./node_modules/*" -prune -exec rm -rf {} +
+	@echo "clean: removed $(OUTDIR)/, plans/ and caches"

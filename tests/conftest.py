@@ -1,0 +1,64 @@
+"""Session-wide fixtures. The provider bindings load once per test session, and every stack
+of every environment is synthesized once; tests read the parsed JSON."""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Callable, Dict
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from sparki import lazy_bindings, quiet_runtime  # noqa: E402
+
+quiet_runtime()
+lazy_bindings.install()
+
+import environments  # noqa: E402
+from sparki.settings import RunSettings  # noqa: E402
+
+
+def read_stacks(outdir: Path) -> Dict[str, dict]:
+    manifest = json.loads((outdir / "manifest.json").read_text())
+    return {
+        name: json.loads((outdir / stack["synthesizedStackPath"]).read_text())
+        for name, stack in manifest["stacks"].items()
+    }
+
+
+@pytest.fixture(scope="session")
+def synth_with(tmp_path_factory) -> Callable[[RunSettings], Path]:
+    """synth_with(RunSettings(...)) -> output directory; each distinct setting synthesizes once."""
+    from sparki.synth import synth
+
+    cache: Dict[RunSettings, Path] = {}
+
+    def _synth(run: RunSettings) -> Path:
+        if run not in cache:
+            # <tmp>/cdktf.out, like the project layout, so relative state paths resolve the same.
+            outdir = tmp_path_factory.mktemp("synth") / "cdktf.out"
+            synth(environments.load(), run, outdir)
+            cache[run] = outdir
+        return cache[run]
+
+    return _synth
+
+
+@pytest.fixture(scope="session")
+def synth_dir(synth_with) -> Path:
+    """The default synthesis (S3 backend, no emulator) of every environment."""
+    return synth_with(RunSettings())
+
+
+@pytest.fixture(scope="session")
+def stacks(synth_dir) -> Dict[str, dict]:
+    """Stack name -> parsed cdk.tf.json of the default synthesis."""
+    return read_stacks(synth_dir)
+
+
+def resources(doc: dict, rtype: str) -> Dict[str, dict]:
+    """The resources of one type in a synthesized stack, by logical id."""
+    return doc.get("resource", {}).get(rtype, {})

@@ -1,0 +1,99 @@
+"""Unit tests of constructs/state_bucket.py and constructs/kms_key.py."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from constructs.kms_key import EncryptionKeyProps, KeyGrant
+from constructs.state_bucket import StateBucket, StateBucketProps
+from tests.support import of_type, synth_construct
+
+MINIMAL = dict(bucket_name="sparki-t-tfstate-123456789012", key_alias="sparki-t-state", account_id="123456789012")
+
+
+@pytest.fixture(scope="module")
+def minimal():
+    return synth_construct(lambda s: StateBucket(s, "state", StateBucketProps(**MINIMAL)))
+
+
+@pytest.fixture(scope="module")
+def full():
+    return synth_construct(
+        lambda s: StateBucket(s, "state", StateBucketProps(**MINIMAL, noncurrent_version_days=365, kms_deletion_window_days=7, force_destroy=True))
+    )
+
+
+def one(doc, rtype):
+    (value,) = of_type(doc, rtype).values()
+    return value
+
+
+def test_bucket_is_versioned_private_and_owner_enforced(minimal):
+    assert one(minimal, "aws_s3_bucket")["force_destroy"] is False
+    assert one(minimal, "aws_s3_bucket_versioning")["versioning_configuration"]["status"] == "Enabled"
+    pab = one(minimal, "aws_s3_bucket_public_access_block")
+    assert all(pab[k] is True for k in ("block_public_acls", "block_public_policy", "ignore_public_acls", "restrict_public_buckets"))
+    assert one(minimal, "aws_s3_bucket_ownership_controls")["rule"]["object_ownership"] == "BucketOwnerEnforced"
+
+
+def test_bucket_is_encrypted_with_its_own_rotating_key(minimal):
+    rule = one(minimal, "aws_s3_bucket_server_side_encryption_configuration")["rule"][0]
+    assert rule["apply_server_side_encryption_by_default"]["sse_algorithm"] == "aws:kms"
+    assert rule["apply_server_side_encryption_by_default"]["kms_master_key_id"].startswith("${aws_kms_key.state_key_")
+    key = one(minimal, "aws_kms_key")
+    assert key["enable_key_rotation"] is True and key["deletion_window_in_days"] == 30
+    assert one(minimal, "aws_kms_alias")["name"] == "alias/sparki-t-state"
+
+
+def test_key_policy_has_no_unconditioned_wildcard_principal(minimal):
+    statements = json.loads(one(minimal, "aws_kms_key")["policy"])["Statement"]
+    assert statements[0]["Principal"] == {"AWS": "arn:aws:iam::123456789012:root"}
+    assert all(s["Principal"] != "*" for s in statements)
+
+
+def test_bucket_policy_denies_plain_http(minimal):
+    (statement,) = json.loads(one(minimal, "aws_s3_bucket_policy")["policy"])["Statement"]
+    assert statement["Effect"] == "Deny" and statement["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
+    assert len(statement["Resource"]) == 2 and statement["Resource"][1].endswith("/*")
+
+
+def test_noncurrent_versions_expire(minimal, full):
+    def days(doc):
+        rule = one(doc, "aws_s3_bucket_lifecycle_configuration")["rule"][0]
+        assert rule["status"] == "Enabled"
+        return rule["noncurrent_version_expiration"][0]["noncurrent_days"]
+
+    assert days(minimal) == 90
+    assert days(full) == 365
+
+
+def test_full_props_are_applied(full):
+    assert one(full, "aws_s3_bucket")["force_destroy"] is True
+    assert one(full, "aws_kms_key")["deletion_window_in_days"] == 7
+
+
+@pytest.mark.parametrize(
+    "changes, message",
+    [
+        (dict(noncurrent_version_days=0), "noncurrent_version_days=0"),
+        (dict(bucket_name="Sparki-State"), "lowercase"),
+        (dict(bucket_name="x" * 64), "3-63"),
+    ],
+)
+def test_invalid_bucket_props_are_rejected(changes, message):
+    with pytest.raises(ValueError, match=message):
+        StateBucketProps(**{**MINIMAL, **changes})
+
+
+@pytest.mark.parametrize(
+    "factory, message",
+    [
+        (lambda: EncryptionKeyProps(alias="a", description="d", account_id="1", deletion_window_days=6), "between 7 and 30"),
+        (lambda: EncryptionKeyProps(alias="alias/a", description="d", account_id="1"), "without the 'alias/' prefix"),
+        (lambda: KeyGrant(sid="s", service="logs.amazonaws.com", actions=("kms:Decrypt",), condition={}), "condition must not be empty"),
+    ],
+)
+def test_invalid_key_props_are_rejected(factory, message):
+    with pytest.raises(ValueError, match=message):
+        factory()

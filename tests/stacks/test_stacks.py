@@ -1,0 +1,110 @@
+"""Properties of the synthesized stacks: names, backends, providers, tags, output hygiene."""
+from __future__ import annotations
+
+import pytest
+
+import environments
+from sparki.settings import RunSettings, SettingsError
+from stacks import LAYERS
+from stacks.base import AWS_SERVICES
+from tests.conftest import ROOT, read_stacks
+
+ENVS = environments.load()
+EXPECTED = [f"sparki-{e}-{layer.name}" for e in ENVS for layer in LAYERS]
+
+
+def test_one_stack_per_environment_and_layer(stacks):
+    assert sorted(stacks) == sorted(EXPECTED)
+
+
+@pytest.mark.parametrize("name", EXPECTED)
+def test_aws_provider_pins_region_account_and_default_tags(stacks, name):
+    env, layer = name.split("-")[1:3]
+    (aws,) = stacks[name]["provider"]["aws"]
+    assert aws["region"] == ENVS[env].region
+    assert aws["allowed_account_ids"] == [ENVS[env].account_id]
+    tags = aws["default_tags"][0]["tags"]
+    assert {k: tags[k] for k in ("Project", "Environment", "Layer", "ManagedBy")} == {
+        "Project": "sparki", "Environment": env, "Layer": layer, "ManagedBy": "cdktf"
+    }
+    assert "endpoints" not in aws and not any(k.startswith("skip_") for k in aws)
+
+
+@pytest.mark.parametrize("name", [n for n in EXPECTED if not n.endswith("-state")])
+def test_layers_use_the_environment_state_bucket_with_native_locking(stacks, name):
+    env, layer = name.split("-")[1:3]
+    s3 = stacks[name]["terraform"]["backend"]["s3"]
+    account = ENVS[env].account_id
+    assert s3["bucket"] == f"sparki-{env}-tfstate-{account}"
+    assert s3["key"] == f"{layer}/terraform.tfstate"
+    assert s3["encrypt"] is True and s3["use_lockfile"] is True
+    assert s3["kms_key_id"] == f"arn:aws:kms:us-east-1:{account}:alias/sparki-{env}-state"
+    assert "dynamodb_table" not in s3
+
+
+@pytest.mark.parametrize("env", list(ENVS))
+def test_state_layer_bootstraps_on_local_state_and_creates_the_bucket(stacks, env):
+    doc = stacks[f"sparki-{env}-state"]
+    assert doc["terraform"]["backend"] == {"local": {"path": f"../../../.terraform-state/sparki-{env}-state.tfstate"}}
+    (bucket,) = doc["resource"]["aws_s3_bucket"].values()
+    assert bucket["bucket"] == f"sparki-{env}-tfstate-{ENVS[env].account_id}"
+
+
+def test_local_backend_keeps_relative_paths_outside_the_output(synth_with):
+    outdir = synth_with(RunSettings(backend="local"))
+    for name, doc in read_stacks(outdir).items():
+        assert doc["terraform"]["backend"] == {"local": {"path": f"../../../.terraform-state/{name}.tfstate"}}
+
+
+@pytest.mark.parametrize("run", [RunSettings(), RunSettings(backend="local", aws_endpoint="http://127.0.0.1:5000")])
+def test_output_holds_no_absolute_path_of_this_machine(synth_with, run):
+    outdir = synth_with(run)
+    for path in outdir.rglob("*.json"):
+        text = path.read_text()
+        for needle in (str(ROOT), str(outdir.parent), "/tmp/", "/root", "/home/"):
+            assert needle not in text, f"{path.name} contains {needle}"
+
+
+def test_emulator_endpoint_reaches_every_service_with_skip_flags(synth_with):
+    outdir = synth_with(RunSettings(backend="local", aws_endpoint="http://127.0.0.1:5000"))
+    for doc in read_stacks(outdir).values():
+        (aws,) = doc["provider"]["aws"]
+        assert aws["endpoints"] == [{s: "http://127.0.0.1:5000" for s in AWS_SERVICES}]
+        assert aws["skip_credentials_validation"] is True and aws["s3_use_path_style"] is True
+
+
+# Which endpoint a resource type's API calls go to. A new resource type must be added here,
+# which forces the question: is its service in AWS_SERVICES?
+SERVICE_BY_PREFIX = {
+    "aws_s3_": "s3", "aws_kms_": "kms", "aws_cloudwatch_log_": "logs", "aws_iam_": "iam",
+    "aws_vpc": "ec2", "aws_subnet": "ec2", "aws_route": "ec2", "aws_nat_gateway": "ec2",
+    "aws_eip": "ec2", "aws_internet_gateway": "ec2", "aws_default_security_group": "ec2",
+    "aws_security_group": "ec2", "aws_flow_log": "ec2", "aws_db_subnet_group": "rds",
+    "aws_elasticache_subnet_group": "elasticache",
+}
+
+
+def test_every_resource_type_has_an_emulated_endpoint(stacks):
+    types = {t for doc in stacks.values() for t in doc.get("resource", {})}
+    for rtype in sorted(types):
+        matches = [svc for prefix, svc in SERVICE_BY_PREFIX.items() if rtype.startswith(prefix)]
+        assert matches, f"{rtype}: add its service to SERVICE_BY_PREFIX (and AWS_SERVICES)"
+        assert matches[0] in AWS_SERVICES, f"{rtype}: service {matches[0]} missing from AWS_SERVICES"
+
+
+@pytest.mark.parametrize(
+    "environ, message",
+    [
+        ({"SPARKI_BACKEND": "gcs"}, "SPARKI_BACKEND='gcs': use one of s3, local"),
+        ({"SPARKI_AWS_ENDPOINT": "localhost"}, "SPARKI_AWS_ENDPOINT='localhost'"),
+    ],
+)
+def test_run_settings_reject_bad_values(environ, message):
+    with pytest.raises(SettingsError, match=message):
+        RunSettings.from_environ(environ)
+
+
+def test_run_settings_read_environment_selection():
+    run = RunSettings.from_environ({"SPARKI_ENV": "dev, prod"})
+    assert run.environments == ("dev", "prod") and run.backend == "s3" and run.aws_endpoint is None
+
