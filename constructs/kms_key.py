@@ -2,31 +2,41 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 from cdktf_cdktf_provider_aws.kms_alias import KmsAlias
 from cdktf_cdktf_provider_aws.kms_key import KmsKey
+
 from constructs import Construct
 
 
 @dataclass(frozen=True)
 class KeyGrant:
-    """Lets an AWS service principal use the key, and only under a condition.
+    """Lets a principal other than the account's IAM use the key, and only under a condition.
 
-    service: e.g. "logs.us-east-1.amazonaws.com".
+    service: an AWS service principal, e.g. "logs.us-east-1.amazonaws.com"; or
+    role_arn: an IAM role that cannot be given an IAM policy (a service-linked role).
     actions: KMS actions granted, e.g. ("kms:Encrypt*", "kms:Decrypt*").
     condition: an IAM condition block; required, so no grant is unconditional.
     """
 
     sid: str
-    service: str
     actions: Sequence[str]
     condition: Mapping[str, Any]
+    service: str = ""
+    role_arn: str = ""
 
     def __post_init__(self) -> None:
         if not self.condition:
-            raise ValueError(f"KeyGrant {self.sid}: condition must not be empty; scope the service to this account's resources")
+            raise ValueError(f"KeyGrant {self.sid}: condition must not be empty; scope the grant to this account's resources")
+        if bool(self.service) == bool(self.role_arn):
+            raise ValueError(f"KeyGrant {self.sid}: give exactly one of service or role_arn")
+
+    @property
+    def principal(self) -> dict:
+        return {"Service": self.service} if self.service else {"AWS": self.role_arn}
 
 
 @dataclass(frozen=True)
@@ -70,7 +80,7 @@ def key_policy(account_id: str, grants: Sequence[KeyGrant]) -> str:
             {
                 "Sid": grant.sid,
                 "Effect": "Allow",
-                "Principal": {"Service": grant.service},
+                "Principal": grant.principal,
                 "Action": list(grant.actions),
                 "Resource": "*",
                 "Condition": dict(grant.condition),

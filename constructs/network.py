@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import ipaddress
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Dict, List, Optional, Sequence, Tuple
 
 from cdktf_cdktf_provider_aws.cloudwatch_log_group import CloudwatchLogGroup
 from cdktf_cdktf_provider_aws.db_subnet_group import DbSubnetGroup
@@ -23,8 +23,8 @@ from cdktf_cdktf_provider_aws.security_group import SecurityGroup
 from cdktf_cdktf_provider_aws.subnet import Subnet
 from cdktf_cdktf_provider_aws.vpc import Vpc
 from cdktf_cdktf_provider_aws.vpc_endpoint import VpcEndpoint
-from constructs import Construct
 
+from constructs import Construct
 from constructs.kms_key import EncryptionKey, EncryptionKeyProps, KeyGrant
 
 TIERS = ("public", "private", "database")
@@ -32,7 +32,7 @@ INTERFACE_SERVICES = ("ecr.api", "ecr.dkr", "sts", "logs", "secretsmanager", "km
 GATEWAY_SERVICES = ("s3", "dynamodb")
 
 
-def plan_subnets(vpc_cidr: str, azs: Sequence[str]) -> Dict[str, List[Tuple[str, str]]]:
+def plan_subnets(vpc_cidr: str, azs: Sequence[str]) -> dict[str, list[tuple[str, str]]]:
     """Carve the tiers from the VPC block, the same way every time.
 
     The lower half holds the private subnets (VPC prefix + 3 each: EKS pods take an address
@@ -77,9 +77,9 @@ class NetworkProps:
     nat_mode: str = "per_az"
     interface_endpoints: Sequence[str] = ()
     flow_log_retention_days: int = 90
-    flow_log_key_arn: Optional[str] = None
+    flow_log_key_arn: str | None = None
     key_deletion_window_days: int = 30
-    cluster_name: Optional[str] = None
+    cluster_name: str | None = None
 
     def __post_init__(self) -> None:
         if self.nat_mode not in ("single", "per_az"):
@@ -113,7 +113,7 @@ class Network(Construct):
         # CIS 5.4: the default security group must restrict all traffic.
         DefaultSecurityGroup(self, "default_security_group", vpc_id=vpc.id, ingress=[], egress=[], tags={"Name": f"{props.name}-default-deny"})
 
-        self.subnets: Dict[str, List[Subnet]] = {tier: [] for tier in TIERS}
+        self.subnets: dict[str, list[Subnet]] = {tier: [] for tier in TIERS}
         for tier in TIERS:
             for index, (az, cidr) in enumerate(plan[tier]):
                 self.subnets[tier].append(
@@ -138,7 +138,7 @@ class Network(Construct):
             RouteTableAssociation(self, f"public_{index}_route", subnet_id=subnet.id, route_table_id=public_rt.id)
 
         nat_count = 1 if props.nat_mode == "single" else len(props.azs)
-        self.nat_gateways: List[NatGateway] = []
+        self.nat_gateways: list[NatGateway] = []
         for index in range(nat_count):
             az = props.azs[index]
             eip = Eip(self, f"nat_{index}_eip", domain="vpc", tags={"Name": f"{props.name}-nat-{az}"})
@@ -154,7 +154,7 @@ class Network(Construct):
             )
 
         # One private route table per AZ, so that per-AZ NAT keeps traffic in its zone.
-        private_rts: List[RouteTable] = []
+        private_rts: list[RouteTable] = []
         for index, subnet in enumerate(self.subnets["private"]):
             az = props.azs[index]
             rt = RouteTable(self, f"private_{index}_route_table", vpc_id=vpc.id, tags={"Name": f"{props.name}-private-{az}"})
@@ -181,7 +181,7 @@ class Network(Construct):
                 tags={"Name": f"{props.name}-{service}"},
             )
 
-        self.endpoint_security_group_id: Optional[str] = None
+        self.endpoint_security_group_id: str | None = None
         if props.interface_endpoints:
             sg = SecurityGroup(
                 self,
@@ -234,16 +234,16 @@ class Network(Construct):
 
         self.vpc_id: str = vpc.id
         self.vpc_cidr: str = vpc.cidr_block
-        self.public_subnet_ids: List[str] = [s.id for s in self.subnets["public"]]
-        self.private_subnet_ids: List[str] = [s.id for s in self.subnets["private"]]
-        self.database_subnet_ids: List[str] = [s.id for s in self.subnets["database"]]
+        self.public_subnet_ids: list[str] = [s.id for s in self.subnets["public"]]
+        self.private_subnet_ids: list[str] = [s.id for s in self.subnets["private"]]
+        self.database_subnet_ids: list[str] = [s.id for s in self.subnets["database"]]
         self.public_route_table_id: str = public_rt.id
-        self.private_route_table_ids: List[str] = [rt.id for rt in private_rts]
+        self.private_route_table_ids: list[str] = [rt.id for rt in private_rts]
         self.database_route_table_id: str = database_rt.id
         self.db_subnet_group_name: str = db_group.name
         self.cache_subnet_group_name: str = cache_group.name
 
-    def _subnet_role_tags(self, tier: str) -> Dict[str, str]:
+    def _subnet_role_tags(self, tier: str) -> dict[str, str]:
         # The AWS Load Balancer Controller picks subnets by these tags.
         tags = {"public": {"kubernetes.io/role/elb": "1"}, "private": {"kubernetes.io/role/internal-elb": "1"}}.get(tier, {})
         if tags and self._props.cluster_name:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+
 from cdktf_cdktf_provider_aws.s3_bucket import S3Bucket
 from cdktf_cdktf_provider_aws.s3_bucket_lifecycle_configuration import (
     S3BucketLifecycleConfiguration,
@@ -26,8 +27,8 @@ from cdktf_cdktf_provider_aws.s3_bucket_versioning import (
     S3BucketVersioningA,
     S3BucketVersioningVersioningConfiguration,
 )
-from constructs import Construct
 
+from constructs import Construct
 from constructs.kms_key import EncryptionKey, EncryptionKeyProps
 
 

@@ -6,7 +6,7 @@ that names prod, the field and the fix; nothing else in the program runs first.
 from __future__ import annotations
 
 import importlib
-from typing import Dict, Iterable, Optional
+from collections.abc import Iterable
 
 from environments.schema import ConfigError, Environment, check_disjoint
 
@@ -15,13 +15,13 @@ NAMES = ("dev", "staging", "prod")
 __all__ = ["NAMES", "ConfigError", "Environment", "load"]
 
 
-def load(only: Optional[Iterable[str]] = None) -> Dict[str, Environment]:
+def load(only: Iterable[str] | None = None) -> dict[str, Environment]:
     """Every environment, validated together; `only` narrows the result, not the checks.
 
     All environments are always loaded, so that a CIDR overlap with an environment that is
     not being synthesized still fails.
     """
-    loaded: Dict[str, Environment] = {}
+    loaded: dict[str, Environment] = {}
     for name in NAMES:
         module = importlib.import_module(f"environments.{name}")
         loaded[name] = module.ENVIRONMENT

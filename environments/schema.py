@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import ipaddress
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Mapping, Optional, Tuple
 
 # Regions Sparki may run in. A typo ("eu-west-7") must fail here, not at apply time.
 KNOWN_REGIONS = frozenset(
@@ -85,7 +85,7 @@ class NetworkSettings:
 
     vpc_cidr: str
     nat_mode: str = "per_az"
-    interface_endpoints: Tuple[str, ...] = ()
+    interface_endpoints: tuple[str, ...] = ()
     flow_log_retention_days: int = 90
 
 
@@ -96,12 +96,12 @@ class Environment:
     name: str
     account_id: str
     region: str
-    azs: Tuple[str, ...]
+    azs: tuple[str, ...]
     network: NetworkSettings
     state: StateSettings = field(default_factory=StateSettings)
     log_retention_days: int = 90
     tags: Mapping[str, str] = field(default_factory=dict)
-    dr_region: Optional[str] = None
+    dr_region: str | None = None
 
     def __post_init__(self) -> None:
         # Order matters: later checks rely on earlier ones (e.g. AZs need a valid region).

@@ -13,13 +13,12 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import List, Tuple
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGET_RATIO = 0.6
 
 
-def _children(pid: int) -> List[int]:
+def _children(pid: int) -> list[int]:
     try:
         with open(f"/proc/{pid}/task/{pid}/children") as fh:
             return [int(p) for p in fh.read().split()]
@@ -47,7 +46,7 @@ def _tree_rss_kib(root: int) -> int:
     return total
 
 
-def measure(cmd: List[str], env: dict) -> Tuple[float, float]:
+def measure(cmd: list[str], env: dict) -> tuple[float, float]:
     """(seconds, peak MiB of the process tree) for one run of cmd."""
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
@@ -61,7 +60,7 @@ def measure(cmd: List[str], env: dict) -> Tuple[float, float]:
     return elapsed, peak / 1024
 
 
-def main(args: List[str]) -> int:
+def main(args: list[str]) -> int:
     runs = int(args[0]) if args else 3
     env = {k: v for k, v in os.environ.items() if not k.startswith("SPARKI_")}
     env.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")

@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Mapping, Optional, Tuple
 
 BACKENDS = ("s3", "local")
 _ENDPOINT = re.compile(r"^https?://[A-Za-z0-9.\-\[\]:]+(:\d{1,5})?/?$")
@@ -29,8 +29,8 @@ class SettingsError(ValueError):
 @dataclass(frozen=True)
 class RunSettings:
     backend: str = "s3"
-    aws_endpoint: Optional[str] = None
-    environments: Optional[Tuple[str, ...]] = None
+    aws_endpoint: str | None = None
+    environments: tuple[str, ...] | None = None
 
     def __post_init__(self) -> None:
         if self.backend not in BACKENDS:
@@ -39,7 +39,7 @@ class RunSettings:
             raise SettingsError(f"SPARKI_AWS_ENDPOINT={self.aws_endpoint!r}: use a URL like http://127.0.0.1:5000")
 
     @classmethod
-    def from_environ(cls, environ: Mapping[str, str] = os.environ) -> "RunSettings":
+    def from_environ(cls, environ: Mapping[str, str] = os.environ) -> RunSettings:
         envs = tuple(e.strip() for e in environ.get("SPARKI_ENV", "").split(",") if e.strip())
         return cls(
             backend=environ.get("SPARKI_BACKEND", "").strip() or "s3",

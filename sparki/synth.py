@@ -5,9 +5,9 @@ import json
 import os
 import shutil
 import tempfile
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, List, Mapping
 
 from environments.schema import Environment
 from sparki.settings import RunSettings
@@ -33,7 +33,7 @@ def build_app(envs: Mapping[str, Environment], run: RunSettings, outdir: Path):
     return app
 
 
-def synth(envs: Mapping[str, Environment], run: RunSettings, outdir: Path) -> List[StackSummary]:
+def synth(envs: Mapping[str, Environment], run: RunSettings, outdir: Path) -> list[StackSummary]:
     """Synthesize into a sibling temporary directory and swap it in only when complete.
 
     A failure anywhere (bad input, a provider type error, a policy violation) leaves the
@@ -63,8 +63,10 @@ def _swap_in(staging: Path, outdir: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
-def summarize(outdir: Path) -> List[StackSummary]:
-    from stacks import layer_of
+def summarize(outdir: Path) -> list[StackSummary]:
+    """One row per stack, in environment order then deploy order."""
+    from environments import NAMES
+    from stacks import LAYERS, layer_of
 
     manifest = json.loads((Path(outdir) / "manifest.json").read_text())
     rows = []
@@ -73,14 +75,15 @@ def summarize(outdir: Path) -> List[StackSummary]:
         count = sum(len(by_name) for by_name in doc.get("resource", {}).values())
         env, layer = layer_of(name)
         rows.append(StackSummary(name, env, layer, count))
-    return rows
+    order = [layer.name for layer in LAYERS]
+    return sorted(rows, key=lambda r: (NAMES.index(r.environment), order.index(r.layer)))
 
 
 def table(rows: Iterable[StackSummary]) -> str:
     rows = list(rows)
     header = ("stack", "layer", "environment", "resources")
     body = [(r.name, r.layer, r.environment, str(r.resources)) for r in rows]
-    widths = [max(len(x) for x in col) for col in zip(header, *body)]
+    widths = [max(len(x) for x in col) for col in zip(header, *body, strict=False)]
     fmt = "  ".join(f"{{:<{w}}}" for w in widths[:-1]) + f"  {{:>{widths[-1]}}}"
     lines = [fmt.format(*header), fmt.format(*("-" * w for w in widths))]
     lines += [fmt.format(*b) for b in body]

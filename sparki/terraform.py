@@ -13,10 +13,10 @@ import os
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Dict, Iterable, List, Mapping, Optional
 
 
 class TerraformMissing(RuntimeError):
@@ -30,7 +30,7 @@ def terraform_binary() -> str:
     return found
 
 
-def cli_env(base: Mapping[str, str] = os.environ) -> Dict[str, str]:
+def cli_env(base: Mapping[str, str] = os.environ) -> dict[str, str]:
     """The process environment for terraform: quiet, non-interactive, mirror-aware."""
     env = dict(base)
     env.setdefault("TF_IN_AUTOMATION", "1")
@@ -57,7 +57,7 @@ def cli_env(base: Mapping[str, str] = os.environ) -> Dict[str, str]:
     return env
 
 
-def run(args: List[str], cwd: Path, env: Optional[Mapping[str, str]] = None) -> subprocess.CompletedProcess:
+def run(args: list[str], cwd: Path, env: Mapping[str, str] | None = None) -> subprocess.CompletedProcess:
     return subprocess.run(
         [terraform_binary(), *args], cwd=cwd, env=dict(env or cli_env()), capture_output=True, text=True
     )
@@ -70,12 +70,12 @@ class StackResult:
     detail: str
 
 
-def stack_dirs(outdir: Path) -> Dict[str, Path]:
+def stack_dirs(outdir: Path) -> dict[str, Path]:
     manifest = json.loads((Path(outdir) / "manifest.json").read_text())
     return {name: Path(outdir) / s["workingDirectory"] for name, s in manifest["stacks"].items()}
 
 
-def aws_only_stacks(outdir: Path) -> Dict[str, Path]:
+def aws_only_stacks(outdir: Path) -> dict[str, Path]:
     """Stacks whose only provider is AWS: those can be validated with the offline mirror."""
     result = {}
     for name, path in stack_dirs(outdir).items():
@@ -105,7 +105,7 @@ def validate_stack(name: str, path: Path, env: Mapping[str, str]) -> StackResult
     return StackResult(name, True, f"valid ({warnings} warnings)" if warnings else "valid")
 
 
-def validate(outdir: Path, names: Optional[Iterable[str]] = None, workers: int = 2) -> List[StackResult]:
+def validate(outdir: Path, names: Iterable[str] | None = None, workers: int = 2) -> list[StackResult]:
     """`terraform init -backend=false && terraform validate` on each AWS-only stack."""
     env = cli_env()
     terraform_binary()

@@ -6,15 +6,15 @@ needs ("aws" only, or also "kubernetes"/"helm"): AWS-only layers are the ones th
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable, Dict, Tuple
 
 from constructs import Construct
-
 from environments.schema import Environment
 from sparki.settings import RunSettings
 from stacks.base import SparkiStack
 from stacks.network import NetworkStack
+from stacks.security import SecurityStack
 from stacks.state import StateStack
 
 
@@ -22,29 +22,30 @@ from stacks.state import StateStack
 class Layer:
     name: str
     build: Callable[..., SparkiStack]
-    providers: Tuple[str, ...] = ("aws",)
+    providers: tuple[str, ...] = ("aws",)
 
     @property
     def aws_only(self) -> bool:
         return self.providers == ("aws",)
 
 
-LAYERS: Tuple[Layer, ...] = (
+LAYERS: tuple[Layer, ...] = (
     Layer("state", lambda scope, env, run, built: StateStack(scope, env, run)),
-    Layer("network", lambda scope, env, run, built: NetworkStack(scope, env, run)),
+    Layer("security", lambda scope, env, run, built: SecurityStack(scope, env, run)),
+    Layer("network", lambda scope, env, run, built: NetworkStack(scope, env, run, built["security"].keys.arn("logs"))),
 )
 
 
-def layer_of(stack_name: str) -> Tuple[str, str]:
+def layer_of(stack_name: str) -> tuple[str, str]:
     """("dev", "network") from "sparki-dev-network"."""
     _, env, layer = stack_name.split("-", 2)
     return env, layer
 
 
-def build_environment(scope: Construct, env: Environment, run: RunSettings) -> Dict[str, SparkiStack]:
+def build_environment(scope: Construct, env: Environment, run: RunSettings) -> dict[str, SparkiStack]:
     """Every layer's stack for one environment, in deploy order. A layer's builder receives
     the stacks built before it and takes only their exported attributes."""
-    built: Dict[str, SparkiStack] = {}
+    built: dict[str, SparkiStack] = {}
     for layer in LAYERS:
         built[layer.name] = layer.build(scope, env, run, built)
     return built

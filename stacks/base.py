@@ -1,12 +1,10 @@
 """What every Sparki stack shares: naming, provider, backend, tags."""
 from __future__ import annotations
 
-from typing import Dict, Optional
-
 from cdktf import LocalBackend, S3Backend, TerraformStack
 from cdktf_cdktf_provider_aws.provider import AwsProvider, AwsProviderDefaultTags, AwsProviderEndpoints
-from constructs import Construct
 
+from constructs import Construct
 from environments.schema import Environment
 from sparki.settings import RunSettings
 
@@ -45,7 +43,7 @@ class SparkiStack(TerraformStack):
         super().__init__(scope, env.resource_name(self.layer))
         self.env = env
         self.run = run
-        self.tags: Dict[str, str] = {
+        self.tags: dict[str, str] = {
             **dict(env.tags),
             "Project": "sparki",
             "Environment": env.name,
@@ -56,7 +54,7 @@ class SparkiStack(TerraformStack):
         self._backend(s3_backend)
 
     # -- provider --------------------------------------------------------------------------
-    def _aws_provider(self, region: Optional[str] = None, alias: Optional[str] = None) -> AwsProvider:
+    def _aws_provider(self, region: str | None = None, alias: str | None = None) -> AwsProvider:
         env, endpoint = self.env, self.run.aws_endpoint
         extra = {}
         if endpoint:

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from constructs import Construct
-
 from constructs.network import Network, NetworkProps
 from environments.schema import Environment
 from sparki.settings import RunSettings
@@ -12,7 +11,7 @@ from stacks.base import SparkiStack
 class NetworkStack(SparkiStack):
     layer = "network"
 
-    def __init__(self, scope: Construct, env: Environment, run: RunSettings) -> None:
+    def __init__(self, scope: Construct, env: Environment, run: RunSettings, logs_key_arn: str) -> None:
         super().__init__(scope, env, run)
         net = env.network
         self.network = Network(
@@ -27,6 +26,7 @@ class NetworkStack(SparkiStack):
                 nat_mode=net.nat_mode,
                 interface_endpoints=net.interface_endpoints,
                 flow_log_retention_days=net.flow_log_retention_days,
+                flow_log_key_arn=logs_key_arn,
                 key_deletion_window_days=env.state.kms_deletion_window_days,
                 cluster_name=env.resource_name("eks"),
             ),

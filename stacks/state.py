@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from constructs import Construct
-
 from constructs.state_bucket import StateBucket, StateBucketProps
 from environments.schema import Environment
 from sparki.settings import RunSettings

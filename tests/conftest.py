@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable, Dict
 
 import pytest
 
@@ -21,7 +21,7 @@ import environments  # noqa: E402
 from sparki.settings import RunSettings  # noqa: E402
 
 
-def read_stacks(outdir: Path) -> Dict[str, dict]:
+def read_stacks(outdir: Path) -> dict[str, dict]:
     manifest = json.loads((outdir / "manifest.json").read_text())
     return {
         name: json.loads((outdir / stack["synthesizedStackPath"]).read_text())
@@ -34,7 +34,7 @@ def synth_with(tmp_path_factory) -> Callable[[RunSettings], Path]:
     """synth_with(RunSettings(...)) -> output directory; each distinct setting synthesizes once."""
     from sparki.synth import synth
 
-    cache: Dict[RunSettings, Path] = {}
+    cache: dict[RunSettings, Path] = {}
 
     def _synth(run: RunSettings) -> Path:
         if run not in cache:
@@ -54,11 +54,11 @@ def synth_dir(synth_with) -> Path:
 
 
 @pytest.fixture(scope="session")
-def stacks(synth_dir) -> Dict[str, dict]:
+def stacks(synth_dir) -> dict[str, dict]:
     """Stack name -> parsed cdk.tf.json of the default synthesis."""
     return read_stacks(synth_dir)
 
 
-def resources(doc: dict, rtype: str) -> Dict[str, dict]:
+def resources(doc: dict, rtype: str) -> dict[str, dict]:
     """The resources of one type in a synthesized stack, by logical id."""
     return doc.get("resource", {}).get(rtype, {})

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import json
-from typing import Callable
+from collections.abc import Callable
 
 from cdktf import App, TerraformStack, Testing
 from cdktf_cdktf_provider_aws.provider import AwsProvider

@@ -2,7 +2,6 @@
 the all-or-nothing behaviour of `make synth`. None of these may skip: a missing tool fails."""
 from __future__ import annotations
 
-import filecmp
 import json
 import os
 import re
@@ -74,12 +73,16 @@ def test_lazy_bindings_synthesize_byte_identical_output(synth_dir, tmp_path):
         env.pop(var, None)
     proc = subprocess.run([sys.executable, str(ROOT / "main.py")], env=env, capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
-    compare = filecmp.dircmp(synth_dir, eager)
-    files = sorted(p.relative_to(synth_dir) for p in synth_dir.rglob("*") if p.is_file())
-    assert files == sorted(p.relative_to(eager) for p in eager.rglob("*") if p.is_file())
+    def synthesized(root):  # what synth wrote, not what terraform validate added later
+        return sorted(
+            p.relative_to(root) for p in root.rglob("*")
+            if p.is_file() and not any(part.startswith(".terraform") for part in p.parts)
+        )
+
+    files = synthesized(synth_dir)
+    assert files == synthesized(eager) and len(files) >= 10
     for rel in files:
         assert (synth_dir / rel).read_bytes() == (eager / rel).read_bytes(), f"{rel} differs"
-    assert compare.left_list == compare.right_list
 
 
 def _project_copy(tmp_path: Path) -> Path:

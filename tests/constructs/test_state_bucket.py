@@ -92,6 +92,8 @@ def test_invalid_bucket_props_are_rejected(changes, message):
         (lambda: EncryptionKeyProps(alias="a", description="d", account_id="1", deletion_window_days=6), "between 7 and 30"),
         (lambda: EncryptionKeyProps(alias="alias/a", description="d", account_id="1"), "without the 'alias/' prefix"),
         (lambda: KeyGrant(sid="s", service="logs.amazonaws.com", actions=("kms:Decrypt",), condition={}), "condition must not be empty"),
+        (lambda: KeyGrant(sid="s", actions=("kms:Decrypt",), condition={"Bool": {"x": "y"}}), "exactly one of service or role_arn"),
+        (lambda: KeyGrant(sid="s", service="a", role_arn="b", actions=("kms:Decrypt",), condition={"Bool": {"x": "y"}}), "exactly one of service or role_arn"),
     ],
 )
 def test_invalid_key_props_are_rejected(factory, message):

@@ -80,7 +80,7 @@ SERVICE_BY_PREFIX = {
     "aws_vpc": "ec2", "aws_subnet": "ec2", "aws_route": "ec2", "aws_nat_gateway": "ec2",
     "aws_eip": "ec2", "aws_internet_gateway": "ec2", "aws_default_security_group": "ec2",
     "aws_security_group": "ec2", "aws_flow_log": "ec2", "aws_db_subnet_group": "rds",
-    "aws_elasticache_subnet_group": "elasticache",
+    "aws_elasticache_subnet_group": "elasticache", "aws_sns_": "sns",
 }
 
 
