@@ -65,24 +65,46 @@ def test_every_checkov_skip_carries_a_reason():
         assert match and len(match.group(2).strip()) >= 10, f"skip without a reason: {line!r}"
 
 
-def test_lazy_bindings_synthesize_byte_identical_output(synth_dir, tmp_path):
-    """The import hook only skips imports; the JSON must not change by a byte."""
-    eager = tmp_path / "cdktf.out"
-    env = {**os.environ, "SPARKI_EAGER_BINDINGS": "1", "CDKTF_OUTDIR": str(eager)}
+def _default_environ(**extra) -> dict:
+    env = {**os.environ, **extra}
     for var in ("SPARKI_BACKEND", "SPARKI_AWS_ENDPOINT", "SPARKI_ENV"):
         env.pop(var, None)
-    proc = subprocess.run([sys.executable, str(ROOT / "main.py")], env=env, capture_output=True, text=True)
-    assert proc.returncode == 0, proc.stderr
+    return env
+
+
+def _assert_same_output(expected: Path, actual: Path) -> None:
     def synthesized(root):  # what synth wrote, not what terraform validate added later
         return sorted(
             p.relative_to(root) for p in root.rglob("*")
             if p.is_file() and not any(part.startswith(".terraform") for part in p.parts)
         )
 
-    files = synthesized(synth_dir)
-    assert files == synthesized(eager) and len(files) >= 10
+    files = synthesized(expected)
+    assert files == synthesized(actual) and len(files) >= 10
     for rel in files:
-        assert (synth_dir / rel).read_bytes() == (eager / rel).read_bytes(), f"{rel} differs"
+        assert (expected / rel).read_bytes() == (actual / rel).read_bytes(), f"{rel} differs"
+
+
+def test_lazy_bindings_synthesize_byte_identical_output(synth_dir, tmp_path):
+    """The import hook only skips imports; the JSON must not change by a byte."""
+    eager = tmp_path / "cdktf.out"
+    env = _default_environ(SPARKI_EAGER_BINDINGS="1", CDKTF_OUTDIR=str(eager))
+    proc = subprocess.run([sys.executable, str(ROOT / "main.py")], env=env, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    _assert_same_output(synth_dir, eager)
+
+
+def test_cdktf_cli_synth_matches_make_synth(synth_dir, tmp_path):
+    """`cdktf synth` (pinned npm cdktf-cli, app command from cdktf.json) writes the same output."""
+    cli = ROOT / "node_modules" / ".bin" / "cdktf"
+    assert cli.exists(), "node_modules/.bin/cdktf missing; run `make deps`"
+    out = tmp_path / "cdktf.out"
+    proc = subprocess.run(
+        [str(cli), "synth", "--output", str(out)], cwd=ROOT, capture_output=True, text=True,
+        env=_default_environ(CHECKPOINT_DISABLE="1"),
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    _assert_same_output(synth_dir, out)
 
 
 def _project_copy(tmp_path: Path) -> Path:
