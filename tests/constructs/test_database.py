@@ -6,6 +6,7 @@ import json
 import pytest
 
 from constructs.database import CA_CERT, LOG_EXPORTS, Database, DatabaseProps, postgres_parameters
+from tests.conftest import ROOT
 from tests.support import of_type, synth_construct
 
 KEY = "arn:aws:kms:us-east-1:123456789012:key/"
@@ -194,6 +195,12 @@ def test_alarms_cover_cpu_storage_memory_connections_and_report_to_the_topic(min
 def test_no_replicas_and_no_replica_lag_alarm_by_default(minimal):
     assert list(instances(minimal)) == ["sparki-t-postgres"]
     assert not [n for n in alarms(minimal) if "replica-lag" in n]
+
+
+def test_every_parameter_is_documented_with_its_reason():
+    doc = (ROOT / "docs" / "data.md").read_text()
+    for p in postgres_parameters(max_connections=100, slow_statement_ms=500):
+        assert f"| `{p.name}` |" in doc, f"{p.name} missing from docs/data.md"
 
 
 # -- full props ------------------------------------------------------------------------------
