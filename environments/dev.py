@@ -1,4 +1,5 @@
 """dev: one NAT gateway and short retention to keep cost down; no interface endpoints."""
+from environments.data_settings import CacheSettings, DatabaseSettings, DataSettings
 from environments.schema import Environment, NetworkSettings, StateSettings
 
 ENVIRONMENT = Environment(
@@ -11,6 +12,22 @@ ENVIRONMENT = Environment(
         nat_mode="single",
         interface_endpoints=(),
         flow_log_retention_days=30,
+    ),
+    data=DataSettings(
+        # Smallest sizes that still run the tuned parameter group; single-AZ and short backups
+        # because dev data can be rebuilt. Deletion protection off so dev can be torn down.
+        database=DatabaseSettings(
+            instance_class="db.t4g.medium",
+            storage_gib=20,
+            max_storage_gib=100,
+            multi_az=False,
+            deletion_protection=False,
+            backup_retention_days=3,
+            max_connections=100,
+            slow_statement_ms=250,
+            monitoring_interval=60,
+        ),
+        cache=CacheSettings(node_type="cache.t4g.micro", replicas=0, multi_az=False, snapshot_retention_days=1),
     ),
     state=StateSettings(noncurrent_version_days=30, kms_deletion_window_days=7),
     log_retention_days=30,

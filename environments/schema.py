@@ -11,6 +11,8 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from environments.data_settings import DataSettings
+
 # Regions Sparki may run in. A typo ("eu-west-7") must fail here, not at apply time.
 KNOWN_REGIONS = frozenset(
     {
@@ -98,6 +100,7 @@ class Environment:
     region: str
     azs: tuple[str, ...]
     network: NetworkSettings
+    data: DataSettings
     state: StateSettings = field(default_factory=StateSettings)
     log_retention_days: int = 90
     tags: Mapping[str, str] = field(default_factory=dict)
@@ -112,6 +115,7 @@ class Environment:
         self._check_azs()
         self._check_network()
         self._check_state()
+        self.data.validate(self._fail, self.is_production)
         self._check_retention("log_retention_days", self.log_retention_days)
         self._check_tags()
 

@@ -13,6 +13,7 @@ from constructs import Construct
 from environments.schema import Environment
 from sparki.settings import RunSettings
 from stacks.base import SparkiStack
+from stacks.data import DataStack
 from stacks.network import NetworkStack
 from stacks.security import SecurityStack
 from stacks.state import StateStack
@@ -33,7 +34,26 @@ LAYERS: tuple[Layer, ...] = (
     Layer("state", lambda scope, env, run, built: StateStack(scope, env, run)),
     Layer("security", lambda scope, env, run, built: SecurityStack(scope, env, run)),
     Layer("network", lambda scope, env, run, built: NetworkStack(scope, env, run, built["security"].keys.arn("logs"))),
+    Layer("data", lambda scope, env, run, built: _data(scope, env, run, built)),
 )
+
+
+def _data(scope: Construct, env: Environment, run: RunSettings, built: dict[str, SparkiStack]) -> DataStack:
+    security, network = built["security"], built["network"].network
+    return DataStack(
+        scope,
+        env,
+        run,
+        vpc_id=network.vpc_id,
+        db_subnet_group_name=network.db_subnet_group_name,
+        cache_subnet_group_name=network.cache_subnet_group_name,
+        data_key_arn=security.keys.arn("data"),
+        secrets_key_arn=security.keys.arn("secrets"),
+        logs_key_arn=security.keys.arn("logs"),
+        alarm_topic_arn=security.alarm_topic_arn,
+        # The cluster layer's node security group joins here once that layer is wired.
+        client_security_group_ids=(),
+    )
 
 
 def layer_of(stack_name: str) -> tuple[str, str]:

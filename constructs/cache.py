@@ -1,0 +1,286 @@
+"""Redis on ElastiCache: encrypted at rest and in transit, IAM-authenticated, logged, alarmed."""
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from cdktf import TerraformResourceLifecycle
+from cdktf_cdktf_provider_aws.cloudwatch_log_group import CloudwatchLogGroup
+from cdktf_cdktf_provider_aws.elasticache_parameter_group import (
+    ElasticacheParameterGroup,
+    ElasticacheParameterGroupParameter,
+)
+from cdktf_cdktf_provider_aws.elasticache_replication_group import (
+    ElasticacheReplicationGroup,
+    ElasticacheReplicationGroupLogDeliveryConfiguration,
+)
+from cdktf_cdktf_provider_aws.elasticache_user import ElasticacheUser, ElasticacheUserAuthenticationMode
+from cdktf_cdktf_provider_aws.elasticache_user_group import ElasticacheUserGroup
+
+from constructs import Construct
+from constructs.client_security_group import ClientSecurityGroup, ClientSecurityGroupProps
+from constructs.metric_alarm import MetricAlarm, MetricAlarmProps
+
+PORT = 6379
+LOG_TYPES = ("slow-log", "engine-log")
+EVICTION_POLICIES = (
+    "volatile-lru", "allkeys-lru", "volatile-lfu", "allkeys-lfu",
+    "volatile-random", "allkeys-random", "volatile-ttl", "noeviction",
+)
+# Everything an application needs, nothing that reconfigures or wipes the server (CONFIG,
+# FLUSHALL, KEYS, DEBUG, ... are in @dangerous). &* grants pub/sub channels, which Redis 7
+# otherwise denies to new users.
+APP_ACCESS_STRING = "on ~* &* +@all -@dangerous"
+# Every user group must contain a user named "default"; ours is switched off, so a connection
+# that has not authenticated as an IAM user can run nothing.
+DEFAULT_ACCESS_STRING = "off -@all"
+_NODE = re.compile(r"^cache\.[a-z0-9]+\.[a-z0-9]+$")
+_VERSION = re.compile(r"^(\d+)\.(\d+)$")
+_DAILY = re.compile(r"^\d\d:\d\d-\d\d:\d\d$")
+_WEEKLY = re.compile(r"^[a-z]{3}:\d\d:\d\d-[a-z]{3}:\d\d:\d\d$")
+# ElastiCache ids are at most 40 characters; the longest we derive is <name>-cache-default.
+MAX_NAME = 40 - len("-cache-default")
+
+
+@dataclass(frozen=True)
+class CacheProps:
+    """Settings for the Redis replication group.
+
+    name: prefix of every Terraform-visible name, e.g. "sparki-dev"; the group is <name>-cache
+        and its IAM user <name>-cache-app. At most 26 characters.
+    node_type: "cache.<family>.<size>", e.g. "cache.t4g.small".
+    engine_version: Redis "major.minor", 7.0 or later (IAM authentication needs 7); default "7.1".
+    storage_key_arn: KMS key for data at rest and snapshots.
+    log_key_arn: KMS key for the slow-log and engine-log groups.
+    alarm_topic_arn: SNS topic every alarm reports to.
+    replicas: read replicas of the primary, 0..5; default 1.
+    multi_az: Multi-AZ with automatic failover; needs replicas >= 1; default True.
+    snapshot_retention_days: 0..35; default 7. 0 turns snapshots off.
+    maxmemory_policy: what Redis evicts when memory is full; default "volatile-lru" (only keys
+        that carry a TTL, see docs/data.md).
+    log_retention_days: retention of the slow and engine logs; default 90.
+    client_security_group_ids: groups that may connect on 6379; default none (nobody can).
+    evictions_alarm_threshold: evictions per 5 minutes that, sustained 15 minutes, alarm;
+        default 100.
+    replication_lag_alarm_seconds: default 30.
+    """
+
+    name: str
+    vpc_id: str
+    subnet_group_name: str
+    node_type: str
+    storage_key_arn: str
+    log_key_arn: str
+    alarm_topic_arn: str
+    engine_version: str = "7.1"
+    replicas: int = 1
+    multi_az: bool = True
+    snapshot_retention_days: int = 7
+    snapshot_window: str = "02:00-03:00"
+    maintenance_window: str = "sun:05:30-sun:06:30"
+    maxmemory_policy: str = "volatile-lru"
+    log_retention_days: int = 90
+    client_security_group_ids: Sequence[str] = ()
+    evictions_alarm_threshold: int = 100
+    replication_lag_alarm_seconds: int = 30
+
+    def __post_init__(self) -> None:
+        if not 1 <= len(self.name) <= MAX_NAME:
+            raise ValueError(f"name={self.name!r}: must be 1..{MAX_NAME} characters (ElastiCache ids are short)")
+        if not _NODE.match(self.node_type):
+            raise ValueError(f"node_type={self.node_type!r}: must be an ElastiCache node type like 'cache.t4g.small'")
+        version = _VERSION.match(self.engine_version)
+        if not version:
+            raise ValueError(f"engine_version={self.engine_version!r}: give 'major.minor', e.g. '7.1'")
+        if int(version.group(1)) < 7:
+            raise ValueError(f"engine_version={self.engine_version!r}: IAM authentication needs Redis 7.0 or later")
+        if not 0 <= self.replicas <= 5:
+            raise ValueError(f"replicas={self.replicas}: must be between 0 and 5")
+        if self.multi_az and self.replicas < 1:
+            raise ValueError("multi_az=True with replicas=0: automatic failover needs at least one replica")
+        if not 0 <= self.snapshot_retention_days <= 35:
+            raise ValueError(f"snapshot_retention_days={self.snapshot_retention_days}: must be between 0 and 35")
+        if not _DAILY.match(self.snapshot_window):
+            raise ValueError(f"snapshot_window={self.snapshot_window!r}: use 'hh:mm-hh:mm' (UTC)")
+        if not _WEEKLY.match(self.maintenance_window):
+            raise ValueError(f"maintenance_window={self.maintenance_window!r}: use 'ddd:hh:mm-ddd:hh:mm' (UTC)")
+        if self.maxmemory_policy not in EVICTION_POLICIES:
+            raise ValueError(f"maxmemory_policy={self.maxmemory_policy!r}: use one of {', '.join(EVICTION_POLICIES)}")
+        if self.evictions_alarm_threshold < 0 or self.replication_lag_alarm_seconds < 1:
+            raise ValueError("evictions_alarm_threshold must be >= 0 and replication_lag_alarm_seconds >= 1")
+
+    @property
+    def group_id(self) -> str:
+        return f"{self.name}-cache"
+
+    @property
+    def major(self) -> str:
+        return self.engine_version.split(".")[0]
+
+    @property
+    def member_ids(self) -> list[str]:
+        """Node ids ElastiCache gives the members of a group without cluster mode."""
+        return [f"{self.group_id}-{n:03d}" for n in range(1, self.replicas + 2)]
+
+
+class Cache(Construct):
+    """Redis with no password anywhere: clients authenticate as an IAM-backed Redis user over
+    TLS, from the client security groups only; data and logs are encrypted with our keys."""
+
+    def __init__(self, scope: Construct, id: str, props: CacheProps) -> None:
+        super().__init__(scope, id)
+        self._props = props
+        group_id = props.group_id
+
+        self.security_group = ClientSecurityGroup(
+            self,
+            "security_group",
+            ClientSecurityGroupProps(
+                name=group_id,
+                description=f"Redis {PORT} from the client security groups of {props.name}",
+                vpc_id=props.vpc_id,
+                port=PORT,
+                client_security_group_ids=props.client_security_group_ids,
+            ),
+        )
+
+        parameters = ElasticacheParameterGroup(
+            self,
+            "parameters",
+            name=f"{group_id}-redis{props.major}",
+            family=f"redis{props.major}",
+            description=f"Redis {props.major} settings of {props.name} (docs/data.md)",
+            parameter=[ElasticacheParameterGroupParameter(name="maxmemory-policy", value=props.maxmemory_policy)],
+            lifecycle=TerraformResourceLifecycle(create_before_destroy=True),
+            tags={"Name": f"{group_id}-redis{props.major}"},
+        )
+
+        # IAM users need user_id == user_name; the default user needs user_name "default".
+        app_user = ElasticacheUser(
+            self,
+            "app_user",
+            user_id=f"{group_id}-app",
+            user_name=f"{group_id}-app",
+            engine="redis",
+            access_string=APP_ACCESS_STRING,
+            authentication_mode=ElasticacheUserAuthenticationMode(type="iam"),
+            tags={"Name": f"{group_id}-app"},
+        )
+        default_user = ElasticacheUser(
+            self,
+            "default_user",
+            user_id=f"{group_id}-default",
+            user_name="default",
+            engine="redis",
+            access_string=DEFAULT_ACCESS_STRING,
+            authentication_mode=ElasticacheUserAuthenticationMode(type="no-password-required"),
+            tags={"Name": f"{group_id}-default"},
+        )
+        users = ElasticacheUserGroup(
+            self,
+            "users",
+            user_group_id=group_id,
+            engine="redis",
+            user_ids=[default_user.user_id, app_user.user_id],
+            tags={"Name": group_id},
+        )
+
+        logs = {
+            log_type: CloudwatchLogGroup(
+                self,
+                f"{log_type.replace('-', '_')}s",
+                name=f"/{props.name}/redis/{log_type}",
+                retention_in_days=props.log_retention_days,
+                kms_key_id=props.log_key_arn,
+                tags={"Name": f"{group_id}-{log_type}"},
+            )
+            for log_type in LOG_TYPES
+        }
+
+        group = ElasticacheReplicationGroup(
+            self,
+            "group",
+            replication_group_id=group_id,
+            description=f"Redis of {props.name}",
+            engine="redis",
+            engine_version=props.engine_version,
+            node_type=props.node_type,
+            port=PORT,
+            num_cache_clusters=1 + props.replicas,
+            automatic_failover_enabled=props.multi_az,
+            multi_az_enabled=props.multi_az,
+            parameter_group_name=parameters.name,
+            subnet_group_name=props.subnet_group_name,
+            security_group_ids=[self.security_group.security_group_id],
+            at_rest_encryption_enabled="true",
+            kms_key_id=props.storage_key_arn,
+            transit_encryption_enabled=True,
+            # "required" refuses plain-text connections outright ("preferred" would accept both).
+            transit_encryption_mode="required",
+            user_group_ids=[users.user_group_id],
+            snapshot_retention_limit=props.snapshot_retention_days,
+            snapshot_window=props.snapshot_window,
+            final_snapshot_identifier=f"{group_id}-final",
+            maintenance_window=props.maintenance_window,
+            auto_minor_version_upgrade="true",
+            apply_immediately=False,
+            log_delivery_configuration=[
+                ElasticacheReplicationGroupLogDeliveryConfiguration(
+                    destination=logs[log_type].name,
+                    destination_type="cloudwatch-logs",
+                    log_format="json",
+                    log_type=log_type,
+                )
+                for log_type in LOG_TYPES
+            ],
+            tags={"Name": group_id},
+        )
+
+        self._alarms()
+
+        self.replication_group_id: str = group_id
+        self.replication_group_arn: str = group.arn
+        self.primary_endpoint: str = group.primary_endpoint_address
+        self.reader_endpoint: str = group.reader_endpoint_address
+        self.port = group.port
+        self.security_group_id: str = self.security_group.security_group_id
+        self.user_name: str = app_user.user_name
+        self.user_arn: str = app_user.arn
+        self.user_group_id: str = users.user_group_id
+        self.parameter_group_name: str = parameters.name
+        self.log_group_names: dict[str, str] = {t: g.name for t, g in logs.items()}
+
+    def _alarms(self) -> None:
+        """Per node: which member is primary changes with every failover, so every member
+        carries every alarm; a metric a replica or primary does not publish counts as fine."""
+        props = self._props
+        for member in props.member_ids:
+            short = member.rsplit("-", 1)[1]
+
+            def alarm(kind: str, member: str = member, short: str = short, **kwargs) -> None:
+                MetricAlarm(
+                    self,
+                    f"node_{short}_{kind.replace('-', '_')}_alarm",
+                    MetricAlarmProps(
+                        name=f"{member}-{kind}",
+                        namespace="AWS/ElastiCache",
+                        dimensions={"CacheClusterId": member},
+                        topic_arn=props.alarm_topic_arn,
+                        **kwargs,
+                    ),
+                )
+
+            # EngineCPUUtilization is the Redis thread itself: on multi-vCPU nodes host CPU
+            # stays low while the single engine thread is saturated.
+            alarm("cpu", metric="EngineCPUUtilization", statistic="Average", comparison=">", threshold=80,
+                  description=f"{member}: Redis engine CPU above 80% for 15 minutes; look at the slow log and for hot keys")
+            alarm("memory", metric="DatabaseMemoryUsagePercentage", statistic="Average", comparison=">", threshold=80,
+                  description=f"{member}: memory above 80% for 15 minutes; evictions or OOM errors come next")
+            alarm("evictions", metric="Evictions", statistic="Sum", comparison=">", threshold=props.evictions_alarm_threshold,
+                  missing_data="notBreaching",
+                  description=f"{member}: more than {props.evictions_alarm_threshold} evictions per 5 minutes for 15 minutes; the node is too small for its data")
+            if props.replicas:
+                alarm("replication-lag", metric="ReplicationLag", statistic="Maximum", comparison=">",
+                      threshold=props.replication_lag_alarm_seconds, missing_data="notBreaching",
+                      description=f"{member}: replica more than {props.replication_lag_alarm_seconds} s behind the primary for 15 minutes")

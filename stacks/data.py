@@ -1,0 +1,111 @@
+"""Layer `data`: the environment's PostgreSQL database and Redis cache."""
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from constructs import Construct
+from constructs.cache import Cache, CacheProps
+from constructs.database import Database, DatabaseProps
+from environments.schema import Environment
+from sparki.settings import RunSettings
+from stacks.base import SparkiStack
+
+
+class DataStack(SparkiStack):
+    """Exports: database_endpoint (host name), database_port, database_security_group_id,
+    database_resource_id (for rds-db:connect policies), master_secret_arn (the ARN only),
+    cache_primary_endpoint, cache_reader_endpoint, cache_port, cache_security_group_id,
+    cache_replication_group_arn, cache_user_name and cache_user_arn (for elasticache:Connect).
+
+    client_security_group_ids: the groups allowed to reach both stores (the cluster's nodes
+    once that layer is wired); with none, the stores' security groups admit nothing.
+    """
+
+    layer = "data"
+
+    def __init__(
+        self,
+        scope: Construct,
+        env: Environment,
+        run: RunSettings,
+        *,
+        vpc_id: str,
+        db_subnet_group_name: str,
+        cache_subnet_group_name: str,
+        data_key_arn: str,
+        secrets_key_arn: str,
+        logs_key_arn: str,
+        alarm_topic_arn: str,
+        client_security_group_ids: Sequence[str] = (),
+    ) -> None:
+        super().__init__(scope, env, run)
+        db, cache = env.data.database, env.data.cache
+        name = f"sparki-{env.name}"
+        clients = tuple(client_security_group_ids)
+
+        self.database = Database(
+            self,
+            "database",
+            DatabaseProps(
+                name=name,
+                region=env.region,
+                account_id=env.account_id,
+                vpc_id=vpc_id,
+                subnet_group_name=db_subnet_group_name,
+                engine_version=db.engine_version,
+                instance_class=db.instance_class,
+                storage_key_arn=data_key_arn,
+                secret_key_arn=secrets_key_arn,
+                log_key_arn=logs_key_arn,
+                alarm_topic_arn=alarm_topic_arn,
+                allocated_storage_gib=db.storage_gib,
+                max_allocated_storage_gib=db.max_storage_gib,
+                multi_az=db.multi_az,
+                deletion_protection=db.deletion_protection,
+                backup_retention_days=db.backup_retention_days,
+                backup_window=db.backup_window,
+                maintenance_window=db.maintenance_window,
+                read_replicas=db.read_replicas,
+                max_connections=db.max_connections,
+                slow_statement_ms=db.slow_statement_ms,
+                monitoring_interval=db.monitoring_interval,
+                insights_retention_days=db.insights_retention_days,
+                log_retention_days=env.log_retention_days,
+                client_security_group_ids=clients,
+                free_memory_alarm_mib=db.free_memory_alarm_mib,
+            ),
+        )
+        self.cache = Cache(
+            self,
+            "cache",
+            CacheProps(
+                name=name,
+                vpc_id=vpc_id,
+                subnet_group_name=cache_subnet_group_name,
+                node_type=cache.node_type,
+                engine_version=cache.engine_version,
+                storage_key_arn=data_key_arn,
+                log_key_arn=logs_key_arn,
+                alarm_topic_arn=alarm_topic_arn,
+                replicas=cache.replicas,
+                multi_az=cache.multi_az,
+                snapshot_retention_days=cache.snapshot_retention_days,
+                snapshot_window=cache.snapshot_window,
+                maintenance_window=cache.maintenance_window,
+                log_retention_days=env.log_retention_days,
+                client_security_group_ids=clients,
+            ),
+        )
+
+        self.database_endpoint: str = self.database.endpoint
+        self.database_port = self.database.port
+        self.database_security_group_id: str = self.database.security_group_id
+        self.database_resource_id: str = self.database.resource_id
+        self.master_secret_arn: str = self.database.master_secret_arn
+        self.cache_primary_endpoint: str = self.cache.primary_endpoint
+        self.cache_reader_endpoint: str = self.cache.reader_endpoint
+        self.cache_port = self.cache.port
+        self.cache_security_group_id: str = self.cache.security_group_id
+        self.cache_replication_group_arn: str = self.cache.replication_group_arn
+        self.cache_user_name: str = self.cache.user_name
+        self.cache_user_arn: str = self.cache.user_arn
