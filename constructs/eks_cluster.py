@@ -7,7 +7,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from cdktf import Fn, TerraformResourceLifecycle
+from cdktf import Fn, TerraformLocal, TerraformResourceLifecycle
 from cdktf_cdktf_provider_aws.cloudwatch_log_group import CloudwatchLogGroup
 from cdktf_cdktf_provider_aws.eks_cluster import (
     EksCluster as EksClusterResource,
@@ -181,7 +181,9 @@ class EksCluster(Construct):
         # to every managed node without a custom one: it is the nodes' security group.
         self.cluster_security_group_id: str = cluster.vpc_config.cluster_security_group_id
         self.oidc_issuer_url: str = issuer
-        self.oidc_issuer_host: str = Fn.replace(issuer, "https://", "")
+        # A local, so that policies embedding the host hold a plain reference: an inline
+        # replace(..., "https://", "") would put quotes inside JSON strings.
+        self.oidc_issuer_host: str = TerraformLocal(self, "oidc_issuer_host", Fn.replace(issuer, "https://", "")).as_string
         self.oidc_provider_arn: str = oidc.arn
         self.log_group_name: str = log_group.name
         self.role_arn: str = role.arn

@@ -13,6 +13,7 @@ from constructs import Construct
 from environments.schema import Environment
 from sparki.settings import RunSettings
 from stacks.base import SparkiStack
+from stacks.cluster import ClusterStack
 from stacks.network import NetworkStack
 from stacks.security import SecurityStack
 from stacks.state import StateStack
@@ -33,6 +34,19 @@ LAYERS: tuple[Layer, ...] = (
     Layer("state", lambda scope, env, run, built: StateStack(scope, env, run)),
     Layer("security", lambda scope, env, run, built: SecurityStack(scope, env, run)),
     Layer("network", lambda scope, env, run, built: NetworkStack(scope, env, run, built["security"].keys.arn("logs"))),
+    Layer(
+        "cluster",
+        lambda scope, env, run, built: ClusterStack(
+            scope,
+            env,
+            run,
+            eks_key_arn=built["security"].keys.arn("eks"),
+            data_key_arn=built["security"].keys.arn("data"),
+            logs_key_arn=built["security"].keys.arn("logs"),
+            vpc_id=built["network"].network.vpc_id,
+            private_subnet_ids=built["network"].network.private_subnet_ids,
+        ),
+    ),
 )
 
 

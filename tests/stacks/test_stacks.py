@@ -81,6 +81,7 @@ SERVICE_BY_PREFIX = {
     "aws_eip": "ec2", "aws_internet_gateway": "ec2", "aws_default_security_group": "ec2",
     "aws_security_group": "ec2", "aws_flow_log": "ec2", "aws_db_subnet_group": "rds",
     "aws_elasticache_subnet_group": "elasticache", "aws_sns_": "sns",
+    "aws_eks_": "eks", "aws_launch_template": "ec2",
 }
 
 
