@@ -101,11 +101,13 @@ class IrsaRole(Construct):
             assume_role_policy=irsa_trust_policy(props.oidc_provider_arn, props.oidc_issuer_host, props.namespace, props.service_account),
             tags={"Name": props.name},
         )
+        # What a consumer of the role waits for: the role is useless until these exist.
+        self.permissions: list[IamRolePolicy | IamRolePolicyAttachment] = []
         if props.statements:
             document = PolicyDocument(self, "permissions", props.statements)
-            IamRolePolicy(self, "policy", name=props.name, role=role.id, policy=document.json)
+            self.permissions.append(IamRolePolicy(self, "policy", name=props.name, role=role.id, policy=document.json))
         for index, arn in enumerate(props.managed_policy_arns):
-            IamRolePolicyAttachment(self, f"managed_{index}", role=role.name, policy_arn=arn)
+            self.permissions.append(IamRolePolicyAttachment(self, f"managed_{index}", role=role.name, policy_arn=arn))
         self.role_arn: str = role.arn
         self.role_name: str = role.name
         self.namespace = props.namespace

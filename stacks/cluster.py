@@ -86,6 +86,7 @@ class ClusterStack(SparkiStack):
                 service_account_role_arn=roles.role_arns["vpc-cni"],
                 # Enforces Kubernetes NetworkPolicy through the VPC CNI's eBPF node agent.
                 configuration={"enableNetworkPolicy": "true"},
+                after=roles.roles["vpc-cni"].permissions,
             ),
             addon("kube-proxy", versions.kube_proxy),
             addon("eks-pod-identity-agent", versions.pod_identity_agent),
@@ -140,7 +141,7 @@ class ClusterStack(SparkiStack):
                     "tolerations": [CRITICAL_TOLERATION],
                 }
             },
-            after=nodes,
+            after=[*nodes, *roles.roles["ebs-csi-driver"].permissions],
         )
         ClusterAccess(
             self,

@@ -39,6 +39,12 @@ def test_trust_is_bound_to_exactly_the_given_service_account(minimal, full):
         assert json.loads(role["assume_role_policy"])["Statement"][0]["Principal"] == {"Federated": PROVIDER}
 
 
+def test_permissions_are_exposed_for_consumers_to_wait_for():
+    holder = {}
+    synth_construct(lambda s: holder.setdefault("role", IrsaRole(s, "role", IrsaRoleProps(**FULL))))
+    assert [type(p).__name__ for p in holder["role"].permissions] == ["IamRolePolicy", "IamRolePolicyAttachment"]
+
+
 def test_minimal_attaches_managed_policy_and_has_no_inline_policy(minimal):
     (attachment,) = of_type(minimal, "aws_iam_role_policy_attachment").values()
     assert attachment["policy_arn"] == "arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy"

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import subprocess
 
 import pytest
 from cdktf import App, TerraformOutput
@@ -13,6 +14,7 @@ from constructs.platform_roles import SERVICE_ACCOUNTS
 from sparki.settings import RunSettings
 from tests.conftest import read_stacks
 from tests.support import irsa_binding, of_type
+from tests.test_toolchain import CHECKOV_CONFIG, checkov_binary
 
 ENVS = environments.load()
 EXPORTS = (
@@ -102,8 +104,10 @@ def test_addons_are_pinned_and_ordered_around_the_nodes(doc, env):
     for group in of_type(doc, "aws_eks_node_group").values():
         for early in ("vpc-cni", "kube-proxy", "eks-pod-identity-agent"):
             assert f"aws_eks_addon.{addons[early][0]}" in group["depends_on"]
+    assert [d.split(".")[0] for d in addons["vpc-cni"][1]["depends_on"]] == ["aws_iam_role_policy_attachment"]
+    assert [d for d in addons["aws-ebs-csi-driver"][1]["depends_on"] if "irsa_ebs_csi_driver_policy" in d]
     for late in ("coredns", "aws-ebs-csi-driver"):
-        assert sorted(addons[late][1]["depends_on"]) == sorted(group_ids)
+        assert sorted(d for d in addons[late][1]["depends_on"] if d.startswith("aws_eks_node_group.")) == sorted(group_ids)
         config = json.loads(addons[late][1]["configuration_values"])
         placement = config.get("controller", config)
         assert placement["nodeSelector"] == {"sparki.io/node-group": "system"}
@@ -151,3 +155,18 @@ def test_exports_reach_a_later_layer_as_cross_stack_references(monkeypatch, tmp_
     assert any("aws_iam_openid_connect_provider." in v for v in exported)
     assert len(probe["output"]) == len(EXPORTS) + len(SERVICE_ACCOUNTS)
     assert seen["service_accounts"] == SERVICE_ACCOUNTS
+
+
+EKS_CHECKS = ("CKV_AWS_37", "CKV_AWS_38", "CKV_AWS_39", "CKV_AWS_58")
+
+
+def test_eks_checkov_checks_pass_on_every_cluster_and_are_never_skipped(synth_dir):
+    skipped = CHECKOV_CONFIG.read_text().split("skip-check:", 1)[1]
+    assert not [c for c in EKS_CHECKS if c in skipped]
+    proc = subprocess.run(
+        [checkov_binary(), "-d", str(synth_dir), "--config-file", str(CHECKOV_CONFIG), "--check", ",".join(EKS_CHECKS), "-o", "json"],
+        capture_output=True, text=True,
+    )
+    reports = json.loads(proc.stdout)
+    (summary,) = [r["summary"] for r in (reports if isinstance(reports, list) else [reports])]
+    assert (summary["passed"], summary["failed"], summary["skipped"]) == (len(EKS_CHECKS) * len(ENVS), 0, 0)
