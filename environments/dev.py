@@ -1,6 +1,19 @@
-"""dev: one NAT gateway and short retention to keep cost down; no interface endpoints."""
+"""dev: one NAT gateway and short retention to keep cost down; no interface endpoints.
+
+The cluster's workload group runs on spot capacity. The API server is private here too (reach it
+through the VPC); public_access_cidrs could open it to listed office ranges, at the price of
+checkov CKV_AWS_39 failing.
+"""
 from environments.data_settings import CacheSettings, DatabaseSettings, DataSettings
-from environments.schema import Environment, NetworkSettings, StateSettings
+from environments.schema import (
+    AddonVersions,
+    ClusterSettings,
+    Environment,
+    NetworkSettings,
+    NodeGroupSettings,
+    NodeTaint,
+    StateSettings,
+)
 
 ENVIRONMENT = Environment(
     name="dev",
@@ -28,6 +41,47 @@ ENVIRONMENT = Environment(
             monitoring_interval=60,
         ),
         cache=CacheSettings(node_type="cache.t4g.micro", replicas=0, multi_az=False, snapshot_retention_days=1),
+    ),
+    cluster=ClusterSettings(
+        kubernetes_version="1.33",
+        node_groups=(
+            NodeGroupSettings(
+                name="system",
+                instance_types=("t3a.large",),
+                min_size=1,
+                desired_size=2,
+                max_size=3,
+                labels={"sparki.io/pool": "system"},
+                taints=(NodeTaint(key="CriticalAddonsOnly", value="true", effect="NO_SCHEDULE"),),
+                max_unavailable_percent=50,
+            ),
+            NodeGroupSettings(
+                name="workload",
+                instance_types=("m6i.large", "m6a.large", "m5.large"),
+                min_size=1,
+                desired_size=2,
+                max_size=6,
+                capacity_type="SPOT",
+                labels={"sparki.io/pool": "workload"},
+                max_unavailable_percent=50,
+            ),
+        ),
+        addons=AddonVersions(
+            vpc_cni="v1.20.1-eksbuild.3",
+            coredns="v1.12.4-eksbuild.1",
+            kube_proxy="v1.33.5-eksbuild.2",
+            ebs_csi_driver="v1.48.0-eksbuild.2",
+            pod_identity_agent="v1.3.8-eksbuild.2",
+        ),
+        admin_role_arns=(
+            "arn:aws:iam::111111111111:role/sparki-platform-admin",
+            # Runs Terraform for the Kubernetes platform layer (Helm releases).
+            "arn:aws:iam::111111111111:role/sparki-deploy",
+        ),
+        developer_role_arns=("arn:aws:iam::111111111111:role/sparki-developer",),
+        auditor_role_arns=("arn:aws:iam::111111111111:role/sparki-auditor",),
+        app_namespaces=("sparki-api", "sparki-web", "sparki-worker"),
+        hosted_zone_ids=("Z0DEVSPARKI00000000001",),
     ),
     state=StateSettings(noncurrent_version_days=30, kms_deletion_window_days=7),
     log_retention_days=30,

@@ -1,6 +1,14 @@
 """prod: three AZs, a NAT gateway per AZ, every interface endpoint, a year of logs; DR in us-west-2."""
 from environments.data_settings import CacheSettings, DatabaseSettings, DataSettings
-from environments.schema import Environment, NetworkSettings, StateSettings
+from environments.schema import (
+    AddonVersions,
+    ClusterSettings,
+    Environment,
+    NetworkSettings,
+    NodeGroupSettings,
+    NodeTaint,
+    StateSettings,
+)
 
 ENVIRONMENT = Environment(
     name="prod",
@@ -29,6 +37,50 @@ ENVIRONMENT = Environment(
             insights_retention_days=31,
         ),
         cache=CacheSettings(node_type="cache.r7g.large", replicas=2, snapshot_retention_days=14),
+    ),
+    cluster=ClusterSettings(
+        kubernetes_version="1.33",
+        node_groups=(
+            NodeGroupSettings(
+                name="system",
+                instance_types=("m6i.large",),
+                min_size=3,
+                desired_size=3,
+                max_size=6,
+                disk_size_gib=80,
+                labels={"sparki.io/pool": "system"},
+                taints=(NodeTaint(key="CriticalAddonsOnly", value="true", effect="NO_SCHEDULE"),),
+                max_unavailable_percent=25,
+            ),
+            NodeGroupSettings(
+                name="workload",
+                instance_types=("m6i.2xlarge", "m6a.2xlarge"),
+                min_size=3,
+                desired_size=6,
+                max_size=30,
+                disk_size_gib=100,
+                labels={"sparki.io/pool": "workload"},
+                max_unavailable_percent=25,
+            ),
+        ),
+        addons=AddonVersions(
+            vpc_cni="v1.20.1-eksbuild.3",
+            coredns="v1.12.4-eksbuild.1",
+            kube_proxy="v1.33.5-eksbuild.2",
+            ebs_csi_driver="v1.48.0-eksbuild.2",
+            pod_identity_agent="v1.3.8-eksbuild.2",
+        ),
+        admin_role_arns=(
+            "arn:aws:iam::333333333333:role/sparki-platform-admin",
+            # Runs Terraform for the Kubernetes platform layer (Helm releases).
+            "arn:aws:iam::333333333333:role/sparki-deploy",
+        ),
+        # No edit rights in production: changes ship through CI; developers may look.
+        auditor_role_arns=(
+            "arn:aws:iam::333333333333:role/sparki-auditor",
+            "arn:aws:iam::333333333333:role/sparki-developer",
+        ),
+        hosted_zone_ids=("Z0PRODSPARKI000000001", "Z0PRODSPARKI000000002"),
     ),
     state=StateSettings(noncurrent_version_days=365, kms_deletion_window_days=30),
     log_retention_days=365,

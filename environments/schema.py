@@ -40,9 +40,38 @@ RESERVED_TAGS = frozenset({"Project", "Environment", "Layer", "ManagedBy"})
 # leaves /25 public and database subnets, the smallest we accept for EKS load balancers.
 MIN_VPC_PREFIX, MAX_VPC_PREFIX = 16, 20
 MAX_AZS = 4
+# EKS versions in standard support that the add-on pins below were chosen for. Extended support
+# costs six times as much per cluster-hour, so a version leaving standard support leaves this list.
+KUBERNETES_VERSIONS = ("1.31", "1.32", "1.33")
+CAPACITY_TYPES = ("ON_DEMAND", "SPOT")
+# Amazon Linux 2023 only: its root device is /dev/xvda, which the node launch template encrypts.
+AMI_TYPES = ("AL2023_x86_64_STANDARD", "AL2023_ARM_64_STANDARD")
+TAINT_EFFECTS = ("NO_SCHEDULE", "NO_EXECUTE", "PREFER_NO_SCHEDULE")
+# The node group that runs cluster-critical add-ons (CoreDNS, the EBS CSI controller).
+SYSTEM_NODE_GROUP = "system"
+# Namespaces developers may never be given edit rights in: Kubernetes' own and the platform's.
+RESERVED_NAMESPACES = frozenset(
+    {"default", "kube-system", "kube-public", "kube-node-lease", "cert-manager", "external-dns", "amazon-cloudwatch"}
+)
+# Label prefixes the kubelet and EKS reserve; EKS rejects node group labels that use them.
+RESERVED_LABEL_PREFIXES = ("kubernetes.io/", "k8s.io/", "eks.amazonaws.com/")
+# A public-endpoint allow-list names office or VPN egress ranges; anything wider than this is
+# not an allow-list any more.
+MIN_PUBLIC_CIDR_PREFIX = 16
 _NAME = re.compile(r"^[a-z][a-z0-9]{1,11}$")
 _ACCOUNT = re.compile(r"^\d{12}$")
 _TAG_KEY = re.compile(r"^[\w .:/=+\-@]{1,128}$")
+_NODE_GROUP_NAME = re.compile(r"^[a-z][a-z0-9-]{1,19}$")
+_INSTANCE_TYPE = re.compile(r"^[a-z][a-z0-9-]*\.(nano|micro|small|medium|large|xlarge|[1-9][0-9]*xlarge|metal(-[0-9]+xl)?)$")
+# Graviton families carry a "g" right after the generation digit: m7g, c6gn, t4g, r8gd, g5g.
+_ARM_FAMILY = re.compile(r"^[a-z]+[0-9]+g[a-z]*\.")
+_ADDON_VERSION = re.compile(r"^v(\d+)\.(\d+)\.\d+-eksbuild\.\d+$")
+_ROLE_ARN = re.compile(r"^arn:aws:iam::(\d{12}):role/[\w+=,.@-]+(/[\w+=,.@-]+)*$")
+_DNS_LABEL = re.compile(r"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$")
+_LABEL_NAME = re.compile(r"^[A-Za-z0-9]([A-Za-z0-9_.-]{0,61}[A-Za-z0-9])?$")
+_LABEL_PREFIX = re.compile(r"^[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?$")
+_LABEL_VALUE = re.compile(r"^([A-Za-z0-9]([A-Za-z0-9_.-]{0,61}[A-Za-z0-9])?)?$")
+_HOSTED_ZONE_ID = re.compile(r"^Z[A-Z0-9]{1,31}$")
 
 
 class ConfigError(ValueError):
@@ -92,6 +121,95 @@ class NetworkSettings:
 
 
 @dataclass(frozen=True)
+class NodeTaint:
+    """A Kubernetes taint on every node of a group.
+
+    effect: one of TAINT_EFFECTS, e.g. "NO_SCHEDULE".
+    value: default "" (key-only taints such as CriticalAddonsOnly).
+    """
+
+    key: str
+    effect: str
+    value: str = ""
+
+
+@dataclass(frozen=True)
+class NodeGroupSettings:
+    """One EKS managed node group.
+
+    name: 2-20 lowercase letters, digits, '-'; the group's Terraform name is
+        sparki-<env>-<name>. Every cluster has a "system" group (SYSTEM_NODE_GROUP).
+    instance_types: EC2 types, e.g. ("m6i.large",); spot groups list at least two, so that one
+        capacity pool running dry does not empty the group.
+    min_size / desired_size / max_size: min <= desired <= max; the cluster autoscaler moves
+        desired_size afterwards, Terraform only sets it at creation.
+    capacity_type: "ON_DEMAND" (default) or "SPOT"; never SPOT for the system group or in
+        production.
+    ami_type: one of AMI_TYPES; default x86_64. Graviton instance types need the ARM type.
+    disk_size_gib: encrypted gp3 root volume; default 50, 20..1000.
+    labels / taints: Kubernetes node labels and taints; default none.
+    max_unavailable_percent: share of nodes replaced at once during a rolling update;
+        default 33, 1..100.
+    """
+
+    name: str
+    instance_types: tuple[str, ...]
+    min_size: int
+    desired_size: int
+    max_size: int
+    capacity_type: str = "ON_DEMAND"
+    ami_type: str = "AL2023_x86_64_STANDARD"
+    disk_size_gib: int = 50
+    labels: Mapping[str, str] = field(default_factory=dict)
+    taints: tuple[NodeTaint, ...] = ()
+    max_unavailable_percent: int = 33
+
+
+@dataclass(frozen=True)
+class AddonVersions:
+    """EKS managed add-on versions, pinned ("v1.20.1-eksbuild.3"): an upgrade is a reviewed
+    change. `aws eks describe-addon-versions --kubernetes-version <v> --addon-name <name>` lists
+    the builds for a Kubernetes version. kube-proxy must match the Kubernetes minor version."""
+
+    vpc_cni: str
+    coredns: str
+    kube_proxy: str
+    ebs_csi_driver: str
+    pod_identity_agent: str
+
+
+@dataclass(frozen=True)
+class ClusterSettings:
+    """The EKS cluster of one environment.
+
+    kubernetes_version: one of KUBERNETES_VERSIONS.
+    node_groups: managed node groups; one must be named "system".
+    addons: pinned add-on versions for that Kubernetes version.
+    admin_role_arns: IAM roles of this account with cluster-admin (AmazonEKSClusterAdminPolicy).
+        At least one: the cluster creator gets no implicit access. The role that runs
+        Terraform for the Kubernetes platform layer belongs here.
+    hosted_zone_ids: Route 53 zones external-dns and cert-manager may change; at least one.
+    developer_role_arns: roles with edit rights (AmazonEKSEditPolicy) in app_namespaces only;
+        default none.
+    auditor_role_arns: read-only roles (AmazonEKSViewPolicy, cluster-wide); default none.
+    app_namespaces: application namespaces developers may edit; required with developers.
+    public_access_cidrs: public IPv4 ranges (office/VPN egress, /16 or narrower) that may reach
+        the API server's public endpoint. Default none: the public endpoint is off and the API is
+        reachable only from inside the VPC. Never 0.0.0.0/0; refused in production.
+    """
+
+    kubernetes_version: str
+    node_groups: tuple[NodeGroupSettings, ...]
+    addons: AddonVersions
+    admin_role_arns: tuple[str, ...]
+    hosted_zone_ids: tuple[str, ...]
+    developer_role_arns: tuple[str, ...] = ()
+    auditor_role_arns: tuple[str, ...] = ()
+    app_namespaces: tuple[str, ...] = ()
+    public_access_cidrs: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Environment:
     """Everything the stacks need to know about one environment. Data only."""
 
@@ -100,6 +218,7 @@ class Environment:
     region: str
     azs: tuple[str, ...]
     network: NetworkSettings
+    cluster: ClusterSettings
     data: DataSettings
     state: StateSettings = field(default_factory=StateSettings)
     log_retention_days: int = 90
@@ -114,6 +233,7 @@ class Environment:
         self._check_region()
         self._check_azs()
         self._check_network()
+        self._check_cluster()
         self._check_state()
         self.data.validate(self._fail, self.is_production)
         self._check_retention("log_retention_days", self.log_retention_days)
@@ -184,6 +304,134 @@ class Environment:
         if len(set(net.interface_endpoints)) != len(net.interface_endpoints):
             self._fail("network.interface_endpoints", "lists an endpoint twice; list each once")
         self._check_retention("network.flow_log_retention_days", net.flow_log_retention_days)
+
+    def _check_cluster(self) -> None:
+        cl = self.cluster
+        if cl.kubernetes_version not in KUBERNETES_VERSIONS:
+            self._fail("cluster.kubernetes_version", f"{cl.kubernetes_version!r} is not a Kubernetes version in EKS standard support here; use one of {', '.join(KUBERNETES_VERSIONS)}")
+        self._check_public_access(cl.public_access_cidrs)
+        self._check_node_groups(cl.node_groups)
+        self._check_addons(cl.addons, cl.kubernetes_version)
+        self._check_access(cl)
+        if not cl.hosted_zone_ids:
+            self._fail("cluster.hosted_zone_ids", "is empty; list the Route 53 zone(s) external-dns and cert-manager manage, e.g. ('Z0123456789ABCDEFGHIJ',)")
+        for zone in cl.hosted_zone_ids:
+            if not _HOSTED_ZONE_ID.match(str(zone)):
+                self._fail("cluster.hosted_zone_ids", f"{zone!r} is not a Route 53 hosted zone id; use the id without '/hostedzone/', e.g. 'Z0123456789ABCDEFGHIJ'")
+        if len(set(cl.hosted_zone_ids)) != len(cl.hosted_zone_ids):
+            self._fail("cluster.hosted_zone_ids", "lists a zone twice; list each once")
+
+    def _check_public_access(self, cidrs: tuple[str, ...]) -> None:
+        fname = "cluster.public_access_cidrs"
+        if cidrs and self.is_production:
+            self._fail(fname, f"{list(cidrs)} is not allowed in production: the API server stays private; reach it from inside the VPC and leave the list empty")
+        for cidr in cidrs:
+            if str(cidr).strip() in ("0.0.0.0/0", "::/0"):
+                self._fail(fname, f"{cidr} opens the API server to the whole internet; list office/VPN egress ranges (/{MIN_PUBLIC_CIDR_PREFIX} or narrower), or none to keep the endpoint private")
+            try:
+                net = ipaddress.IPv4Network(cidr, strict=True)
+            except (ValueError, TypeError) as exc:
+                self._fail(fname, f"{cidr!r} is not a valid IPv4 network ({exc}); use a public block like 'a.b.c.0/24' with the host bits zero")
+            if net.prefixlen < MIN_PUBLIC_CIDR_PREFIX:
+                self._fail(fname, f"{cidr} is wider than /{MIN_PUBLIC_CIDR_PREFIX}; list office/VPN egress ranges of /{MIN_PUBLIC_CIDR_PREFIX} or narrower")
+            if not net.is_global:
+                self._fail(fname, f"{cidr} is not a public range; the public endpoint only sees public addresses, and private ones already reach the private endpoint")
+
+    def _check_node_groups(self, groups: tuple[NodeGroupSettings, ...]) -> None:
+        names = [g.name for g in groups]
+        if SYSTEM_NODE_GROUP not in names:
+            self._fail("cluster.node_groups", f"{names} has no '{SYSTEM_NODE_GROUP}' group; add one: it runs CoreDNS and the other cluster-critical add-ons")
+        if len(set(names)) != len(names):
+            self._fail("cluster.node_groups", f"{names} repeats a name; name each group once")
+        for group in groups:
+            self._check_node_group(group)
+
+    def _check_node_group(self, g: NodeGroupSettings) -> None:
+        if not _NODE_GROUP_NAME.match(str(g.name)):
+            self._fail("cluster.node_groups", f"name {g.name!r} is invalid; use 2-20 lowercase letters, digits and '-', starting with a letter")
+        f = f"cluster.node_groups[{g.name}]"
+        if not g.instance_types:
+            self._fail(f"{f}.instance_types", "is empty; list at least one EC2 instance type, e.g. ('m6i.large',)")
+        for itype in g.instance_types:
+            if not _INSTANCE_TYPE.match(str(itype)):
+                self._fail(f"{f}.instance_types", f"{itype!r} is not an EC2 instance type; use family.size, e.g. 'm6i.large' or 'm7g.2xlarge'")
+        if len(set(g.instance_types)) != len(g.instance_types):
+            self._fail(f"{f}.instance_types", "lists a type twice; list each once")
+        if g.ami_type not in AMI_TYPES:
+            self._fail(f"{f}.ami_type", f"{g.ami_type!r} is not supported; use one of {', '.join(AMI_TYPES)}")
+        wanted = "AL2023_ARM_64_STANDARD"
+        for itype in g.instance_types:
+            is_arm = bool(_ARM_FAMILY.match(itype))
+            if is_arm != (g.ami_type == wanted):
+                arch = "Graviton (arm64)" if is_arm else "x86_64"
+                self._fail(f"{f}.instance_types", f"{itype!r} is {arch} but ami_type is {g.ami_type}; one group holds one architecture, pick types and ami_type that match")
+        if g.capacity_type not in CAPACITY_TYPES:
+            self._fail(f"{f}.capacity_type", f"{g.capacity_type!r} is not a capacity type; use one of {', '.join(CAPACITY_TYPES)}")
+        if g.capacity_type == "SPOT":
+            if self.is_production:
+                self._fail(f"{f}.capacity_type", "SPOT is not allowed in production: interruptions would take capacity at random; use ON_DEMAND")
+            if g.name == SYSTEM_NODE_GROUP:
+                self._fail(f"{f}.capacity_type", f"SPOT is not allowed for the '{SYSTEM_NODE_GROUP}' group: it runs cluster-critical add-ons; use ON_DEMAND")
+            if len(g.instance_types) < 2:
+                self._fail(f"{f}.instance_types", "a SPOT group needs at least two instance types, so that one capacity pool running dry does not empty it")
+        if g.min_size < 0 or g.max_size < 1:
+            self._fail(f"{f}.max_size", f"min_size={g.min_size}, max_size={g.max_size}: min_size must be >= 0 and max_size >= 1")
+        if not g.min_size <= g.desired_size <= g.max_size:
+            self._fail(f"{f}.desired_size", f"min_size={g.min_size}, desired_size={g.desired_size}, max_size={g.max_size}: need min_size <= desired_size <= max_size")
+        if not 20 <= g.disk_size_gib <= 1000:
+            self._fail(f"{f}.disk_size_gib", f"{g.disk_size_gib} is out of range; use 20..1000 GiB")
+        if not 1 <= g.max_unavailable_percent <= 100:
+            self._fail(f"{f}.max_unavailable_percent", f"{g.max_unavailable_percent} is out of range; use 1..100")
+        for key, value in g.labels.items():
+            self._check_label_key(f"{f}.labels", key)
+            if not isinstance(value, str) or not _LABEL_VALUE.match(value):
+                self._fail(f"{f}.labels", f"value {value!r} of {key!r} is not a Kubernetes label value; use at most 63 letters, digits, '-', '_', '.'")
+        for taint in g.taints:
+            self._check_label_key(f"{f}.taints", taint.key)
+            if taint.effect not in TAINT_EFFECTS:
+                self._fail(f"{f}.taints", f"effect {taint.effect!r} of {taint.key!r} is unknown; use one of {', '.join(TAINT_EFFECTS)}")
+            if not _LABEL_VALUE.match(str(taint.value)):
+                self._fail(f"{f}.taints", f"value {taint.value!r} of {taint.key!r} is not a valid taint value; use at most 63 letters, digits, '-', '_', '.'")
+
+    def _check_label_key(self, fname: str, key: str) -> None:
+        prefix, _, name = str(key).rpartition("/")
+        if not _LABEL_NAME.match(name) or (prefix and not _LABEL_PREFIX.match(prefix)):
+            self._fail(fname, f"{key!r} is not a Kubernetes label key; use [prefix/]name, name up to 63 letters, digits, '-', '_', '.'")
+        if any(str(key).startswith(p) or f".{p}" in str(key) for p in RESERVED_LABEL_PREFIXES):
+            self._fail(fname, f"{key!r} uses a prefix reserved by Kubernetes/EKS ({', '.join(RESERVED_LABEL_PREFIXES)}); use your own, e.g. 'sparki.io/'")
+
+    def _check_addons(self, addons: AddonVersions, k8s_version: str) -> None:
+        for fname, version in vars(addons).items():
+            if not _ADDON_VERSION.match(str(version)):
+                self._fail(f"cluster.addons.{fname}", f"{version!r} is not a pinned EKS add-on version; use the exact build, e.g. 'v1.20.1-eksbuild.3'")
+        major, minor = _ADDON_VERSION.match(addons.kube_proxy).groups()
+        if f"{major}.{minor}" != k8s_version:
+            self._fail("cluster.addons.kube_proxy", f"{addons.kube_proxy} is for Kubernetes {major}.{minor}, not {k8s_version}; use a v{k8s_version}.x-eksbuild.N build")
+
+    def _check_access(self, cl: ClusterSettings) -> None:
+        groups = {"cluster.admin_role_arns": cl.admin_role_arns, "cluster.developer_role_arns": cl.developer_role_arns, "cluster.auditor_role_arns": cl.auditor_role_arns}
+        if not cl.admin_role_arns:
+            self._fail("cluster.admin_role_arns", "is empty; the cluster creator gets no implicit access, so list at least one admin role")
+        seen: dict[str, str] = {}
+        for fname, arns in groups.items():
+            for arn in arns:
+                match = _ROLE_ARN.match(str(arn))
+                if not match:
+                    self._fail(fname, f"{arn!r} is not an IAM role ARN; use 'arn:aws:iam::<account>:role/<name>'")
+                if match.group(1) != self.account_id:
+                    self._fail(fname, f"{arn} is in account {match.group(1)}, not {self.account_id}; access entries map roles of the cluster's own account")
+                if arn in seen:
+                    self._fail(fname, f"{arn} is also in {seen[arn]}; a role gets one access entry, put it in one list")
+                seen[arn] = fname
+        for ns in cl.app_namespaces:
+            if not _DNS_LABEL.match(str(ns)):
+                self._fail("cluster.app_namespaces", f"{ns!r} is not a Kubernetes namespace name; use up to 63 lowercase letters, digits and '-'")
+            if ns in RESERVED_NAMESPACES or str(ns).startswith("kube-"):
+                self._fail("cluster.app_namespaces", f"{ns!r} is a system or platform namespace; developers edit application namespaces only")
+        if len(set(cl.app_namespaces)) != len(cl.app_namespaces):
+            self._fail("cluster.app_namespaces", "lists a namespace twice; list each once")
+        if cl.developer_role_arns and not cl.app_namespaces:
+            self._fail("cluster.app_namespaces", "is empty but developer_role_arns is not; list the namespaces developers may edit")
 
     def _check_state(self) -> None:
         st = self.state

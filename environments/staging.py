@@ -1,6 +1,14 @@
 """staging: production-shaped (three AZs, a NAT gateway per AZ) with smaller retention."""
 from environments.data_settings import CacheSettings, DatabaseSettings, DataSettings
-from environments.schema import Environment, NetworkSettings, StateSettings
+from environments.schema import (
+    AddonVersions,
+    ClusterSettings,
+    Environment,
+    NetworkSettings,
+    NodeGroupSettings,
+    NodeTaint,
+    StateSettings,
+)
 
 ENVIRONMENT = Environment(
     name="staging",
@@ -25,6 +33,45 @@ ENVIRONMENT = Environment(
             monitoring_interval=30,
         ),
         cache=CacheSettings(node_type="cache.t4g.medium", replicas=1, snapshot_retention_days=7),
+    ),
+    cluster=ClusterSettings(
+        kubernetes_version="1.33",
+        node_groups=(
+            NodeGroupSettings(
+                name="system",
+                instance_types=("m6i.large",),
+                min_size=2,
+                desired_size=2,
+                max_size=4,
+                labels={"sparki.io/pool": "system"},
+                taints=(NodeTaint(key="CriticalAddonsOnly", value="true", effect="NO_SCHEDULE"),),
+            ),
+            NodeGroupSettings(
+                name="workload",
+                instance_types=("m6i.xlarge", "m6a.xlarge"),
+                min_size=2,
+                desired_size=3,
+                max_size=10,
+                disk_size_gib=80,
+                labels={"sparki.io/pool": "workload"},
+            ),
+        ),
+        addons=AddonVersions(
+            vpc_cni="v1.20.1-eksbuild.3",
+            coredns="v1.12.4-eksbuild.1",
+            kube_proxy="v1.33.5-eksbuild.2",
+            ebs_csi_driver="v1.48.0-eksbuild.2",
+            pod_identity_agent="v1.3.8-eksbuild.2",
+        ),
+        admin_role_arns=(
+            "arn:aws:iam::222222222222:role/sparki-platform-admin",
+            # Runs Terraform for the Kubernetes platform layer (Helm releases).
+            "arn:aws:iam::222222222222:role/sparki-deploy",
+        ),
+        developer_role_arns=("arn:aws:iam::222222222222:role/sparki-developer",),
+        auditor_role_arns=("arn:aws:iam::222222222222:role/sparki-auditor",),
+        app_namespaces=("sparki-api", "sparki-web", "sparki-worker"),
+        hosted_zone_ids=("Z0STAGINGSPARKI000001",),
     ),
     state=StateSettings(noncurrent_version_days=90, kms_deletion_window_days=30),
     log_retention_days=90,

@@ -13,6 +13,7 @@ from constructs import Construct
 from environments.schema import Environment
 from sparki.settings import RunSettings
 from stacks.base import SparkiStack
+from stacks.cluster import ClusterStack
 from stacks.data import DataStack
 from stacks.network import NetworkStack
 from stacks.security import SecurityStack
@@ -34,8 +35,23 @@ LAYERS: tuple[Layer, ...] = (
     Layer("state", lambda scope, env, run, built: StateStack(scope, env, run)),
     Layer("security", lambda scope, env, run, built: SecurityStack(scope, env, run)),
     Layer("network", lambda scope, env, run, built: NetworkStack(scope, env, run, built["security"].keys.arn("logs"))),
+    Layer("cluster", lambda scope, env, run, built: _cluster(scope, env, run, built)),
     Layer("data", lambda scope, env, run, built: _data(scope, env, run, built)),
 )
+
+
+def _cluster(scope: Construct, env: Environment, run: RunSettings, built: dict[str, SparkiStack]) -> ClusterStack:
+    security, network = built["security"], built["network"].network
+    return ClusterStack(
+        scope,
+        env,
+        run,
+        eks_key_arn=security.keys.arn("eks"),
+        data_key_arn=security.keys.arn("data"),
+        logs_key_arn=security.keys.arn("logs"),
+        vpc_id=network.vpc_id,
+        private_subnet_ids=network.private_subnet_ids,
+    )
 
 
 def _data(scope: Construct, env: Environment, run: RunSettings, built: dict[str, SparkiStack]) -> DataStack:
@@ -51,8 +67,8 @@ def _data(scope: Construct, env: Environment, run: RunSettings, built: dict[str,
         secrets_key_arn=security.keys.arn("secrets"),
         logs_key_arn=security.keys.arn("logs"),
         alarm_topic_arn=security.alarm_topic_arn,
-        # The cluster layer's node security group joins here once that layer is wired.
-        client_security_group_ids=(),
+        # Only the cluster's nodes reach the database and the cache.
+        client_security_group_ids=(built["cluster"].node_security_group_id,),
     )
 
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 
 from cdktf import App, TerraformStack, Testing
@@ -21,4 +22,43 @@ def of_type(doc: dict, rtype: str) -> dict:
     return doc.get("resource", {}).get(rtype, {})
 
 
-__all__ = ["App", "synth_construct", "of_type"]
+def data_of_type(doc: dict, dtype: str) -> dict:
+    return doc.get("data", {}).get(dtype, {})
+
+
+def policy_statements(doc: dict, policy: str) -> list[dict]:
+    """The statements behind a policy attribute "${data.aws_iam_policy_document.<id>.json}", in
+    IAM's own shape: Effect, Action and Resource as lists, Condition as {test: {key: values}}."""
+    match = re.fullmatch(r"\$\{data\.aws_iam_policy_document\.([^.]+)\.json\}", policy)
+    assert match, f"policy is not rendered by an aws_iam_policy_document: {policy[:80]}"
+    statements = []
+    for block in data_of_type(doc, "aws_iam_policy_document")[match.group(1)]["statement"]:
+        statement = {"Effect": block.get("effect", "Allow"), "Action": block["actions"], "Resource": block["resources"]}
+        for cond in block.get("condition", []):
+            statement.setdefault("Condition", {}).setdefault(cond["test"], {})[cond["variable"]] = cond["values"]
+        statements.append(statement)
+    return statements
+
+
+def irsa_binding(trust_policy: str) -> tuple[str, str, str]:
+    """(issuer, namespace, service account) of an IRSA trust policy; fails unless the policy
+    admits exactly one service account of one OIDC provider, audience STS, with StringEquals."""
+    doc = json.loads(trust_policy)
+    (statement,) = doc["Statement"]
+    assert statement["Effect"] == "Allow" and statement["Action"] == "sts:AssumeRoleWithWebIdentity"
+    assert list(statement["Principal"]) == ["Federated"] and isinstance(statement["Principal"]["Federated"], str)
+    assert list(statement["Condition"]) == ["StringEquals"], "only exact matches: no StringLike, no ForAnyValue"
+    claims = statement["Condition"]["StringEquals"]
+    assert len(claims) == 2, claims
+    (sub_key,) = [k for k in claims if k.endswith(":sub")]
+    (aud_key,) = [k for k in claims if k.endswith(":aud")]
+    issuer = sub_key.removesuffix(":sub")
+    assert aud_key == f"{issuer}:aud" and claims[aud_key] == "sts.amazonaws.com"
+    subject = claims[sub_key]
+    assert isinstance(subject, str) and "*" not in subject and "?" not in subject, subject
+    prefix, namespace, service_account = subject.rsplit(":", 2)
+    assert prefix == "system:serviceaccount" and namespace and service_account
+    return issuer, namespace, service_account
+
+
+__all__ = ["App", "synth_construct", "of_type", "data_of_type", "policy_statements", "irsa_binding"]

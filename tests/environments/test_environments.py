@@ -6,7 +6,15 @@ import dataclasses
 import pytest
 
 import environments
-from environments.schema import ConfigError, Environment, NetworkSettings, StateSettings, check_disjoint
+from environments.schema import (
+    ClusterSettings,
+    ConfigError,
+    Environment,
+    NetworkSettings,
+    NodeTaint,
+    StateSettings,
+    check_disjoint,
+)
 
 ENVS = environments.load()
 DEV, STAGING, PROD = ENVS["dev"], ENVS["staging"], ENVS["prod"]
@@ -14,6 +22,23 @@ DEV, STAGING, PROD = ENVS["dev"], ENVS["staging"], ENVS["prod"]
 
 def net(env: Environment, **changes) -> NetworkSettings:
     return dataclasses.replace(env.network, **changes)
+
+
+def cl(env: Environment, **changes) -> ClusterSettings:
+    return dataclasses.replace(env.cluster, **changes)
+
+
+def ng(env: Environment, group: str, **changes) -> ClusterSettings:
+    """env's cluster with node group `group` changed."""
+    groups = tuple(dataclasses.replace(g, **changes) if g.name == group else g for g in env.cluster.node_groups)
+    return cl(env, node_groups=groups)
+
+
+def addons(env: Environment, **changes) -> ClusterSettings:
+    return cl(env, addons=dataclasses.replace(env.cluster.addons, **changes))
+
+
+ROLE = "arn:aws:iam::111111111111:role/{}"
 
 
 @pytest.mark.parametrize(
@@ -46,6 +71,59 @@ def net(env: Environment, **changes) -> NetworkSettings:
         (DEV, dict(tags={"Environment": "x"}), "tags", "set by the stacks"),
         (DEV, dict(tags={"aws:owner": "x"}), "tags", "not a valid tag key"),
         (DEV, dict(tags={"Owner": "x" * 300}), "tags", "at most 256"),
+        # -- cluster: control plane ------------------------------------------------------------
+        (DEV, dict(cluster=cl(DEV, kubernetes_version="1.27")), "cluster.kubernetes_version", "standard support"),
+        (DEV, dict(cluster=cl(DEV, public_access_cidrs=("0.0.0.0/0",))), "cluster.public_access_cidrs", "whole internet"),
+        (DEV, dict(cluster=cl(DEV, public_access_cidrs=("::/0",))), "cluster.public_access_cidrs", "whole internet"),
+        (DEV, dict(cluster=cl(DEV, public_access_cidrs=("203.0.113.7/24",))), "cluster.public_access_cidrs", "not a valid IPv4 network"),
+        (DEV, dict(cluster=cl(DEV, public_access_cidrs=("2001:db8::/32",))), "cluster.public_access_cidrs", "not a valid IPv4 network"),
+        (DEV, dict(cluster=cl(DEV, public_access_cidrs=("64.0.0.0/8",))), "cluster.public_access_cidrs", "wider than /16"),
+        (DEV, dict(cluster=cl(DEV, public_access_cidrs=("10.1.0.0/16",))), "cluster.public_access_cidrs", "not a public range"),
+        (PROD, dict(cluster=cl(PROD, public_access_cidrs=("203.0.113.0/24",))), "cluster.public_access_cidrs", "not allowed in production"),
+        # -- cluster: node groups ----------------------------------------------------------------
+        (DEV, dict(cluster=cl(DEV, node_groups=DEV.cluster.node_groups[1:])), "cluster.node_groups", "has no 'system' group"),
+        (DEV, dict(cluster=cl(DEV, node_groups=DEV.cluster.node_groups * 2)), "cluster.node_groups", "repeats a name"),
+        (DEV, dict(cluster=ng(DEV, "workload", name="Work_load")), "cluster.node_groups", "name 'Work_load' is invalid"),
+        (DEV, dict(cluster=ng(DEV, "workload", instance_types=())), "cluster.node_groups[workload].instance_types", "is empty"),
+        (DEV, dict(cluster=ng(DEV, "workload", instance_types=("m6i.large", "m6i-large"))), "cluster.node_groups[workload].instance_types", "not an EC2 instance type"),
+        (DEV, dict(cluster=ng(DEV, "workload", instance_types=("m6i.huge", "m6a.large"))), "cluster.node_groups[workload].instance_types", "not an EC2 instance type"),
+        (DEV, dict(cluster=ng(DEV, "workload", instance_types=("m6i.large", "m6i.large"))), "cluster.node_groups[workload].instance_types", "twice"),
+        (DEV, dict(cluster=ng(DEV, "workload", instance_types=("m6i.large", "m7g.large"))), "cluster.node_groups[workload].instance_types", "Graviton (arm64)"),
+        (DEV, dict(cluster=ng(DEV, "system", ami_type="AL2023_ARM_64_STANDARD")), "cluster.node_groups[system].instance_types", "is x86_64"),
+        (DEV, dict(cluster=ng(DEV, "system", ami_type="BOTTLEROCKET_x86_64")), "cluster.node_groups[system].ami_type", "not supported"),
+        (DEV, dict(cluster=ng(DEV, "workload", capacity_type="RESERVED")), "cluster.node_groups[workload].capacity_type", "not a capacity type"),
+        (PROD, dict(cluster=ng(PROD, "workload", capacity_type="SPOT")), "cluster.node_groups[workload].capacity_type", "not allowed in production"),
+        (DEV, dict(cluster=ng(DEV, "system", capacity_type="SPOT", instance_types=("t3a.large", "t3.large"))), "cluster.node_groups[system].capacity_type", "not allowed for the 'system' group"),
+        (DEV, dict(cluster=ng(DEV, "workload", instance_types=("m6i.large",))), "cluster.node_groups[workload].instance_types", "at least two instance types"),
+        (DEV, dict(cluster=ng(DEV, "workload", min_size=0, max_size=0, desired_size=0)), "cluster.node_groups[workload].max_size", "max_size >= 1"),
+        (DEV, dict(cluster=ng(DEV, "workload", min_size=3, desired_size=2)), "cluster.node_groups[workload].desired_size", "min_size <= desired_size <= max_size"),
+        (DEV, dict(cluster=ng(DEV, "workload", desired_size=7)), "cluster.node_groups[workload].desired_size", "min_size <= desired_size <= max_size"),
+        (DEV, dict(cluster=ng(DEV, "workload", disk_size_gib=8)), "cluster.node_groups[workload].disk_size_gib", "20..1000"),
+        (DEV, dict(cluster=ng(DEV, "workload", max_unavailable_percent=0)), "cluster.node_groups[workload].max_unavailable_percent", "1..100"),
+        (DEV, dict(cluster=ng(DEV, "workload", labels={"bad key!": "x"})), "cluster.node_groups[workload].labels", "not a Kubernetes label key"),
+        (DEV, dict(cluster=ng(DEV, "workload", labels={"node.kubernetes.io/role": "x"})), "cluster.node_groups[workload].labels", "reserved by Kubernetes/EKS"),
+        (DEV, dict(cluster=ng(DEV, "workload", labels={"team": "a b"})), "cluster.node_groups[workload].labels", "not a Kubernetes label value"),
+        (DEV, dict(cluster=ng(DEV, "system", taints=(NodeTaint(key="dedicated", value="x", effect="NoSchedule"),))), "cluster.node_groups[system].taints", "effect 'NoSchedule' of 'dedicated' is unknown"),
+        (DEV, dict(cluster=ng(DEV, "system", taints=(NodeTaint(key="dedicated", value="a/b", effect="NO_SCHEDULE"),))), "cluster.node_groups[system].taints", "not a valid taint value"),
+        (DEV, dict(cluster=ng(DEV, "system", taints=(NodeTaint(key="k8s.io/x", effect="NO_SCHEDULE"),))), "cluster.node_groups[system].taints", "reserved by Kubernetes/EKS"),
+        # -- cluster: add-ons --------------------------------------------------------------------
+        (DEV, dict(cluster=addons(DEV, coredns="latest")), "cluster.addons.coredns", "not a pinned EKS add-on version"),
+        (DEV, dict(cluster=addons(DEV, vpc_cni="v1.20.1")), "cluster.addons.vpc_cni", "not a pinned EKS add-on version"),
+        (DEV, dict(cluster=addons(DEV, kube_proxy="v1.32.6-eksbuild.8")), "cluster.addons.kube_proxy", "is for Kubernetes 1.32, not 1.33"),
+        # -- cluster: access and DNS -------------------------------------------------------------
+        (DEV, dict(cluster=cl(DEV, admin_role_arns=())), "cluster.admin_role_arns", "at least one admin role"),
+        (DEV, dict(cluster=cl(DEV, admin_role_arns=("arn:aws:iam::111111111111:user/alice",))), "cluster.admin_role_arns", "not an IAM role ARN"),
+        (DEV, dict(cluster=cl(DEV, developer_role_arns=("sparki-developer",))), "cluster.developer_role_arns", "not an IAM role ARN"),
+        (DEV, dict(cluster=cl(DEV, auditor_role_arns=("arn:aws:iam::999999999999:role/auditor",))), "cluster.auditor_role_arns", "not 111111111111"),
+        (DEV, dict(cluster=cl(DEV, auditor_role_arns=(ROLE.format("sparki-platform-admin"),))), "cluster.auditor_role_arns", "also in cluster.admin_role_arns"),
+        (DEV, dict(cluster=cl(DEV, app_namespaces=("Sparki_API",))), "cluster.app_namespaces", "not a Kubernetes namespace name"),
+        (DEV, dict(cluster=cl(DEV, app_namespaces=("kube-system",))), "cluster.app_namespaces", "system or platform namespace"),
+        (DEV, dict(cluster=cl(DEV, app_namespaces=("cert-manager",))), "cluster.app_namespaces", "system or platform namespace"),
+        (DEV, dict(cluster=cl(DEV, app_namespaces=("sparki-api", "sparki-api"))), "cluster.app_namespaces", "twice"),
+        (DEV, dict(cluster=cl(DEV, app_namespaces=())), "cluster.app_namespaces", "developer_role_arns is not"),
+        (DEV, dict(cluster=cl(DEV, hosted_zone_ids=())), "cluster.hosted_zone_ids", "is empty"),
+        (DEV, dict(cluster=cl(DEV, hosted_zone_ids=("/hostedzone/Z123",))), "cluster.hosted_zone_ids", "not a Route 53 hosted zone id"),
+        (DEV, dict(cluster=cl(DEV, hosted_zone_ids=("Z123", "Z123"))), "cluster.hosted_zone_ids", "twice"),
     ],
 )
 def test_each_rule_names_environment_field_and_fix(base, changes, field, says):
@@ -98,3 +176,43 @@ def test_production_is_highly_available_and_keeps_logs_a_year():
 
 def test_retention_grows_dev_to_prod():
     assert DEV.log_retention_days <= STAGING.log_retention_days <= PROD.log_retention_days
+
+
+def test_a_public_allow_list_of_office_ranges_is_accepted_outside_production():
+    env = dataclasses.replace(DEV, cluster=cl(DEV, public_access_cidrs=("81.2.69.0/24", "8.8.8.8/32")))
+    assert env.cluster.public_access_cidrs == ("81.2.69.0/24", "8.8.8.8/32")
+
+
+@pytest.mark.parametrize("env", list(ENVS.values()), ids=list(ENVS))
+def test_every_cluster_api_server_is_private(env):
+    # checkov CKV_AWS_39 must pass, not be skipped: no environment opens the public endpoint.
+    assert env.cluster.public_access_cidrs == ()
+
+
+@pytest.mark.parametrize("env", list(ENVS.values()), ids=list(ENVS))
+def test_every_cluster_has_an_on_demand_tainted_system_group_and_a_workload_group(env):
+    groups = {g.name: g for g in env.cluster.node_groups}
+    assert set(groups) == {"system", "workload"}
+    assert groups["system"].capacity_type == "ON_DEMAND"
+    assert [(t.key, t.effect) for t in groups["system"].taints] == [("CriticalAddonsOnly", "NO_SCHEDULE")]
+
+
+def test_production_nodes_are_on_demand_and_span_every_zone():
+    for group in PROD.cluster.node_groups:
+        assert group.capacity_type == "ON_DEMAND"
+        assert group.min_size >= len(PROD.azs), f"{group.name}: a node per AZ at least"
+
+
+def test_only_dev_runs_spot_capacity():
+    spot = {(e.name, g.name) for e in ENVS.values() for g in e.cluster.node_groups if g.capacity_type == "SPOT"}
+    assert spot == {("dev", "workload")}
+
+
+def test_production_gives_developers_no_edit_rights():
+    assert PROD.cluster.developer_role_arns == ()
+    assert PROD.cluster.app_namespaces == ()
+
+
+def test_every_environment_runs_the_same_kubernetes_and_add_on_versions():
+    # Promotion is dev -> staging -> prod; at rest all three run what was tested.
+    assert len({(e.cluster.kubernetes_version, e.cluster.addons) for e in ENVS.values()}) == 1

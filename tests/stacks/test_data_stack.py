@@ -77,9 +77,16 @@ def test_stores_live_in_the_network_layers_database_subnets(stacks, env):
 
 
 @pytest.mark.parametrize("env", list(ENVS))
-def test_until_the_cluster_is_wired_nothing_can_connect(stacks, env):
+def test_only_the_cluster_nodes_can_connect(stacks, env):
     doc = stacks[NAMES[env]]
-    assert resources(doc, "aws_vpc_security_group_ingress_rule") == {}
+    rules = list(resources(doc, "aws_vpc_security_group_ingress_rule").values())
+    node_sg = "cross-stack-reference-input-sparki-{}-cluster.outputs.cross-stack-output-aws_eks_cluster".format(env)
+    assert sorted(r["from_port"] for r in rules) == [5432, 6379]
+    for rule in rules:
+        assert rule["from_port"] == rule["to_port"] and rule["ip_protocol"] == "tcp"
+        assert node_sg in rule["referenced_security_group_id"]
+        assert rule["referenced_security_group_id"].endswith("cluster_security_group_id}")
+        assert not any(k in rule for k in ("cidr_ipv4", "cidr_ipv6", "prefix_list_id"))
     assert all(sg["egress"] == [] and "ingress" not in sg for sg in resources(doc, "aws_security_group").values())
 
 

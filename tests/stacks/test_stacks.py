@@ -82,6 +82,7 @@ SERVICE_BY_PREFIX = {
     "aws_security_group": "ec2", "aws_flow_log": "ec2", "aws_db_subnet_group": "rds",
     "aws_elasticache_subnet_group": "elasticache", "aws_sns_": "sns",
     "aws_db_": "rds", "aws_elasticache_": "elasticache", "aws_cloudwatch_metric_alarm": "cloudwatch",
+    "aws_eks_": "eks", "aws_launch_template": "ec2",
 }
 
 

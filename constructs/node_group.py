@@ -1,0 +1,207 @@
+"""An EKS managed node group with its own node role and a hardened launch template."""
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from cdktf import ITerraformDependable, TerraformResourceLifecycle, Token
+from cdktf_cdktf_provider_aws.eks_node_group import (
+    EksNodeGroup,
+    EksNodeGroupLaunchTemplate,
+    EksNodeGroupNodeRepairConfig,
+    EksNodeGroupScalingConfig,
+    EksNodeGroupTaint,
+    EksNodeGroupUpdateConfig,
+)
+from cdktf_cdktf_provider_aws.iam_role import IamRole
+from cdktf_cdktf_provider_aws.iam_role_policy_attachment import IamRolePolicyAttachment
+from cdktf_cdktf_provider_aws.launch_template import (
+    LaunchTemplate,
+    LaunchTemplateBlockDeviceMappings,
+    LaunchTemplateBlockDeviceMappingsEbs,
+    LaunchTemplateMetadataOptions,
+    LaunchTemplateTagSpecifications,
+)
+
+from constructs import Construct
+
+# What a node needs: join the cluster and pull images. The VPC CNI's ENI permissions are not
+# here: aws-node gets them through its own IRSA role, so pods cannot borrow them from the node.
+NODE_MANAGED_POLICIES = (
+    "arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy",
+    "arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryPullOnly",
+)
+CAPACITY_TYPES = ("ON_DEMAND", "SPOT")
+TAINT_EFFECTS = ("NO_SCHEDULE", "NO_EXECUTE", "PREFER_NO_SCHEDULE")
+AMI_TYPES = ("AL2023_x86_64_STANDARD", "AL2023_ARM_64_STANDARD")
+# Amazon Linux 2023 boots from this device; the launch template replaces its default volume.
+ROOT_DEVICE = "/dev/xvda"
+# Every node carries this label with its group's name, so add-ons can be pinned to a group.
+GROUP_LABEL = "sparki.io/node-group"
+_GROUP = re.compile(r"^[a-z][a-z0-9-]{1,19}$")
+
+
+@dataclass(frozen=True)
+class Taint:
+    key: str
+    effect: str
+    value: str = ""
+
+    def __post_init__(self) -> None:
+        if self.effect not in TAINT_EFFECTS:
+            raise ValueError(f"taint {self.key!r}: effect={self.effect!r}; use one of {', '.join(TAINT_EFFECTS)}")
+
+
+@dataclass(frozen=True)
+class NodeGroupProps:
+    """Settings for one managed node group.
+
+    name_prefix / group: the group is named <name_prefix>-<group>, e.g. "sparki-dev" and
+        "system" give "sparki-dev-system" (node group, launch template, node role prefix).
+    cluster_name / cluster_version: the cluster the nodes join; nodes follow its version.
+    subnet_ids: private subnets the nodes live in.
+    instance_types: EC2 types; capacity_type "SPOT" needs at least two.
+    min_size <= desired_size <= max_size: desired_size is only set at creation; afterwards the
+        cluster autoscaler owns it.
+    root_volume_key_arn: KMS key of the encrypted gp3 root volume.
+    capacity_type: "ON_DEMAND" (default) or "SPOT".
+    ami_type: one of AMI_TYPES; default "AL2023_x86_64_STANDARD".
+    disk_size_gib: root volume size; default 50.
+    labels / taints: Kubernetes labels and taints; default none. GROUP_LABEL is added.
+    max_unavailable_percent: nodes replaced at once in a rolling update; default 33.
+    instance_tags: tags for the instances, volumes and network interfaces the group launches
+        (provider default tags do not reach them); default none.
+    after: resources the nodes need before they boot, e.g. the VPC CNI add-on; default none.
+    """
+
+    name_prefix: str
+    group: str
+    cluster_name: str
+    cluster_version: str
+    subnet_ids: Sequence[str]
+    instance_types: Sequence[str]
+    min_size: int
+    desired_size: int
+    max_size: int
+    root_volume_key_arn: str
+    capacity_type: str = "ON_DEMAND"
+    ami_type: str = "AL2023_x86_64_STANDARD"
+    disk_size_gib: int = 50
+    labels: Mapping[str, str] = field(default_factory=dict)
+    taints: Sequence[Taint] = ()
+    max_unavailable_percent: int = 33
+    instance_tags: Mapping[str, str] = field(default_factory=dict)
+    after: Sequence[ITerraformDependable] = ()
+
+    @property
+    def name(self) -> str:
+        return f"{self.name_prefix}-{self.group}"
+
+    def __post_init__(self) -> None:
+        if not _GROUP.match(self.group):
+            raise ValueError(f"group={self.group!r}: use 2-20 lowercase letters, digits and '-', starting with a letter")
+        if not self.instance_types:
+            raise ValueError(f"{self.name}: instance_types must not be empty")
+        if self.capacity_type not in CAPACITY_TYPES:
+            raise ValueError(f"{self.name}: capacity_type={self.capacity_type!r}; use one of {', '.join(CAPACITY_TYPES)}")
+        if self.capacity_type == "SPOT" and len(self.instance_types) < 2:
+            raise ValueError(f"{self.name}: a SPOT group needs at least two instance_types to survive one pool running dry")
+        if self.ami_type not in AMI_TYPES:
+            raise ValueError(f"{self.name}: ami_type={self.ami_type!r}; use one of {', '.join(AMI_TYPES)}")
+        if not 0 <= self.min_size <= self.desired_size <= self.max_size or self.max_size < 1:
+            raise ValueError(f"{self.name}: sizes min={self.min_size} desired={self.desired_size} max={self.max_size}; need 0 <= min <= desired <= max, max >= 1")
+        if not 20 <= self.disk_size_gib <= 1000:
+            raise ValueError(f"{self.name}: disk_size_gib={self.disk_size_gib}; use 20..1000")
+        if not 1 <= self.max_unavailable_percent <= 100:
+            raise ValueError(f"{self.name}: max_unavailable_percent={self.max_unavailable_percent}; use 1..100")
+        if GROUP_LABEL in self.labels:
+            raise ValueError(f"{self.name}: label {GROUP_LABEL!r} is set by the construct; remove it")
+
+
+class NodeGroup(Construct):
+    """Nodes that answer only IMDSv2 from the host itself (hop limit 1, so pods cannot reach the
+    node role), boot from an encrypted gp3 volume, and offer no SSH."""
+
+    def __init__(self, scope: Construct, id: str, props: NodeGroupProps) -> None:
+        super().__init__(scope, id)
+        role = IamRole(
+            self,
+            "role",
+            name=f"{props.name}-node",
+            description=f"EKS nodes of {props.name}",
+            assume_role_policy=json.dumps(
+                {
+                    "Version": "2012-10-17",
+                    "Statement": [{"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}],
+                }
+            ),
+            tags={"Name": f"{props.name}-node"},
+        )
+        attachments = [
+            IamRolePolicyAttachment(self, f"policy_{index}", role=role.name, policy_arn=arn)
+            for index, arn in enumerate(NODE_MANAGED_POLICIES)
+        ]
+        instance_tags = {"Name": props.name, **props.instance_tags}
+        template = LaunchTemplate(
+            self,
+            "launch_template",
+            name=props.name,
+            description=f"Nodes of {props.name}: IMDSv2 only, encrypted gp3 root volume, no SSH key",
+            update_default_version=True,
+            metadata_options=LaunchTemplateMetadataOptions(
+                http_endpoint="enabled",
+                http_tokens="required",
+                http_put_response_hop_limit=1,
+                instance_metadata_tags="disabled",
+            ),
+            block_device_mappings=[
+                LaunchTemplateBlockDeviceMappings(
+                    device_name=ROOT_DEVICE,
+                    ebs=LaunchTemplateBlockDeviceMappingsEbs(
+                        volume_size=props.disk_size_gib,
+                        volume_type="gp3",
+                        encrypted="true",
+                        kms_key_id=props.root_volume_key_arn,
+                        delete_on_termination="true",
+                    ),
+                )
+            ],
+            tag_specifications=[
+                LaunchTemplateTagSpecifications(resource_type=kind, tags=instance_tags)
+                for kind in ("instance", "volume", "network-interface")
+            ],
+            tags={"Name": props.name},
+        )
+        group = EksNodeGroup(
+            self,
+            "group",
+            cluster_name=props.cluster_name,
+            node_group_name=props.name,
+            node_role_arn=role.arn,
+            version=props.cluster_version,
+            subnet_ids=list(props.subnet_ids),
+            instance_types=list(props.instance_types),
+            capacity_type=props.capacity_type,
+            ami_type=props.ami_type,
+            scaling_config=EksNodeGroupScalingConfig(
+                min_size=props.min_size, desired_size=props.desired_size, max_size=props.max_size
+            ),
+            update_config=EksNodeGroupUpdateConfig(max_unavailable_percentage=props.max_unavailable_percent),
+            launch_template=EksNodeGroupLaunchTemplate(id=template.id, version=Token.as_string(template.latest_version)),
+            labels={**props.labels, GROUP_LABEL: props.group},
+            taint=[EksNodeGroupTaint(key=t.key, value=t.value or None, effect=t.effect) for t in props.taints] or None,
+            node_repair_config=EksNodeGroupNodeRepairConfig(enabled=True),
+            tags={"Name": props.name},
+            depends_on=[*attachments, *props.after],
+            # The cluster autoscaler moves desired_size; Terraform must not move it back.
+            lifecycle=TerraformResourceLifecycle(ignore_changes=["scaling_config[0].desired_size"]),
+        )
+        self.node_group_name: str = group.node_group_name
+        self.node_group_arn: str = group.arn
+        self.role_arn: str = role.arn
+        self.role_name: str = role.name
+        self.launch_template_id: str = template.id
+        self.group_label: dict[str, str] = {GROUP_LABEL: props.group}
+        self.resource = group

@@ -1,0 +1,165 @@
+"""Layer `cluster`: the environment's EKS cluster, its nodes, add-ons, IRSA roles and access."""
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from constructs import Construct
+from constructs.cluster_access import ClusterAccess, ClusterAccessProps
+from constructs.eks_addon import EksAddon, EksAddonProps
+from constructs.eks_cluster import EksCluster, EksClusterProps
+from constructs.node_group import GROUP_LABEL, NodeGroup, NodeGroupProps, Taint
+from constructs.platform_roles import CLUSTER_TAG, SERVICE_ACCOUNTS, PlatformRoles, PlatformRolesProps
+from environments.schema import SYSTEM_NODE_GROUP, Environment
+from sparki.settings import RunSettings
+from stacks.base import SparkiStack
+
+# Cluster-critical Deployments (CoreDNS, the EBS CSI controller) run on the system group, whose
+# nodes carry this taint: only pods that tolerate it land there.
+CRITICAL_TOLERATION = {"key": "CriticalAddonsOnly", "operator": "Exists"}
+
+
+class ClusterStack(SparkiStack):
+    """Exports: cluster_name, cluster_endpoint, cluster_certificate_authority, oidc_provider_arn,
+    oidc_issuer_url, node_security_group_id, irsa_role_arns (component -> role ARN) and
+    service_accounts (component -> (namespace, service account) each role trusts)."""
+
+    layer = "cluster"
+
+    def __init__(
+        self,
+        scope: Construct,
+        env: Environment,
+        run: RunSettings,
+        *,
+        eks_key_arn: str,
+        data_key_arn: str,
+        logs_key_arn: str,
+        vpc_id: str,
+        private_subnet_ids: Sequence[str],
+    ) -> None:
+        super().__init__(scope, env, run)
+        settings = env.cluster
+        name = env.resource_name("eks")
+        cluster = EksCluster(
+            self,
+            "eks",
+            EksClusterProps(
+                name=name,
+                kubernetes_version=settings.kubernetes_version,
+                subnet_ids=private_subnet_ids,
+                secrets_key_arn=eks_key_arn,
+                logs_key_arn=logs_key_arn,
+                log_retention_days=env.log_retention_days,
+                public_access_cidrs=settings.public_access_cidrs,
+                prevent_destroy=env.is_production,
+            ),
+        )
+        roles = PlatformRoles(
+            self,
+            "irsa",
+            PlatformRolesProps(
+                name_prefix=name,
+                cluster_name=name,
+                region=env.region,
+                account_id=env.account_id,
+                vpc_id=vpc_id,
+                hosted_zone_ids=settings.hosted_zone_ids,
+                volume_key_arn=data_key_arn,
+                logs_key_arn=logs_key_arn,
+                log_retention_days=env.log_retention_days,
+                oidc_provider_arn=cluster.oidc_provider_arn,
+                oidc_issuer_host=cluster.oidc_issuer_host,
+            ),
+        )
+        versions = settings.addons
+
+        def addon(addon_name: str, version: str, **extra) -> EksAddon:
+            props = EksAddonProps(cluster_name=cluster.cluster_name, addon_name=addon_name, version=version, **extra)
+            return EksAddon(self, addon_name.replace("-", "_"), props)
+
+        # Nodes only become Ready with pod networking in place, so these come first (the cluster
+        # is created without EKS's unmanaged copies).
+        networking = [
+            addon(
+                "vpc-cni",
+                versions.vpc_cni,
+                service_account_role_arn=roles.role_arns["vpc-cni"],
+                # Enforces Kubernetes NetworkPolicy through the VPC CNI's eBPF node agent.
+                configuration={"enableNetworkPolicy": "true"},
+                after=roles.roles["vpc-cni"].permissions,
+            ),
+            addon("kube-proxy", versions.kube_proxy),
+            addon("eks-pod-identity-agent", versions.pod_identity_agent),
+        ]
+        self.node_groups: dict[str, NodeGroup] = {}
+        for group in settings.node_groups:
+            self.node_groups[group.name] = NodeGroup(
+                self,
+                f"{group.name.replace('-', '_')}_nodes",
+                NodeGroupProps(
+                    name_prefix=f"sparki-{env.name}",
+                    group=group.name,
+                    cluster_name=cluster.cluster_name,
+                    cluster_version=cluster.cluster_version,
+                    subnet_ids=private_subnet_ids,
+                    instance_types=group.instance_types,
+                    min_size=group.min_size,
+                    desired_size=group.desired_size,
+                    max_size=group.max_size,
+                    root_volume_key_arn=data_key_arn,
+                    capacity_type=group.capacity_type,
+                    ami_type=group.ami_type,
+                    disk_size_gib=group.disk_size_gib,
+                    labels=group.labels,
+                    taints=[Taint(key=t.key, value=t.value, effect=t.effect) for t in group.taints],
+                    max_unavailable_percent=group.max_unavailable_percent,
+                    # The EBS CSI driver's role may attach volumes only to instances with this tag.
+                    instance_tags={CLUSTER_TAG: name},
+                    after=[a.resource for a in networking],
+                ),
+            )
+        # Deployments need nodes to schedule on; created before them, EKS reports the add-on
+        # degraded and Terraform gives up.
+        system_nodes = {GROUP_LABEL: SYSTEM_NODE_GROUP}
+        nodes = [g.resource for g in self.node_groups.values()]
+        addon(
+            "coredns",
+            versions.coredns,
+            configuration={"nodeSelector": system_nodes, "tolerations": [CRITICAL_TOLERATION]},
+            after=nodes,
+        )
+        addon(
+            "aws-ebs-csi-driver",
+            versions.ebs_csi_driver,
+            service_account_role_arn=roles.role_arns["ebs-csi-driver"],
+            configuration={
+                "controller": {
+                    # Every volume and snapshot carries the cluster's tag; the driver's role acts
+                    # on nothing else.
+                    "extraVolumeTags": {CLUSTER_TAG: name},
+                    "nodeSelector": system_nodes,
+                    "tolerations": [CRITICAL_TOLERATION],
+                }
+            },
+            after=[*nodes, *roles.roles["ebs-csi-driver"].permissions],
+        )
+        ClusterAccess(
+            self,
+            "access",
+            ClusterAccessProps(
+                cluster_name=cluster.cluster_name,
+                admin_role_arns=settings.admin_role_arns,
+                developer_role_arns=settings.developer_role_arns,
+                auditor_role_arns=settings.auditor_role_arns,
+                app_namespaces=settings.app_namespaces,
+            ),
+        )
+
+        self.cluster_name: str = cluster.cluster_name
+        self.cluster_endpoint: str = cluster.endpoint
+        self.cluster_certificate_authority: str = cluster.certificate_authority
+        self.oidc_provider_arn: str = cluster.oidc_provider_arn
+        self.oidc_issuer_url: str = cluster.oidc_issuer_url
+        self.node_security_group_id: str = cluster.cluster_security_group_id
+        self.irsa_role_arns: dict[str, str] = dict(roles.role_arns)
+        self.service_accounts: dict[str, tuple[str, str]] = dict(SERVICE_ACCOUNTS)
