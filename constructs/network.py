@@ -26,6 +26,7 @@ from cdktf_cdktf_provider_aws.vpc_endpoint import VpcEndpoint
 
 from constructs import Construct
 from constructs.kms_key import EncryptionKey, EncryptionKeyProps, KeyGrant
+from constructs.policy_document import PolicyDocument
 
 TIERS = ("public", "private", "database")
 INTERFACE_SERVICES = ("ecr.api", "ecr.dkr", "sts", "logs", "secretsmanager", "kms")
@@ -303,24 +304,19 @@ class Network(Construct):
             ),
             tags={"Name": f"{props.name}-vpc-flow-logs"},
         )
-        IamRolePolicy(
+        # A policy document, not a JSON string, so checkov's IAM checks can read it.
+        policy = PolicyDocument(
             self,
-            "flow_log_policy",
-            name="write-flow-logs",
-            role=role.id,
-            policy=json.dumps(
+            "flow_log_policy_document",
+            [
                 {
-                    "Version": "2012-10-17",
-                    "Statement": [
-                        {
-                            "Effect": "Allow",
-                            "Action": ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
-                            "Resource": [group.arn, f"{group.arn}:*"],
-                        }
-                    ],
+                    "Effect": "Allow",
+                    "Action": ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
+                    "Resource": [group.arn, f"{group.arn}:*"],
                 }
-            ),
+            ],
         )
+        IamRolePolicy(self, "flow_log_policy", name="write-flow-logs", role=role.id, policy=policy.json)
         FlowLog(
             self,
             "flow_log",

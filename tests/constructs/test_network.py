@@ -128,10 +128,12 @@ def test_flow_logs_are_encrypted_with_a_key_scoped_to_the_log_group(minimal):
 
 def test_flow_log_role_is_limited_to_its_log_group(minimal):
     (policy,) = of_type(minimal, "aws_iam_role_policy").values()
-    doc = json.loads(policy["policy"])
-    (statement,) = doc["Statement"]
-    assert statement["Resource"][0].startswith("${aws_cloudwatch_log_group.network_flow_log_group")
-    assert statement["Resource"][1] == statement["Resource"][0] + ":*"
+    (document,) = minimal["data"]["aws_iam_policy_document"].values()
+    assert policy["policy"].startswith("${data.aws_iam_policy_document.") and policy["policy"].endswith(".json}")
+    (statement,) = document["statement"]
+    assert statement["resources"][0].startswith("${aws_cloudwatch_log_group.network_flow_log_group")
+    assert statement["resources"][1] == statement["resources"][0] + ":*"
+    assert "*" not in "".join(statement["actions"])
     (role,) = of_type(minimal, "aws_iam_role").values()
     trust = json.loads(role["assume_role_policy"])["Statement"][0]
     assert trust["Condition"] == {"StringEquals": {"aws:SourceAccount": "123456789012"}}

@@ -80,7 +80,7 @@ def test_stores_live_in_the_network_layers_database_subnets(stacks, env):
 def test_only_the_cluster_nodes_can_connect(stacks, env):
     doc = stacks[NAMES[env]]
     rules = list(resources(doc, "aws_vpc_security_group_ingress_rule").values())
-    node_sg = "cross-stack-reference-input-sparki-{}-cluster.outputs.cross-stack-output-aws_eks_cluster".format(env)
+    node_sg = f"cross-stack-reference-input-sparki-{env}-cluster.outputs.cross-stack-output-aws_eks_cluster"
     assert sorted(r["from_port"] for r in rules) == [5432, 6379]
     for rule in rules:
         assert rule["from_port"] == rule["to_port"] and rule["ip_protocol"] == "tcp"
