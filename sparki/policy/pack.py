@@ -149,7 +149,10 @@ class PolicyPack:
         self._errors: list[str] = []
 
     def apply(self, stack: TerraformStack, *, production: bool) -> None:
-        self._production[stack.node.path] = production
+        path = stack.node.path
+        if path in self._production:  # a second apply would check every resource twice
+            raise ValueError(f"the policy pack is already applied to stack {path}")
+        self._production[path] = production
         Aspects.of(stack).add(self)
 
     def visit(self, node: IConstruct) -> None:

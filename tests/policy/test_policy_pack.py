@@ -119,6 +119,15 @@ def test_a_crashing_rule_is_reported_after_synthesis_not_through_jsii(tmp_path):
         pack.report().raise_for_problems()
 
 
+def test_the_pack_is_applied_once_per_stack():
+    app = App()
+    stack = tagged_stack(app, "s")
+    pack = PolicyPack()
+    pack.apply(stack, production=False)
+    with pytest.raises(ValueError, match="already applied to stack s"):
+        pack.apply(stack, production=True)
+
+
 def test_a_stack_the_aspect_never_visited_is_an_error():
     app = App()
     stack = tagged_stack(app, "s")
