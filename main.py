@@ -28,11 +28,18 @@ def main() -> int:
 
     quiet_runtime()
     lazy_bindings.install()
+    from sparki.policy import PolicyViolations
     from sparki.synth import synth, table
 
     # `cdktf synth` tells the app where to write through CDKTF_OUTDIR.
     outdir = Path(os.environ.get("CDKTF_OUTDIR") or HERE / "cdktf.out")
-    rows = synth(envs, run, outdir)
+    try:
+        rows = synth(envs, run, outdir)
+    except PolicyViolations as exc:
+        for violation in exc.violations:
+            print(f"sparki: policy: {violation.line()}", file=sys.stderr)
+        print(f"sparki: policy: {len(exc.violations)} violation(s); {outdir.name}/ was left as it was", file=sys.stderr)
+        return 1
     print(table(rows))
     return 0
 

@@ -49,19 +49,51 @@ def grants_for(purpose: str, region: str, account: str) -> list[KeyGrant]:
             ),
         ]
     if purpose == "audit":
+        same_account = {"StringEquals": {"aws:SourceAccount": account}}
+        # CloudTrail's documentation recommends aws:SourceArn (the trails) over aws:SourceAccount.
+        trails = f"arn:aws:cloudtrail:*:{account}:trail/*"
         return [
             KeyGrant(
                 sid="CloudTrailEncryptsThisAccountsTrails",
                 service="cloudtrail.amazonaws.com",
-                actions=("kms:GenerateDataKey*", "kms:DescribeKey"),
-                condition={"StringLike": {"kms:EncryptionContext:aws:cloudtrail:arn": f"arn:aws:cloudtrail:*:{account}:trail/*"}},
+                actions=("kms:GenerateDataKey*",),
+                condition={"StringLike": {"kms:EncryptionContext:aws:cloudtrail:arn": trails, "aws:SourceArn": trails}},
+            ),
+            KeyGrant(
+                # CreateTrail/UpdateTrail check the key; that call carries no encryption context.
+                sid="CloudTrailDescribesKey",
+                service="cloudtrail.amazonaws.com",
+                actions=("kms:DescribeKey",),
+                condition={"StringLike": {"aws:SourceArn": trails}},
             ),
             KeyGrant(
                 # Alarms publish to the encrypted alarm topic.
                 sid="CloudWatchPublishesAlarmsToEncryptedTopic",
                 service="cloudwatch.amazonaws.com",
                 actions=("kms:Decrypt", "kms:GenerateDataKey*"),
-                condition={"StringEquals": {"aws:SourceAccount": account}},
+                condition=same_account,
+            ),
+            KeyGrant(
+                # GuardDuty findings reach the alarm topic through an EventBridge rule.
+                sid="EventBridgePublishesFindingsToEncryptedTopic",
+                service="events.amazonaws.com",
+                actions=("kms:Decrypt", "kms:GenerateDataKey*"),
+                condition=same_account,
+            ),
+            KeyGrant(
+                # The Config delivery channel writes encrypted snapshots to the audit bucket.
+                sid="ConfigDeliversEncryptedSnapshots",
+                service="config.amazonaws.com",
+                actions=("kms:Decrypt", "kms:GenerateDataKey*"),
+                condition=same_account,
+            ),
+            KeyGrant(
+                # S3 server access logs land in a bucket whose default encryption is this key;
+                # the log delivery service encrypts as the writer.
+                sid="S3ServerAccessLogsEncrypt",
+                service="logging.s3.amazonaws.com",
+                actions=("kms:GenerateDataKey*",),
+                condition=same_account,
             ),
         ]
     return []

@@ -36,6 +36,14 @@ NAT_MODES = ("single", "per_az")
 PRODUCTION_ENVIRONMENTS = frozenset({"prod"})
 # Tags the stacks set themselves; an environment may not override them.
 RESERVED_TAGS = frozenset({"Project", "Environment", "Layer", "ManagedBy"})
+# Tags every environment must carry: the policy pack's SPK-TAGS rule requires them on every
+# taggable resource, and cost reports group by them.
+ENVIRONMENT_TAGS = ("Owner", "CostCenter")
+# GuardDuty protection plans an environment may turn on (names of aws_guardduty_detector_feature).
+# EKS audit log monitoring is always on where GuardDuty is.
+GUARDDUTY_FEATURES = ("EKS_AUDIT_LOGS", "S3_DATA_EVENTS", "EBS_MALWARE_PROTECTION", "RDS_LOGIN_EVENTS")
+# Glacier Flexible Retrieval bills at least 90 days per object: expiring earlier costs the same.
+GLACIER_MINIMUM_DAYS = 90
 # Subnet tiers are carved at VPC prefix + 3 (private) and + 5 (public, database): a /20 VPC
 # leaves /25 public and database subnets, the smallest we accept for EKS load balancers.
 MIN_VPC_PREFIX, MAX_VPC_PREFIX = 16, 20
@@ -72,6 +80,8 @@ _LABEL_NAME = re.compile(r"^[A-Za-z0-9]([A-Za-z0-9_.-]{0,61}[A-Za-z0-9])?$")
 _LABEL_PREFIX = re.compile(r"^[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?$")
 _LABEL_VALUE = re.compile(r"^([A-Za-z0-9]([A-Za-z0-9_.-]{0,61}[A-Za-z0-9])?)?$")
 _HOSTED_ZONE_ID = re.compile(r"^Z[A-Z0-9]{1,31}$")
+_SECRET_NAME = re.compile(r"^[a-z0-9][a-z0-9_\-]*(/[a-z0-9][a-z0-9_\-]*)*$")
+_ROLE_NAME = re.compile(r"^[\w+=,.@\-]{1,64}$")
 
 
 class ConfigError(ValueError):
@@ -210,6 +220,86 @@ class ClusterSettings:
 
 
 @dataclass(frozen=True)
+class SecretRotation:
+    """Rotation of one secret by a rotation Lambda function that already exists.
+
+    AWS rotates a secret it does not own (one we declare) only through a Lambda function that
+    knows how to make a new credential; there is no built-in rotation for arbitrary values.
+    lambda_arn: the function, in the environment's account and region.
+    role: name of the function's execution role; it must read and write the secret.
+    days: rotate every this many days; default 30, 1..1000.
+    """
+
+    lambda_arn: str
+    role: str
+    days: int = 30
+
+
+@dataclass(frozen=True)
+class SecretSettings:
+    """One Secrets Manager secret, declared by name. The value never appears here: an operator
+    (or the service that owns it) puts it into Secrets Manager.
+
+    name: path under sparki-<env>/, e.g. "app/session-signing-key"; lowercase letters, digits,
+        '-', '_' and '/' between parts.
+    description: what the value is and who puts it there.
+    readers: names of IAM roles in the environment's account that may read the value; at least
+        one. Every other principal is denied GetSecretValue by the secret's resource policy.
+    rotation: a SecretRotation; default None (no rotation: see docs/security.md).
+    """
+
+    name: str
+    description: str
+    readers: tuple[str, ...]
+    rotation: SecretRotation | None = None
+
+
+@dataclass(frozen=True)
+class SecuritySettings:
+    """The security layer of one environment: secrets, the audit trail, AWS-side scanning.
+
+    secrets: SecretSettings; default none.
+    secret_recovery_days: days a deleted secret can still be restored; default 30, 7..30.
+    audit_log_retention_days: CloudWatch retention of the CloudTrail log group the CIS alarms
+        read; a value CloudWatch accepts; production keeps at least 365.
+    audit_archive_after_days: days before trail, Config and access logs move to Glacier;
+        default 90, 1..3650.
+    audit_expire_after_days: days before they are deleted; default 2557 (7 years); at least
+        audit_archive_after_days + 90 (Glacier's minimum billing); production keeps >= 365.
+    access_log_expire_after_days: days S3 server access logs of the audit bucket are kept;
+        default 365, 1..3650.
+    enable_config: AWS Config recorder, delivery channel and the CIS Config rules; default True.
+    enable_guardduty: GuardDuty detector with EKS audit log monitoring; default True.
+    guardduty_features: protection plans from GUARDDUTY_FEATURES; must include EKS_AUDIT_LOGS.
+    enable_security_hub: Security Hub with the CIS AWS Foundations standard; default True;
+        needs enable_config (its CIS controls are evaluated by Config).
+    enable_access_analyzer: IAM Access Analyzer for the account; default True.
+    Production must keep every enable_* switch on.
+    """
+
+    secrets: tuple[SecretSettings, ...] = ()
+    secret_recovery_days: int = 30
+    audit_log_retention_days: int = 365
+    audit_archive_after_days: int = 90
+    audit_expire_after_days: int = 2557
+    access_log_expire_after_days: int = 365
+    enable_config: bool = True
+    enable_guardduty: bool = True
+    guardduty_features: tuple[str, ...] = GUARDDUTY_FEATURES
+    enable_security_hub: bool = True
+    enable_access_analyzer: bool = True
+
+    @property
+    def switches(self) -> dict[str, bool]:
+        return {
+            "enable_config": self.enable_config,
+            "enable_guardduty": self.enable_guardduty,
+            "enable_security_hub": self.enable_security_hub,
+            "enable_access_analyzer": self.enable_access_analyzer,
+        }
+
+
+@dataclass(frozen=True)
 class Environment:
     """Everything the stacks need to know about one environment. Data only."""
 
@@ -221,6 +311,7 @@ class Environment:
     cluster: ClusterSettings
     data: DataSettings
     state: StateSettings = field(default_factory=StateSettings)
+    security: SecuritySettings = field(default_factory=SecuritySettings)
     log_retention_days: int = 90
     tags: Mapping[str, str] = field(default_factory=dict)
     dr_region: str | None = None
@@ -236,6 +327,7 @@ class Environment:
         self._check_cluster()
         self._check_state()
         self.data.validate(self._fail, self.is_production)
+        self._check_security()
         self._check_retention("log_retention_days", self.log_retention_days)
         self._check_tags()
 
@@ -442,6 +534,66 @@ class Environment:
         if self.is_production and st.force_destroy:
             self._fail("state.force_destroy", "True is not allowed in production: it lets destroy delete every state version; set False")
 
+    def _check_security(self) -> None:
+        sec = self.security
+        names = [secret.name for secret in sec.secrets]
+        for index, secret in enumerate(sec.secrets):
+            where = f"security.secrets[{index}]"
+            if not isinstance(secret.name, str) or not _SECRET_NAME.match(secret.name) or len(secret.name) > 200:
+                self._fail(f"{where}.name", f"{secret.name!r} is not a secret name; use lowercase letters, digits, '-' and '_', parts separated by '/', e.g. 'app/session-signing-key'")
+            if names.count(secret.name) > 1:
+                self._fail(f"{where}.name", f"{secret.name!r} is declared twice; declare each secret once")
+            if not secret.description.strip():
+                self._fail(f"{where}.description", "is empty; say what the value is and who puts it there")
+            if not secret.readers:
+                self._fail(f"{where}.readers", "is empty; name at least one IAM role of this account that reads the secret")
+            for role in secret.readers:
+                self._check_role(f"{where}.readers", role)
+            if secret.rotation is not None:
+                self._check_rotation(f"{where}.rotation", secret.rotation)
+        if not 7 <= sec.secret_recovery_days <= 30:
+            self._fail("security.secret_recovery_days", f"{sec.secret_recovery_days} is out of range; Secrets Manager accepts 7..30 days")
+        self._check_retention("security.audit_log_retention_days", sec.audit_log_retention_days)
+        if self.is_production and sec.audit_log_retention_days < 365:
+            self._fail("security.audit_log_retention_days", f"{sec.audit_log_retention_days} is too short for production: audit logs stay searchable for at least 365 days")
+        for fname in ("audit_archive_after_days", "audit_expire_after_days", "access_log_expire_after_days"):
+            days = getattr(sec, fname)
+            if not 1 <= days <= 3650:
+                self._fail(f"security.{fname}", f"{days} is out of range; use 1..3650 days")
+        if sec.audit_expire_after_days < sec.audit_archive_after_days + GLACIER_MINIMUM_DAYS:
+            self._fail(
+                "security.audit_expire_after_days",
+                f"{sec.audit_expire_after_days} expires logs less than {GLACIER_MINIMUM_DAYS} days after they are archived on day {sec.audit_archive_after_days}; "
+                f"Glacier bills {GLACIER_MINIMUM_DAYS} days anyway: use at least {sec.audit_archive_after_days + GLACIER_MINIMUM_DAYS}",
+            )
+        if self.is_production and sec.audit_expire_after_days < 365:
+            self._fail("security.audit_expire_after_days", f"{sec.audit_expire_after_days} is too short for production: keep audit logs at least 365 days")
+        unknown = [f for f in sec.guardduty_features if f not in GUARDDUTY_FEATURES]
+        if unknown:
+            self._fail("security.guardduty_features", f"unknown feature(s) {unknown}; use a subset of {', '.join(GUARDDUTY_FEATURES)}")
+        if len(set(sec.guardduty_features)) != len(sec.guardduty_features):
+            self._fail("security.guardduty_features", "lists a feature twice; list each once")
+        if sec.enable_guardduty and "EKS_AUDIT_LOGS" not in sec.guardduty_features:
+            self._fail("security.guardduty_features", "must include EKS_AUDIT_LOGS: the cluster's audit log is what GuardDuty watches for Kubernetes threats")
+        if sec.enable_security_hub and not sec.enable_config:
+            self._fail("security.enable_security_hub", "True needs enable_config=True: Security Hub's CIS controls are evaluated by AWS Config; turn both on or both off")
+        if self.is_production:
+            for switch, on in sec.switches.items():
+                if not on:
+                    self._fail(f"security.{switch}", "False is not allowed in production: every AWS-side security scan stays on; set True")
+
+    def _check_role(self, field_name: str, role: str) -> None:
+        if not isinstance(role, str) or not _ROLE_NAME.match(role):
+            self._fail(field_name, f"{role!r} is not an IAM role name; give the name of a role in account {self.account_id}, e.g. 'sparki-{self.name}-app-api' (not an ARN)")
+
+    def _check_rotation(self, field_name: str, rotation: SecretRotation) -> None:
+        prefix = f"arn:aws:lambda:{self.region}:{self.account_id}:function:"
+        if not isinstance(rotation.lambda_arn, str) or not re.fullmatch(re.escape(prefix) + r"[\w\-]{1,64}", rotation.lambda_arn):
+            self._fail(f"{field_name}.lambda_arn", f"{rotation.lambda_arn!r} is not a Lambda function of this environment; use '{prefix}<function-name>'")
+        self._check_role(f"{field_name}.role", rotation.role)
+        if not 1 <= rotation.days <= 1000:
+            self._fail(f"{field_name}.days", f"{rotation.days} is out of range; Secrets Manager rotates every 1..1000 days")
+
     def _check_retention(self, field_name: str, days: int) -> None:
         if days not in LOG_RETENTION_DAYS:
             self._fail(field_name, f"{days} is not a CloudWatch retention value; use one of {', '.join(map(str, LOG_RETENTION_DAYS))}")
@@ -454,6 +606,9 @@ class Environment:
                 self._fail("tags", f"{key!r} is not a valid tag key; use 1-128 letters, digits, spaces and _.:/=+-@, not starting with 'aws:'")
             if not isinstance(value, str) or len(value) > 256:
                 self._fail("tags", f"value of {key!r} must be a string of at most 256 characters")
+        missing = [key for key in ENVIRONMENT_TAGS if not str(self.tags.get(key, "")).strip()]
+        if missing:
+            self._fail("tags", f"{', '.join(missing)} missing; every environment names its {' and '.join(ENVIRONMENT_TAGS)} (the policy pack requires them on every resource)")
 
 
 def check_disjoint(environments: Mapping[str, Environment]) -> None:

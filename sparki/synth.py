@@ -21,15 +21,22 @@ class StackSummary:
     resources: int
 
 
-def build_app(envs: Mapping[str, Environment], run: RunSettings, outdir: Path):
-    """The cdktf App with every layer of every given environment (not yet synthesized)."""
+def build_app(envs: Mapping[str, Environment], run: RunSettings, outdir: Path, pack=None):
+    """The cdktf App with every layer of every given environment (not yet synthesized).
+
+    Every stack gets the policy pack: this is the one place it is applied, so no layer can be
+    added without passing through it.
+    """
     from cdktf import App
 
+    from sparki.policy import PolicyPack
     from stacks import build_environment
 
+    pack = pack if pack is not None else PolicyPack()
     app = App(outdir=str(outdir))
     for env in envs.values():
-        build_environment(app, env, run)
+        for stack in build_environment(app, env, run).values():
+            pack.apply(stack, production=env.is_production)
     return app
 
 
@@ -37,13 +44,20 @@ def synth(envs: Mapping[str, Environment], run: RunSettings, outdir: Path) -> li
     """Synthesize into a sibling temporary directory and swap it in only when complete.
 
     A failure anywhere (bad input, a provider type error, a policy violation) leaves the
-    previous output directory exactly as it was.
+    previous output directory exactly as it was. The policy report is written next to the
+    stacks (REPORT_NAME); a violation raises PolicyViolations after every stack was checked.
     """
+    from sparki.policy import REPORT_NAME, PolicyPack
+
     outdir = Path(outdir)
     outdir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{outdir.name}.", dir=outdir.parent))
     try:
-        build_app(envs, run, staging).synth()
+        pack = PolicyPack()
+        build_app(envs, run, staging, pack).synth()
+        report = pack.report()
+        (staging / REPORT_NAME).write_text(report.to_json())
+        report.raise_for_problems()
         summaries = summarize(staging)
         _swap_in(staging, outdir)
     except BaseException:

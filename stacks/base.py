@@ -13,10 +13,12 @@ from sparki.settings import RunSettings
 # against the resource types in the synthesized JSON.
 AWS_SERVICES = (
     "accessanalyzer", "acm", "autoscaling", "cloudfront", "cloudtrail", "cloudwatch",
-    "configservice", "dynamodb", "ec2", "ecr", "eks", "elasticache", "elbv2",
-    "guardduty", "iam", "kms", "logs", "rds", "route53", "s3", "secretsmanager", "securityhub", "sns",
-    "sqs", "ssm", "sts", "wafv2",
+    "configservice", "dynamodb", "ec2", "ecr", "eks", "elasticache", "elbv2", "events",
+    "guardduty", "iam", "kms", "logs", "rds", "route53", "s3", "s3control", "secretsmanager",
+    "securityhub", "sns", "sqs", "ssm", "sts", "wafv2",
 )
+# The provider's Python bindings spell a few endpoint names differently from Terraform.
+ENDPOINT_KWARGS = {"s3control": "s3_control"}
 # Relative to a stack's working directory (<outdir>/stacks/<stack>): state files live beside
 # the output directory, so re-synthesizing never deletes them and no absolute path of this
 # machine ends up in the JSON.
@@ -59,7 +61,7 @@ class SparkiStack(TerraformStack):
         extra = {}
         if endpoint:
             extra = dict(
-                endpoints=[AwsProviderEndpoints(**{service: endpoint for service in AWS_SERVICES})],
+                endpoints=[AwsProviderEndpoints(**{ENDPOINT_KWARGS.get(service, service): endpoint for service in AWS_SERVICES})],
                 skip_credentials_validation=True,
                 skip_metadata_api_check="true",
                 skip_region_validation=True,

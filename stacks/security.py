@@ -1,36 +1,138 @@
-"""Layer `security`: the environment's keys and the alarm topic every layer reports to."""
+"""Layer `security`: the environment's keys, secrets, audit trail, CIS monitoring and the
+AWS-side scanners (Config, GuardDuty, Security Hub, Access Analyzer).
+
+The Terraform state key (alias/sparki-<env>-state) is not here: it lives in the state layer,
+which must exist before any other stack can keep its state (stacks/state.py).
+"""
 from __future__ import annotations
 
-from cdktf_cdktf_provider_aws.sns_topic import SnsTopic
+import dataclasses
 
 from constructs import Construct
+from constructs.account_baseline import AccountBaseline, AccountBaselineProps
+from constructs.alarm_topic import AlarmTopic, AlarmTopicProps
+from constructs.audit_trail import AuditTrail, AuditTrailProps
+from constructs.cis_alarms import CisAlarms, CisAlarmsProps
+from constructs.config_recorder import ConfigRecorder, ConfigRecorderProps
 from constructs.key_ring import KeyRing, KeyRingProps
-from environments.schema import Environment
+from constructs.log_bucket import LogBucket, LogBucketProps, ServiceWriter
+from constructs.secret import Secret, SecretProps
+from constructs.security_hub import SecurityHub, SecurityHubProps
+from constructs.threat_detection import ThreatDetection, ThreatDetectionProps, findings_rule_arn
+from environments.schema import GLACIER_MINIMUM_DAYS, Environment
 from sparki.settings import RunSettings
-from stacks.base import SparkiStack
+from stacks.base import SparkiStack, state_bucket_name
 
 
 class SecurityStack(SparkiStack):
-    """Exports: keys (KeyRing; keys.arn("data") etc.) and alarm_topic_arn."""
+    """Exports:
+    keys: KeyRing; keys.arn("logs" | "data" | "eks" | "secrets" | "audit").
+    alarm_topic_arn: the encrypted topic for every alarm of the environment.
+    secret_arns: declared secret name (e.g. "app/session-signing-key") -> secret ARN.
+    audit_log_group_name: the CloudTrail log group (for more metric filters).
+    audit_bucket_name / access_log_bucket_name: the audit bucket and its access-log bucket.
+    """
 
     layer = "security"
 
     def __init__(self, scope: Construct, env: Environment, run: RunSettings) -> None:
         super().__init__(scope, env, run)
+        sec = env.security
+        prefix = f"sparki-{env.name}"
+        account, region = env.account_id, env.region
+
         self.keys = KeyRing(
             self,
             "keys",
-            KeyRingProps(
-                name=f"sparki-{env.name}",
-                region=env.region,
-                account_id=env.account_id,
-                deletion_window_days=env.state.kms_deletion_window_days,
+            KeyRingProps(name=prefix, region=region, account_id=account, deletion_window_days=env.state.kms_deletion_window_days),
+        )
+        audit_key = self.keys.arn("audit")
+
+        event_rules = [findings_rule_arn(prefix, region, account)] if sec.enable_guardduty else []
+        topic = AlarmTopic(self, "alarm_topic", AlarmTopicProps(name=env.resource_name("alarms"), kms_key_arn=audit_key, account_id=account, event_rule_arns=event_rules))
+        self.alarm_topic_arn: str = topic.topic_arn
+
+        # -- audit trail: access-log bucket <- audit bucket <- CloudTrail and Config ----------
+        audit_name = f"{prefix}-audit-{account}"
+        access_expire = sec.access_log_expire_after_days
+        access_logs = LogBucket(
+            self,
+            "access_logs",
+            LogBucketProps(
+                bucket_name=f"{prefix}-access-logs-{account}",
+                kms_key_arn=audit_key,
+                expire_after_days=access_expire,
+                # Archive only what stays in Glacier long enough to be worth its minimum billing.
+                archive_after_days=sec.audit_archive_after_days if access_expire >= sec.audit_archive_after_days + GLACIER_MINIMUM_DAYS else None,
+                writers=[
+                    ServiceWriter(
+                        sid="S3ServerAccessLogs",
+                        service="logging.s3.amazonaws.com",
+                        prefix=f"{audit_name}/",
+                        condition={"ArnLike": {"aws:SourceArn": f"arn:aws:s3:::{audit_name}"}, "StringEquals": {"aws:SourceAccount": account}},
+                        bucket_actions=(),
+                        owner_acl=False,
+                    )
+                ],
             ),
         )
-        topic = SnsTopic(
-            self,
-            "alarm_topic",
-            name=env.resource_name("alarms"),
-            kms_master_key_id=self.keys.arn("audit"),
+        trail_props = AuditTrailProps(
+            name=env.resource_name("audit"),
+            region=region,
+            account_id=account,
+            bucket_name=audit_name,
+            kms_key_arn=audit_key,
+            log_key_arn=self.keys.arn("logs"),
+            log_retention_days=sec.audit_log_retention_days,
+            data_event_bucket_arns=(f"arn:aws:s3:::{state_bucket_name(env)}",),
         )
-        self.alarm_topic_arn: str = topic.arn
+        config_props = ConfigRecorderProps(name=prefix, account_id=account, bucket_name=audit_name, kms_key_arn=audit_key)
+        audit = LogBucket(
+            self,
+            "audit",
+            LogBucketProps(
+                bucket_name=audit_name,
+                kms_key_arn=audit_key,
+                expire_after_days=sec.audit_expire_after_days,
+                archive_after_days=sec.audit_archive_after_days,
+                access_log_bucket=access_logs.ready_bucket_name,
+                writers=[trail_props.writer()] + ([config_props.writer()] if sec.enable_config else []),
+            ),
+        )
+        # CloudTrail and Config check the bucket policy when they are created: name the bucket
+        # through the policy so Terraform creates them after it.
+        trail = AuditTrail(self, "trail", dataclasses.replace(trail_props, bucket_name=audit.ready_bucket_name))
+        CisAlarms(self, "cis_alarms", CisAlarmsProps(name=prefix, log_group_name=trail.log_group_name, topic_arn=topic.topic_arn))
+        self.audit_log_group_name: str = trail.log_group_name
+        self.audit_bucket_name: str = audit.bucket_name
+        self.access_log_bucket_name: str = access_logs.bucket_name
+
+        # -- secrets ---------------------------------------------------------------------------
+        secrets = Construct(self, "secrets")
+        self.secret_arns: dict[str, str] = {}
+        for declared in sec.secrets:
+            rotation = declared.rotation
+            secret = Secret(
+                secrets,
+                declared.name.replace("/", "-"),
+                SecretProps(
+                    name=f"{prefix}/{declared.name}",
+                    description=declared.description,
+                    kms_key_arn=self.keys.arn("secrets"),
+                    reader_role_arns=[f"arn:aws:iam::{account}:role/{role}" for role in declared.readers],
+                    recovery_window_days=sec.secret_recovery_days,
+                    rotation_lambda_arn=rotation.lambda_arn if rotation else None,
+                    rotation_role_arn=f"arn:aws:iam::{account}:role/{rotation.role}" if rotation else None,
+                    rotation_days=rotation.days if rotation else 30,
+                ),
+            )
+            self.secret_arns[declared.name] = secret.secret_arn
+
+        # -- account-wide settings and AWS-side scanners -------------------------------------
+        AccountBaseline(self, "baseline", AccountBaselineProps(name=prefix, ebs_key_arn=self.keys.arn("data"), access_analyzer=sec.enable_access_analyzer))
+        if sec.enable_config:
+            ConfigRecorder(self, "config", dataclasses.replace(config_props, bucket_name=audit.ready_bucket_name))
+        if sec.enable_guardduty:
+            ThreatDetection(self, "guardduty", ThreatDetectionProps(name=prefix, features=sec.guardduty_features, topic_arn=topic.topic_arn))
+        if sec.enable_security_hub:
+            SecurityHub(self, "security_hub", SecurityHubProps(region=region))

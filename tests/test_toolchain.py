@@ -18,6 +18,7 @@ from sparki.settings import RunSettings
 from sparki.synth import synth
 from sparki.terraform import aws_only_stacks, validate
 from tests.conftest import ROOT
+from tests.support import project_copy
 
 CHECKOV_CONFIG = ROOT / ".checkov.yaml"
 
@@ -107,20 +108,8 @@ def test_cdktf_cli_synth_matches_make_synth(synth_dir, tmp_path):
     _assert_same_output(synth_dir, out)
 
 
-def _project_copy(tmp_path: Path) -> Path:
-    project = tmp_path / "project"
-    project.mkdir()
-    for name in ("main.py", "environments", "stacks", "constructs", "sparki"):
-        src = ROOT / name
-        if src.is_dir():
-            shutil.copytree(src, project / name, ignore=shutil.ignore_patterns("__pycache__"))
-        else:
-            shutil.copy(src, project / name)
-    return project
-
-
 def test_bad_environment_value_fails_with_one_line_and_keeps_previous_output(tmp_path):
-    project = _project_copy(tmp_path)
+    project = project_copy(tmp_path)
     prod = project / "environments" / "prod.py"
     prod.write_text(prod.read_text().replace('nat_mode="per_az"', 'nat_mode="single"'))
     previous = project / "cdktf.out"

@@ -12,6 +12,9 @@ from environments.schema import (
     Environment,
     NetworkSettings,
     NodeTaint,
+    SecretRotation,
+    SecretSettings,
+    SecuritySettings,
     StateSettings,
     check_disjoint,
 )
@@ -39,6 +42,17 @@ def addons(env: Environment, **changes) -> ClusterSettings:
 
 
 ROLE = "arn:aws:iam::111111111111:role/{}"
+
+
+def sec(env: Environment, **changes) -> SecuritySettings:
+    return dataclasses.replace(env.security, **changes)
+
+
+def secret(**changes) -> SecretSettings:
+    return dataclasses.replace(SecretSettings(name="app/key", description="a key", readers=("sparki-dev-app-api",)), **changes)
+
+
+ROTATION = SecretRotation(lambda_arn="arn:aws:lambda:us-east-1:111111111111:function:rotate-smtp", role="sparki-dev-rotate-smtp")
 
 
 @pytest.mark.parametrize(
@@ -124,6 +138,32 @@ ROLE = "arn:aws:iam::111111111111:role/{}"
         (DEV, dict(cluster=cl(DEV, hosted_zone_ids=())), "cluster.hosted_zone_ids", "is empty"),
         (DEV, dict(cluster=cl(DEV, hosted_zone_ids=("/hostedzone/Z123",))), "cluster.hosted_zone_ids", "not a Route 53 hosted zone id"),
         (DEV, dict(cluster=cl(DEV, hosted_zone_ids=("Z123", "Z123"))), "cluster.hosted_zone_ids", "twice"),
+        (DEV, dict(tags={"Owner": "platform-team"}), "tags", "CostCenter missing"),
+        (DEV, dict(tags={"Owner": " ", "CostCenter": "c"}), "tags", "Owner missing"),
+        (DEV, dict(security=sec(DEV, secrets=(secret(name="App/Key"),))), "security.secrets[0].name", "not a secret name"),
+        (DEV, dict(security=sec(DEV, secrets=(secret(name="app//key"),))), "security.secrets[0].name", "not a secret name"),
+        (DEV, dict(security=sec(DEV, secrets=(secret(), secret()))), "security.secrets[0].name", "declared twice"),
+        (DEV, dict(security=sec(DEV, secrets=(secret(description=" "),))), "security.secrets[0].description", "is empty"),
+        (DEV, dict(security=sec(DEV, secrets=(secret(readers=()),))), "security.secrets[0].readers", "at least one IAM role"),
+        (DEV, dict(security=sec(DEV, secrets=(secret(readers=("arn:aws:iam::999999999999:role/x",)),))), "security.secrets[0].readers", "not an IAM role name"),
+        (DEV, dict(security=sec(DEV, secrets=(secret(rotation=dataclasses.replace(ROTATION, lambda_arn="arn:aws:lambda:us-east-1:999999999999:function:rotate")),))), "security.secrets[0].rotation.lambda_arn", "not a Lambda function of this environment"),
+        (DEV, dict(security=sec(DEV, secrets=(secret(rotation=dataclasses.replace(ROTATION, role="role/with/slash")),))), "security.secrets[0].rotation.role", "not an IAM role name"),
+        (DEV, dict(security=sec(DEV, secrets=(secret(rotation=dataclasses.replace(ROTATION, days=0)),))), "security.secrets[0].rotation.days", "1..1000"),
+        (DEV, dict(security=sec(DEV, secret_recovery_days=5)), "security.secret_recovery_days", "7..30"),
+        (DEV, dict(security=sec(DEV, audit_log_retention_days=10)), "security.audit_log_retention_days", "retention value"),
+        (PROD, dict(security=sec(PROD, audit_log_retention_days=180)), "security.audit_log_retention_days", "at least 365"),
+        (DEV, dict(security=sec(DEV, audit_archive_after_days=0)), "security.audit_archive_after_days", "1..3650"),
+        (DEV, dict(security=sec(DEV, access_log_expire_after_days=4000)), "security.access_log_expire_after_days", "1..3650"),
+        (DEV, dict(security=sec(DEV, audit_archive_after_days=30, audit_expire_after_days=60)), "security.audit_expire_after_days", "use at least 120"),
+        (PROD, dict(security=sec(PROD, audit_archive_after_days=30, audit_expire_after_days=200)), "security.audit_expire_after_days", "at least 365 days"),
+        (DEV, dict(security=sec(DEV, guardduty_features=("EKS_AUDIT_LOGS", "LAMBDA_NETWORK_LOGS"))), "security.guardduty_features", "unknown feature"),
+        (DEV, dict(security=sec(DEV, guardduty_features=("EKS_AUDIT_LOGS", "EKS_AUDIT_LOGS"))), "security.guardduty_features", "twice"),
+        (DEV, dict(security=sec(DEV, guardduty_features=("S3_DATA_EVENTS",))), "security.guardduty_features", "must include EKS_AUDIT_LOGS"),
+        (DEV, dict(security=sec(DEV, enable_config=False, enable_security_hub=True)), "security.enable_security_hub", "needs enable_config=True"),
+        (PROD, dict(security=sec(PROD, enable_config=False, enable_security_hub=False)), "security.enable_config", "not allowed in production"),
+        (PROD, dict(security=sec(PROD, enable_guardduty=False)), "security.enable_guardduty", "not allowed in production"),
+        (PROD, dict(security=sec(PROD, enable_security_hub=False)), "security.enable_security_hub", "not allowed in production"),
+        (PROD, dict(security=sec(PROD, enable_access_analyzer=False)), "security.enable_access_analyzer", "not allowed in production"),
     ],
 )
 def test_each_rule_names_environment_field_and_fix(base, changes, field, says):
@@ -216,3 +256,32 @@ def test_production_gives_developers_no_edit_rights():
 def test_every_environment_runs_the_same_kubernetes_and_add_on_versions():
     # Promotion is dev -> staging -> prod; at rest all three run what was tested.
     assert len({(e.cluster.kubernetes_version, e.cluster.addons) for e in ENVS.values()}) == 1
+
+
+def test_every_environment_declares_secrets_by_name_only():
+    for env in ENVS.values():
+        assert env.security.secrets, env.name
+        for declared in env.security.secrets:
+            assert {f.name for f in dataclasses.fields(declared)} == {"name", "description", "readers", "rotation"}
+            assert all(role.startswith(f"sparki-{env.name}-") for role in declared.readers)
+
+
+def test_production_scans_everything_and_keeps_audit_logs_seven_years():
+    assert all(PROD.security.switches.values())
+    assert set(PROD.security.guardduty_features) == {"EKS_AUDIT_LOGS", "S3_DATA_EVENTS", "EBS_MALWARE_PROTECTION", "RDS_LOGIN_EVENTS"}
+    assert PROD.security.audit_log_retention_days >= 365
+    assert PROD.security.audit_expire_after_days >= 7 * 365
+
+
+def test_staging_scans_like_production():
+    assert STAGING.security.switches == PROD.security.switches
+
+
+def test_audit_retention_grows_dev_to_prod():
+    days = [e.security.audit_expire_after_days for e in (DEV, STAGING, PROD)]
+    assert days == sorted(days)
+
+
+def test_a_valid_rotation_is_accepted():
+    env = dataclasses.replace(DEV, security=sec(DEV, secrets=(secret(rotation=ROTATION),)))
+    assert env.security.secrets[0].rotation.days == 30

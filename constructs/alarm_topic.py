@@ -1,0 +1,79 @@
+"""The encrypted SNS topic every alarm and security finding of an environment goes to."""
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from cdktf_cdktf_provider_aws.sns_topic import SnsTopic
+from cdktf_cdktf_provider_aws.sns_topic_policy import SnsTopicPolicy
+
+from constructs import Construct
+
+
+@dataclass(frozen=True)
+class AlarmTopicProps:
+    """Settings for the topic.
+
+    name: topic name, e.g. "sparki-dev-alarms".
+    kms_key_arn: encrypts messages at rest; its policy must let CloudWatch (and EventBridge,
+        with event_rule_arns) use it.
+    account_id: CloudWatch alarms of this account may publish.
+    event_rule_arns: EventBridge rules that may publish (e.g. GuardDuty findings); default none.
+    """
+
+    name: str
+    kms_key_arn: str
+    account_id: str
+    event_rule_arns: Sequence[str] = field(default_factory=tuple)
+
+    def __post_init__(self) -> None:
+        for arn in self.event_rule_arns:
+            if not arn.startswith("arn:aws:events:") or ":rule/" not in arn:
+                raise ValueError(f"event_rule_arns: {arn!r} is not an EventBridge rule ARN")
+
+
+def alarm_topic_policy(topic_arn: str, props: AlarmTopicProps) -> str:
+    """Publishers by name and condition only; plain HTTP refused."""
+    statements: list[dict] = [
+        {
+            "Sid": "CloudWatchAlarmsOfThisAccountPublish",
+            "Effect": "Allow",
+            "Principal": {"Service": "cloudwatch.amazonaws.com"},
+            "Action": "sns:Publish",
+            "Resource": topic_arn,
+            "Condition": {"StringEquals": {"aws:SourceAccount": props.account_id}},
+        },
+        {
+            "Sid": "DenyInsecureTransport",
+            "Effect": "Deny",
+            "Principal": "*",
+            "Action": "sns:Publish",
+            "Resource": topic_arn,
+            "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+        },
+    ]
+    if props.event_rule_arns:
+        statements.insert(
+            1,
+            {
+                "Sid": "NamedEventRulesPublish",
+                "Effect": "Allow",
+                "Principal": {"Service": "events.amazonaws.com"},
+                "Action": "sns:Publish",
+                "Resource": topic_arn,
+                "Condition": {"ArnEquals": {"aws:SourceArn": list(props.event_rule_arns)}},
+            },
+        )
+    return json.dumps({"Version": "2012-10-17", "Statement": statements})
+
+
+class AlarmTopic(Construct):
+    """A KMS-encrypted topic that CloudWatch alarms of the account and the named EventBridge
+    rules may publish to. topic_arn is exported."""
+
+    def __init__(self, scope: Construct, id: str, props: AlarmTopicProps) -> None:
+        super().__init__(scope, id)
+        topic = SnsTopic(self, "topic", name=props.name, kms_master_key_id=props.kms_key_arn, tags={"Name": props.name})
+        SnsTopicPolicy(self, "policy", arn=topic.arn, policy=alarm_topic_policy(topic.arn, props))
+        self.topic_arn: str = topic.arn

@@ -1,0 +1,77 @@
+"""Unit tests of constructs/account_baseline.py and constructs/alarm_topic.py."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from constructs.account_baseline import AccountBaseline, AccountBaselineProps
+from constructs.alarm_topic import AlarmTopic, AlarmTopicProps
+from tests.support import of_type, policy_report, synth_construct
+
+DATA_KEY = "arn:aws:kms:us-east-1:123456789012:key/data"
+
+
+def build_baseline(stack):
+    AccountBaseline(stack, "baseline", AccountBaselineProps(name="sparki-t", ebs_key_arn=DATA_KEY))
+
+
+@pytest.fixture(scope="module")
+def baseline():
+    return synth_construct(build_baseline)
+
+
+def one(doc, rtype):
+    (value,) = of_type(doc, rtype).values()
+    return value
+
+
+def test_baseline_sets_the_cis_account_settings(baseline):
+    password = one(baseline, "aws_iam_account_password_policy")
+    assert password["minimum_password_length"] >= 14 and password["password_reuse_prevention"] == 24
+    pab = one(baseline, "aws_s3_account_public_access_block")
+    assert all(pab[k] is True for k in ("block_public_acls", "block_public_policy", "ignore_public_acls", "restrict_public_buckets"))
+    assert one(baseline, "aws_ebs_encryption_by_default")["enabled"] is True
+    assert one(baseline, "aws_ebs_default_kms_key")["key_arn"] == DATA_KEY
+    assert one(baseline, "aws_accessanalyzer_analyzer") == {**one(baseline, "aws_accessanalyzer_analyzer"), "analyzer_name": "sparki-t-account", "type": "ACCOUNT"}
+
+
+def test_access_analyzer_can_be_left_out():
+    doc = synth_construct(lambda s: AccountBaseline(s, "baseline", AccountBaselineProps(name="sparki-t", ebs_key_arn=DATA_KEY, access_analyzer=False)))
+    assert "aws_accessanalyzer_analyzer" not in doc["resource"]
+
+
+def test_baseline_passes_the_policy_pack():
+    assert policy_report(build_baseline).violations == []
+
+
+TOPIC = dict(name="sparki-t-alarms", kms_key_arn="arn:aws:kms:us-east-1:123456789012:key/audit", account_id="123456789012")
+RULE = "arn:aws:events:us-east-1:123456789012:rule/sparki-t-guardduty-findings"
+
+
+def topic_statements(doc):
+    return {s["Sid"]: s for s in json.loads(one(doc, "aws_sns_topic_policy")["policy"])["Statement"]}
+
+
+def test_minimal_topic_is_encrypted_and_takes_alarms_of_this_account_only():
+    doc = synth_construct(lambda s: AlarmTopic(s, "topic", AlarmTopicProps(**TOPIC)))
+    assert one(doc, "aws_sns_topic")["kms_master_key_id"] == TOPIC["kms_key_arn"]
+    st = topic_statements(doc)
+    assert list(st) == ["CloudWatchAlarmsOfThisAccountPublish", "DenyInsecureTransport"]
+    assert st["CloudWatchAlarmsOfThisAccountPublish"]["Condition"] == {"StringEquals": {"aws:SourceAccount": "123456789012"}}
+
+
+def test_full_topic_also_takes_the_named_event_rules():
+    doc = synth_construct(lambda s: AlarmTopic(s, "topic", AlarmTopicProps(**TOPIC, event_rule_arns=(RULE,))))
+    rules = topic_statements(doc)["NamedEventRulesPublish"]
+    assert rules["Principal"] == {"Service": "events.amazonaws.com"}
+    assert rules["Condition"] == {"ArnEquals": {"aws:SourceArn": [RULE]}}
+
+
+def test_topic_passes_the_policy_pack():
+    assert policy_report(lambda s: AlarmTopic(s, "topic", AlarmTopicProps(**TOPIC))).violations == []
+
+
+def test_invalid_event_rule_is_rejected():
+    with pytest.raises(ValueError, match="not an EventBridge rule ARN"):
+        AlarmTopicProps(**TOPIC, event_rule_arns=("arn:aws:sns:us-east-1:123456789012:x",))

@@ -1,0 +1,222 @@
+"""The policy pack as cdktf runs it: the Aspect, suppressions, the report, and synthesis failing
+on a deliberately broken resource with the documented message."""
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+
+import pytest
+from cdktf import App, TerraformStack
+from cdktf_cdktf_provider_aws.cloudwatch_log_group import CloudwatchLogGroup
+from cdktf_cdktf_provider_aws.db_instance import DbInstance
+from cdktf_cdktf_provider_aws.provider import AwsProvider, AwsProviderDefaultTags
+from cdktf_cdktf_provider_aws.s3_bucket import S3Bucket
+
+import environments
+import stacks as stacks_module
+from constructs import Construct
+from sparki.policy import REPORT_NAME, REQUIRED_TAGS, RULES, PolicyError, PolicyPack, PolicyViolations, Rule, suppress
+from sparki.settings import RunSettings
+from sparki.synth import synth
+from stacks.base import SparkiStack
+from tests.conftest import ROOT
+from tests.support import project_copy
+
+TAGS = {t: "test" for t in REQUIRED_TAGS}
+DOCS = ROOT / "docs" / "security.md"
+
+
+def tagged_stack(app: App, name: str) -> TerraformStack:
+    stack = TerraformStack(app, name)
+    AwsProvider(stack, "aws", region="us-east-1", default_tags=[AwsProviderDefaultTags(tags=TAGS)])
+    return stack
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory):
+    app = App(outdir=str(tmp_path_factory.mktemp("pack")))
+    dev = tagged_stack(app, "dev")
+    CloudwatchLogGroup(Construct(dev, "logs"), "group", name="/plain")
+    legacy = Construct(dev, "legacy")
+    suppress(legacy, "SPK-LOG-ENC", "imported group, re-encrypted by the migration in ticket 42")
+    CloudwatchLogGroup(Construct(legacy, "inner"), "group", name="/legacy", retention_in_days=30)
+    suppress(Construct(dev, "unused"), "SPK-S3-TLS", "kept to show that unused suppressions are listed")
+    DbInstance(dev, "db", instance_class="db.t4g.micro", storage_encrypted=True, deletion_protection=False)
+    prod = tagged_stack(app, "prod")
+    DbInstance(prod, "db", instance_class="db.t4g.micro", storage_encrypted=True, deletion_protection=False)
+    pack = PolicyPack()
+    pack.apply(dev, production=False)
+    pack.apply(prod, production=True)
+    app.synth()
+    return pack.report()
+
+
+def test_violations_name_path_rule_what_and_fix(report):
+    assert [v.line() for v in report.violations] == [
+        "dev/logs/group: SPK-LOG-ENC log group is not encrypted with a KMS key (kms_key_id is not set); "
+        "fix: set kms_key_id to the environment's logs key (SecurityStack keys.arn('logs'))",
+        "dev/logs/group: SPK-LOG-RET log group has no retention (retention_in_days is not set (logs are kept forever)); "
+        "fix: set retention_in_days to the retention the environment sets in environments/",
+        "prod/db: SPK-DATA-DEL production data store can be deleted by a single apply (deletion_protection is not true); "
+        f"fix: {RULES['SPK-DATA-DEL'].fix}",
+    ]
+
+
+def test_deletion_protection_is_only_required_in_production(report):
+    (dev_db,) = [r for r in report.results if r.path == "dev/db" and r.rule == "SPK-DATA-DEL"]
+    assert dev_db.outcome == "not-applicable"
+
+
+def test_suppression_covers_children_and_is_reported_with_its_reason(report):
+    data = report.as_dict()
+    assert data["suppressions"] == [
+        {"stack": "dev", "path": "dev/legacy", "rule": "SPK-LOG-ENC", "reason": "imported group, re-encrypted by the migration in ticket 42", "covers": ["dev/legacy/inner/group"]},
+        {"stack": "dev", "path": "dev/unused", "rule": "SPK-S3-TLS", "reason": "kept to show that unused suppressions are listed", "covers": []},
+    ]
+    assert data["stacks"]["dev"]["suppressed"] == 1
+    assert not any(v.path.startswith("dev/legacy") for v in report.violations)
+
+
+def test_report_counts_every_stack_and_lists_the_rules(report):
+    data = json.loads(report.to_json())
+    assert set(data["stacks"]) == {"dev", "prod"}
+    assert data["stacks"]["prod"] == {"production": True, "resources": 1, "compliant": 3, "not-applicable": len(RULES) - 4, "non-compliant": 1, "suppressed": 0}
+    assert [r["id"] for r in data["rules"]] == list(RULES)
+    assert len(data["violations"]) == 3
+
+
+def test_raise_for_problems_names_every_violation(report):
+    with pytest.raises(PolicyViolations) as err:
+        report.raise_for_problems()
+    assert str(err.value).splitlines() == [v.line() for v in report.violations]
+
+
+@pytest.mark.parametrize(
+    "rule_id, reason, message",
+    [
+        ("SPK-NOPE", "a perfectly good reason", "unknown rule"),
+        ("SPK-TAGS", "too short", "at least 10 characters"),
+        ("SPK-TAGS", "          x", "at least 10 characters"),
+    ],
+)
+def test_suppression_must_name_a_rule_and_give_a_reason(rule_id, reason, message):
+    app = App()
+    with pytest.raises(ValueError, match=message):
+        suppress(TerraformStack(app, "s"), rule_id, reason)
+
+
+def test_a_crashing_rule_is_reported_after_synthesis_not_through_jsii(tmp_path):
+    app = App(outdir=str(tmp_path))
+    stack = tagged_stack(app, "s")
+    S3Bucket(stack, "bucket", bucket="b")
+    pack = PolicyPack([Rule("SPK-CRASH", "crashes", "fix the rule", lambda r, s: 1 / 0)])
+    pack.apply(stack, production=False)
+    app.synth()  # must not raise: visit() never lets an exception reach the jsii runtime
+    with pytest.raises(PolicyError, match=r"rule SPK-CRASH crashed on s/bucket: ZeroDivisionError"):
+        pack.report().raise_for_problems()
+
+
+def test_the_pack_is_applied_once_per_stack():
+    app = App()
+    stack = tagged_stack(app, "s")
+    pack = PolicyPack()
+    pack.apply(stack, production=False)
+    with pytest.raises(ValueError, match="already applied to stack s"):
+        pack.apply(stack, production=True)
+
+
+def test_a_stack_the_aspect_never_visited_is_an_error():
+    app = App()
+    stack = tagged_stack(app, "s")
+    pack = PolicyPack()
+    pack.apply(stack, production=False)
+    with pytest.raises(PolicyError, match="stack s was never checked"):
+        pack.report().raise_for_problems()
+
+
+# -- the real environments --------------------------------------------------------------------
+
+
+def test_every_stack_of_every_environment_passes_the_pack(synth_dir):
+    data = json.loads((synth_dir / REPORT_NAME).read_text())
+    expected = {f"sparki-{e}-{layer.name}" for e in environments.NAMES for layer in stacks_module.LAYERS}
+    assert set(data["stacks"]) == expected
+    assert data["violations"] == []
+    for name, counts in data["stacks"].items():
+        assert counts["resources"] > 0 and counts["compliant"] > 0, name
+        assert counts["production"] is name.startswith("sparki-prod-")
+
+
+def test_report_lists_exactly_the_documented_suppressions(synth_dir):
+    data = json.loads((synth_dir / REPORT_NAME).read_text())
+    documented = DOCS.read_text()
+    for s in data["suppressions"]:
+        assert s["covers"], f"{s['path']}: {s['rule']} suppresses nothing; remove it"
+        assert f"`{s['rule']}`" in documented and s["reason"] in documented, f"{s['path']} {s['rule']} is not in docs/security.md"
+
+
+def test_docs_list_every_rule_with_its_fix():
+    documented = DOCS.read_text()
+    for rule in RULES.values():
+        assert f"`{rule.id}`" in documented, rule.id
+        assert rule.fix in documented, f"docs/security.md: the fix of {rule.id} differs from the code"
+
+
+# -- synthesis fails on a broken resource ------------------------------------------------------
+
+
+class BrokenStack(SparkiStack):
+    layer = "broken"
+
+    def __init__(self, scope, env, run):
+        super().__init__(scope, env, run)
+        S3Bucket(self, "bucket", bucket=f"sparki-{env.name}-broken")
+
+
+def test_broken_resource_fails_synthesis_and_keeps_previous_output(tmp_path, monkeypatch):
+    outdir = tmp_path / "cdktf.out"
+    outdir.mkdir()
+    (outdir / "marker").write_text("previous")
+    layer = stacks_module.Layer("broken", lambda scope, env, run, built: BrokenStack(scope, env, run))
+    monkeypatch.setattr(stacks_module, "LAYERS", stacks_module.LAYERS + (layer,))
+    with pytest.raises(PolicyViolations) as err:
+        synth(environments.load(["dev"]), RunSettings(), outdir)
+    assert [(v.path, v.rule.id) for v in err.value.violations] == [
+        ("sparki-dev-broken/bucket", "SPK-S3-ENC"),
+        ("sparki-dev-broken/bucket", "SPK-S3-PAB"),
+        ("sparki-dev-broken/bucket", "SPK-S3-TLS"),
+    ]
+    assert [p.name for p in tmp_path.iterdir()] == ["cdktf.out"]
+    assert [p.name for p in outdir.iterdir()] == ["marker"]
+
+
+def documented_failure() -> tuple[str, list[str]]:
+    """The example in docs/security.md: the edit it describes and the lines it prints."""
+    text = DOCS.read_text()
+    block = re.search(r"<!-- policy-failure-example -->\n```\n(.*?)```", text, re.S).group(1)
+    lines = block.splitlines()
+    return lines[0], [line for line in lines[1:] if line.startswith("sparki: policy:")]
+
+
+def test_main_prints_the_documented_message_and_exits_1(tmp_path):
+    command, expected = documented_failure()
+    assert command.startswith("$ SPARKI_ENV=staging make synth")
+    project = project_copy(tmp_path)
+    network = project / "constructs" / "network.py"
+    source = network.read_text()
+    assert source.count('"cidrBlocks": [props.vpc_cidr]') == 1
+    network.write_text(source.replace('"cidrBlocks": [props.vpc_cidr]', '"cidrBlocks": ["0.0.0.0/0"]'))
+    previous = project / "cdktf.out"
+    previous.mkdir()
+    (previous / "manifest.json").write_text('{"stacks": {}}')
+    env = {**os.environ, "SPARKI_ENV": "staging"}
+    env.pop("CDKTF_OUTDIR", None)
+    proc = subprocess.run([sys.executable, "main.py"], cwd=project, env=env, capture_output=True, text=True)
+    assert proc.returncode == 1, proc.stderr
+    assert proc.stdout == ""
+    assert proc.stderr.splitlines() == expected
+    assert (previous / "manifest.json").read_text() == '{"stacks": {}}'
+    assert [p.name for p in project.iterdir() if "cdktf.out" in p.name] == ["cdktf.out"]

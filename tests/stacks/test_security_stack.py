@@ -1,0 +1,143 @@
+"""The security layer of each real environment, read from the session's synthesized JSON."""
+from __future__ import annotations
+
+import json
+
+import pytest
+from cdktf import Testing as CdktfTesting
+
+import environments
+from sparki.settings import RunSettings
+from stacks.base import state_bucket_name
+from stacks.security import SecurityStack
+from tests.conftest import resources
+
+ENVS = environments.load()
+
+
+def doc_of(stacks, env):
+    return stacks[f"sparki-{env}-security"]
+
+
+def one(doc, rtype):
+    (value,) = resources(doc, rtype).values()
+    return value
+
+
+def by_name(doc, rtype, attr="name"):
+    return {r[attr]: r for r in resources(doc, rtype).values()}
+
+
+@pytest.mark.parametrize("env", list(ENVS))
+def test_trail_covers_every_region_validates_and_encrypts(stacks, env):
+    doc = doc_of(stacks, env)
+    trail = one(doc, "aws_cloudtrail")
+    assert trail["name"] == f"sparki-{env}-audit"
+    assert trail["is_multi_region_trail"] is True and trail["enable_log_file_validation"] is True
+    assert trail["kms_key_id"].startswith("${aws_kms_key.keys_audit_key")
+    assert trail["cloud_watch_logs_role_arn"].startswith("${aws_iam_role.")
+    # Created only after the bucket policy that admits it.
+    assert trail["s3_bucket_name"].startswith("${aws_s3_bucket_policy.audit_policy")
+    state = f"arn:aws:s3:::{state_bucket_name(ENVS[env])}/"
+    selectors = [fs for sel in trail["advanced_event_selector"] for fs in sel["field_selector"]]
+    assert {"field": "resources.ARN", "starts_with": [state]} in selectors
+    assert {"field": "eventCategory", "equals": ["Management"]} in selectors
+
+
+@pytest.mark.parametrize("env", list(ENVS))
+def test_audit_bucket_logs_access_ages_out_by_environment_and_admits_only_its_writers(stacks, env):
+    sec = ENVS[env].security
+    doc = doc_of(stacks, env)
+    buckets = by_name(doc, "aws_s3_bucket", "bucket")
+    account = ENVS[env].account_id
+    assert set(buckets) == {f"sparki-{env}-audit-{account}", f"sparki-{env}-access-logs-{account}"}
+    logging = one(doc, "aws_s3_bucket_logging")
+    assert logging["bucket"].startswith("${aws_s3_bucket.audit_bucket") and logging["target_bucket"].startswith("${aws_s3_bucket_policy.access_logs_policy")
+    lifecycles = {lc["bucket"].split(".")[1]: lc["rule"][0] for lc in resources(doc, "aws_s3_bucket_lifecycle_configuration").values()}
+    audit_rule = next(rule for name, rule in lifecycles.items() if name.startswith("audit_"))
+    assert audit_rule["transition"] == [{"days": sec.audit_archive_after_days, "storage_class": "GLACIER"}]
+    assert audit_rule["expiration"] == [{"days": sec.audit_expire_after_days}]
+    access_rule = next(rule for name, rule in lifecycles.items() if name.startswith("access_logs_"))
+    assert access_rule["expiration"] == [{"days": sec.access_log_expire_after_days}]
+    policies = [json.loads(p["policy"]) for p in resources(doc, "aws_s3_bucket_policy").values()]
+    writers = sorted(s["Principal"]["Service"] for p in policies for s in p["Statement"] if s["Sid"].endswith("Writes"))
+    expected = ["cloudtrail.amazonaws.com", "logging.s3.amazonaws.com"] + (["config.amazonaws.com"] if sec.enable_config else [])
+    assert writers == sorted(expected)
+
+
+@pytest.mark.parametrize("env", list(ENVS))
+def test_fourteen_cis_alarms_notify_the_alarm_topic(stacks, env):
+    doc = doc_of(stacks, env)
+    alarms = resources(doc, "aws_cloudwatch_metric_alarm")
+    assert len(alarms) == 14 == len(resources(doc, "aws_cloudwatch_log_metric_filter"))
+    topic = one(doc, "aws_sns_topic")
+    assert topic["name"] == f"sparki-{env}-alarms" and topic["kms_master_key_id"].startswith("${aws_kms_key.keys_audit_key")
+    (action,) = {tuple(a["alarm_actions"]) for a in alarms.values()}
+    assert len(action) == 1 and action[0].startswith("${aws_sns_topic.alarm_topic") and action[0].endswith(".arn}")
+    trail_group = one(doc, "aws_cloudwatch_log_group")
+    assert trail_group["retention_in_days"] == ENVS[env].security.audit_log_retention_days
+    assert all(f["log_group_name"].startswith("${aws_cloudwatch_log_group.trail_log_group") for f in resources(doc, "aws_cloudwatch_log_metric_filter").values())
+
+
+@pytest.mark.parametrize("env", list(ENVS))
+def test_secrets_are_declared_by_name_encrypted_and_readable_only_by_their_roles(stacks, env):
+    e = ENVS[env]
+    doc = doc_of(stacks, env)
+    secrets = by_name(doc, "aws_secretsmanager_secret")
+    assert set(secrets) == {f"sparki-{env}/{s.name}" for s in e.security.secrets}
+    assert all(s["kms_key_id"].startswith("${aws_kms_key.keys_secrets_key") for s in secrets.values())
+    assert all(s["recovery_window_in_days"] == e.security.secret_recovery_days for s in secrets.values())
+    readers = sorted(
+        sorted(json.loads(p["policy"])["Statement"][0]["Condition"]["ArnNotEquals"]["aws:PrincipalArn"])
+        for p in resources(doc, "aws_secretsmanager_secret_policy").values()
+    )
+    assert readers == sorted(sorted(f"arn:aws:iam::{e.account_id}:role/{r}" for r in s.readers) for s in e.security.secrets)
+
+
+def test_no_secret_value_is_ever_synthesized(stacks):
+    for name, doc in stacks.items():
+        assert "aws_secretsmanager_secret_version" not in doc.get("resource", {}), name
+
+
+@pytest.mark.parametrize("env", list(ENVS))
+def test_scanners_follow_the_environment_switches(stacks, env):
+    sec = ENVS[env].security
+    doc = doc_of(stacks, env)
+    types = set(doc["resource"])
+    assert ("aws_config_configuration_recorder" in types) is sec.enable_config
+    assert ("aws_config_config_rule" in types) is sec.enable_config
+    assert ("aws_securityhub_standards_subscription" in types) is sec.enable_security_hub
+    assert ("aws_accessanalyzer_analyzer" in types) is sec.enable_access_analyzer
+    assert ("aws_guardduty_detector" in types) is sec.enable_guardduty
+    features = {f["name"] for f in resources(doc, "aws_guardduty_detector_feature").values()}
+    assert features == (set(sec.guardduty_features) if sec.enable_guardduty else set())
+    if sec.enable_guardduty:
+        assert "EKS_AUDIT_LOGS" in features
+
+
+@pytest.mark.parametrize("env", list(ENVS))
+def test_account_baseline_is_in_place(stacks, env):
+    doc = doc_of(stacks, env)
+    assert one(doc, "aws_ebs_default_kms_key")["key_arn"].startswith("${aws_kms_key.keys_data_key")
+    assert one(doc, "aws_ebs_encryption_by_default")["enabled"] is True
+    assert one(doc, "aws_iam_account_password_policy")["minimum_password_length"] >= 14
+    assert one(doc, "aws_s3_account_public_access_block")["restrict_public_buckets"] is True
+
+
+@pytest.mark.parametrize("env", list(ENVS))
+def test_state_key_stays_in_the_state_layer(stacks, env):
+    aliases = {a["name"] for a in resources(doc_of(stacks, env), "aws_kms_alias").values()}
+    assert f"alias/sparki-{env}-state" not in aliases
+    assert aliases == {f"alias/sparki-{env}-{p}" for p in ("logs", "data", "eks", "secrets", "audit")}
+    state_aliases = {a["name"] for a in resources(stacks[f"sparki-{env}-state"], "aws_kms_alias").values()}
+    assert state_aliases == {f"alias/sparki-{env}-state"}
+
+
+def test_exported_attributes_for_other_layers():
+    stack = SecurityStack(CdktfTesting.app(), ENVS["prod"], RunSettings())
+    for purpose in ("logs", "data", "eks", "secrets", "audit"):
+        assert isinstance(stack.keys.arn(purpose), str)
+    assert isinstance(stack.alarm_topic_arn, str)
+    assert set(stack.secret_arns) == {s.name for s in ENVS["prod"].security.secrets}
+    for attr in ("audit_log_group_name", "audit_bucket_name", "access_log_bucket_name"):
+        assert isinstance(getattr(stack, attr), str)
