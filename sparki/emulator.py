@@ -255,6 +255,27 @@ def terraform_env(base: Mapping[str, str] = os.environ) -> dict[str, str]:
 
 
 # -- the lifecycle ------------------------------------------------------------------------------
+def _type_of(address: str) -> str:
+    parts = address.split(".")
+    return f"data.{parts[1]}" if parts[0] == "data" and len(parts) > 1 else parts[0]
+
+
+def explain_failure(what: str, outcome: Outcome, moto_log: str, phase: str) -> str:
+    """terraform's errors, and, when moto logged an API it lacks, the resource types that
+    need it and where to exclude them."""
+    lines = [f"terraform {what} failed:", *(f"  {line}" for line in outcome.describe().splitlines())]
+    gaps = moto_gaps(moto_log)
+    if gaps:
+        types = sorted({_type_of(e.address) for e in outcome.errors if e.address})
+        named = ", ".join(types) if types else "the resource type(s) above"
+        lines.append(f"  moto {moto_version()} says: {'; '.join(gaps)}")
+        lines.append(
+            f"  -> moto cannot {phase} {named}: add each to sparki/emulator.py EXCLUSIONS "
+            f"(phase {phase!r}) with that reason, and to docs/emulator.md"
+        )
+    return "\n".join(lines)
+
+
 @dataclass(frozen=True)
 class Step:
     """One lifecycle step of one stack."""
@@ -301,18 +322,8 @@ class Harness:
         ok, detail = work()
         return Step(stack, name, ok, detail, time.monotonic() - start)
 
-    def _failure(self, stack: str, what: str, outcome: Outcome, offset: int, phase: str) -> str:
-        lines = [f"terraform {what} failed:", *(f"  {line}" for line in outcome.describe().splitlines())]
-        gaps = moto_gaps(self.server.log_since(offset))
-        if gaps:
-            types = sorted({e.address.split(".", 1)[0] for e in outcome.errors if e.address})
-            lines.append(f"  moto {moto_version()} says: {'; '.join(gaps)}")
-            named = ", ".join(types) if types else "the resource type(s) above"
-            lines.append(
-                f"  -> moto cannot {phase} {named}: add each to sparki/emulator.py EXCLUSIONS "
-                f"(phase {phase!r}) with that reason, and to docs/emulator.md"
-            )
-        return "\n".join(lines)
+    def _failure(self, what: str, outcome: Outcome, offset: int, phase: str) -> str:
+        return explain_failure(what, outcome, self.server.log_since(offset), phase)
 
     def _init(self, stack: str) -> Outcome | None:
         if stack in self._initialized:
@@ -335,7 +346,7 @@ class Harness:
             offset = self.server.log_offset()
             outcome = terraform.plan(self.dirs[stack], self.env, self._planfile(stack, "apply"), self.targets(stack))
             if outcome.returncode not in (0, 2):
-                return False, self._failure(stack, "plan", outcome, offset, "apply")
+                return False, self._failure("plan", outcome, offset, "apply")
             left = len(self.left_out[stack])
             return True, f"left out (EXCLUSIONS): {left}" if left else ""
 
@@ -346,7 +357,7 @@ class Harness:
             offset = self.server.log_offset()
             outcome = terraform.apply_plan(self.dirs[stack], self.env, self._planfile(stack, "apply"))
             if not outcome.ok:
-                return False, self._failure(stack, "apply", outcome, offset, "apply")
+                return False, self._failure("apply", outcome, offset, "apply")
             return True, f"{len(terraform.state_list(self.dirs[stack], self.env))} resources in state"
 
         return self._timed(stack, "apply", work)
@@ -362,7 +373,7 @@ class Harness:
             if outcome.returncode == 0:
                 return True, "no changes"
             if outcome.returncode != 2:
-                return False, self._failure(stack, "plan", outcome, offset, "apply")
+                return False, self._failure("plan", outcome, offset, "apply")
             review = summarize(stack, terraform.show_plan(self.dirs[stack], self.env, planfile))
             changes = "\n".join(f"  {c.describe()}" for c in review.changes) or "  (only outputs change)"
             return False, f"the configuration does not converge; a second plan still wants:\n{changes}"
@@ -383,7 +394,7 @@ class Harness:
             offset = self.server.log_offset()
             outcome = terraform.destroy(path, self.env)
             if not outcome.ok:
-                return False, self._failure(stack, "destroy", outcome, offset, "destroy")
+                return False, self._failure("destroy", outcome, offset, "destroy")
             left = terraform.state_list(path, self.env)
             if left:
                 return False, f"state still holds {', '.join(left)} after destroy"

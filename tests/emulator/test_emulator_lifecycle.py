@@ -6,7 +6,7 @@ import urllib.request
 
 import pytest
 
-from sparki.emulator import MOTO_VERIFIED, aws_only_stack_names, moto_version, unused_exclusions
+from sparki.emulator import MOTO_VERIFIED, Harness, MotoServer, aws_only_stack_names, moto_version, unused_exclusions
 from sparki.terraform import aws_only_stacks, deploy_order
 
 # From the layer table at collection time: a new AWS-only layer gets these tests unasked.
@@ -74,3 +74,37 @@ def test_second_plan_reports_no_changes(deployed, stack):
 def test_destroy_succeeds_in_reverse_order(destroyed, stack):
     step = destroyed[stack]
     assert step.ok, str(step)
+
+
+def test_a_resource_moto_cannot_create_fails_naming_its_type(moto, emulator_outdir, tmp_path):
+    """What a new layer meets when moto lacks its API: a fast failure that names the resource
+    type, what moto lacks, and EXCLUSIONS. Access Analyzer has no moto backend at all."""
+    security = json.loads((emulator_outdir / "stacks" / "sparki-dev-security" / "cdk.tf.json").read_text())
+    outdir = tmp_path / "cdktf.out"
+    stack = outdir / "stacks" / "sparki-dev-probe"
+    stack.mkdir(parents=True)
+    (stack / "cdk.tf.json").write_text(json.dumps({
+        "provider": security["provider"],
+        "terraform": {**security["terraform"], "backend": {"local": {"path": "../../../.terraform-state/sparki-dev-probe.tfstate"}}},
+        "resource": {"aws_accessanalyzer_analyzer": {"probe": {"analyzer_name": "sparki-dev-probe"}}},
+    }))
+    manifest = {"stacks": {"sparki-dev-probe": {"dependencies": [], "workingDirectory": "stacks/sparki-dev-probe",
+                                                "synthesizedStackPath": "stacks/sparki-dev-probe/cdk.tf.json"}}}
+    (outdir / "manifest.json").write_text(json.dumps(manifest))
+    harness = Harness(outdir, moto, tmp_path / "plans")
+    assert harness.plan("sparki-dev-probe").ok
+    step = harness.apply("sparki-dev-probe")
+    assert not step.ok
+    assert "aws_accessanalyzer_analyzer.probe" in step.detail
+    assert "no service emulated at access-analyzer" in step.detail
+    assert "moto cannot apply aws_accessanalyzer_analyzer: add each to sparki/emulator.py EXCLUSIONS (phase 'apply')" in step.detail
+    assert step.seconds < 120, "a missing API must fail fast (provider max_retries in emulator mode)"
+
+
+def test_moto_server_stops_by_pid(environment, tmp_path):
+    server = MotoServer(environment.account_id, tmp_path / "moto.log").start()
+    process = server.process
+    server.stop()
+    assert process.poll() is not None and server.process is None
+    with pytest.raises(OSError):
+        urllib.request.urlopen(server.endpoint + "/moto-api/data.json", timeout=2)
