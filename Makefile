@@ -24,7 +24,7 @@ export CHECKPOINT_DISABLE ?= 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export SPARKI_ENV := $(ENV)
 
-.PHONY: help deps synth test validate scan lint plan deploy diff bench clean snapshot-update
+.PHONY: help deps synth test test-emulator emulator validate scan lint plan deploy diff bench clean snapshot-update
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z][a-zA-Z_-]+:.*## / {printf "  make %-16s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -52,8 +52,14 @@ deps: $(VENV)/.installed $(CHECKOV_VENV)/.installed node_modules/.installed ## i
 synth: $(VENV)/.installed node_modules/.installed ## synthesize every stack (ENV=.. for one environment) into cdktf.out/
 	@$(PY) main.py
 
-test: deps ## run the whole test suite (unit, snapshot, terraform validate, checkov)
-	@$(PY) -m pytest -q tests
+test: deps ## unit, snapshot, terraform validate and checkov tests (the emulator run is test-emulator)
+	@$(PY) -m pytest -q tests --ignore=tests/emulator
+
+test-emulator: $(VENV)/.installed ## plan, apply, re-plan, destroy every AWS-only dev stack against moto; plan review on real plans
+	@$(PY) -m pytest -q tests/emulator
+
+emulator: $(VENV)/.installed ## run moto as ENV's account (default dev) until Ctrl-C, for plans by hand; see docs/emulator.md
+	@$(PY) -m sparki emulator $(or $(ENV),dev)
 
 snapshot-update: $(VENV)/.installed ## rewrite the stack snapshots after an intended change
 	@$(PY) -m pytest -q tests/stacks/test_snapshots.py --snapshot-update
@@ -68,7 +74,7 @@ lint: $(VENV)/.installed ## ruff over the Python sources
 	@$(VENV)/bin/ruff check .
 	@echo "lint: clean"
 
-plan: synth ## terraform plan ENV=.. [STACK=..]; see docs/operations.md
+plan: synth ## plan ENV=.. [STACK=<layer>] into plans/, review in plans/review.md; see docs/operations.md
 	@test -n "$(ENV)" || { echo "make plan: set ENV=dev|staging|prod" >&2; exit 2; }
 	@$(PY) -m sparki plan $(OUTDIR) $(ENV) $(STACK)
 

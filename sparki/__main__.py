@@ -1,7 +1,10 @@
 """`python -m sparki <command>`: the Makefile's tools. Each prints what it did.
 
-  validate [OUTDIR]   terraform validate every AWS-only stack in OUTDIR (default cdktf.out)
-  bench               time and memory of a full synth vs. a plain provider import
+  validate [OUTDIR]               terraform validate every AWS-only stack in OUTDIR (default cdktf.out)
+  plan OUTDIR ENV [LAYER]         plan ENV's stacks into plans/, review in plans/review.md
+                                  (--allow-stateful-destroy or ALLOW_STATEFUL_DESTROY=1; see docs/operations.md)
+  emulator [ENV]                  run moto for ENV's account (default dev) until Ctrl-C; see docs/emulator.md
+  bench                           time and memory of a full synth vs. a plain provider import
 """
 from __future__ import annotations
 
@@ -31,13 +34,52 @@ def _validate(args: list) -> int:
     return 1 if failed or not results else 0
 
 
+def _plan(args: list) -> int:
+    from sparki.plan_review import main as plan_main
+    from sparki.terraform import TerraformMissing
+
+    try:
+        return plan_main(args, ROOT)
+    except TerraformMissing as exc:
+        print(f"sparki: error: {exc}", file=sys.stderr)
+        return 2
+
+
+def _emulator(args: list) -> int:
+    import signal
+    import tempfile
+
+    import environments
+    from sparki.emulator import MotoServer
+
+    name = args[0] if args else "dev"
+    try:
+        env = environments.load([name])[name]
+    except environments.ConfigError as exc:
+        print(f"sparki: error: {exc}", file=sys.stderr)
+        return 2
+    log = Path(tempfile.gettempdir()) / f"sparki-moto-{name}.log"
+    # A plain `kill` must stop moto too, not orphan it.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    with MotoServer(env.account_id, log) as server:
+        print(f"emulator: moto (pid {server.process.pid}) answers as account {env.account_id} at {server.endpoint}; log {log}")
+        print(f"  export SPARKI_BACKEND=local SPARKI_AWS_ENDPOINT={server.endpoint} AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing")
+        print("  Ctrl-C stops it.")
+        try:
+            server.process.wait()
+        except KeyboardInterrupt:
+            pass
+    print("emulator: stopped")
+    return 0
+
+
 def _bench(args: list) -> int:
     from sparki.bench import main as bench_main
 
     return bench_main(args)
 
 
-COMMANDS = {"validate": _validate, "bench": _bench}
+COMMANDS = {"validate": _validate, "plan": _plan, "emulator": _emulator, "bench": _bench}
 
 
 def main(argv: list) -> int:

@@ -1,4 +1,4 @@
-"""Running the real `terraform` over synthesized stacks: init, validate (and, later, plan).
+"""Running the real `terraform` over synthesized stacks: init, validate, plan, apply, destroy.
 
 SPARKI_TF_MIRROR  a directory laid out as a Terraform filesystem mirror (for example the
                   offline /opt/tf-plugins). When set, providers are installed only from it, so
@@ -13,7 +13,7 @@ import os
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -75,6 +75,38 @@ def stack_dirs(outdir: Path) -> dict[str, Path]:
     return {name: Path(outdir) / s["workingDirectory"] for name, s in manifest["stacks"].items()}
 
 
+def deploy_order(outdir: Path, names: Iterable[str] | None = None) -> list[str]:
+    """Stacks in an order that deploys each after the stacks it references.
+
+    The manifest's `dependencies` (cross-stack references) decide; among stacks free to go,
+    the layer order of stacks.LAYERS, then the name, keeps the order stable. Dependencies
+    outside `names` are taken as already deployed.
+    """
+    from stacks import LAYERS, layer_of
+
+    manifest = json.loads((Path(outdir) / "manifest.json").read_text())["stacks"]
+    wanted = set(manifest) if names is None else set(names)
+    unknown = sorted(wanted - set(manifest))
+    if unknown:
+        raise KeyError(f"not in {outdir}/manifest.json: {', '.join(unknown)}")
+    rank = {layer.name: i for i, layer in enumerate(LAYERS)}
+
+    def key(name: str) -> tuple[int, str]:
+        return rank.get(layer_of(name)[1], len(rank)), name
+
+    pending = {n: set(manifest[n].get("dependencies", [])) & wanted for n in wanted}
+    order: list[str] = []
+    while pending:
+        ready = sorted((n for n, deps in pending.items() if not deps), key=key)
+        if not ready:
+            raise ValueError(f"cyclic stack dependencies among {', '.join(sorted(pending))}")
+        order.append(ready[0])
+        del pending[ready[0]]
+        for deps in pending.values():
+            deps.discard(ready[0])
+    return order
+
+
 def aws_only_stacks(outdir: Path) -> dict[str, Path]:
     """Stacks whose only provider is AWS: those can be validated with the offline mirror."""
     result = {}
@@ -114,3 +146,103 @@ def validate(outdir: Path, names: Iterable[str] | None = None, workers: int = 2)
         stacks = {n: p for n, p in stacks.items() if n in set(names)}
     with ThreadPoolExecutor(max_workers=workers) as pool:
         return list(pool.map(lambda item: validate_stack(item[0], item[1], env), sorted(stacks.items())))
+
+
+# -- plan, apply, destroy -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """An error terraform reported; address names the resource when terraform knows it."""
+
+    summary: str
+    detail: str = ""
+    address: str = ""
+
+    def __str__(self) -> str:
+        where = f"{self.address}: " if self.address else ""
+        detail = f": {self.detail}" if self.detail else ""
+        return f"{where}{self.summary}{detail}"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One terraform command. `errors` come from the -json stream, or from stderr when
+    terraform failed before it could stream (bad CLI use, init problems)."""
+
+    args: tuple[str, ...]
+    returncode: int
+    errors: tuple[Diagnostic, ...]
+    stdout: str
+    stderr: str
+
+    @property
+    def ok(self) -> bool:
+        return self.returncode == 0
+
+    def describe(self) -> str:
+        if self.errors:
+            return "\n".join(str(e) for e in self.errors)
+        return (self.stderr or self.stdout).strip()[-2000:] or f"exit code {self.returncode}"
+
+
+def _errors(proc: subprocess.CompletedProcess) -> tuple[Diagnostic, ...]:
+    found = []
+    for line in proc.stdout.splitlines():
+        if not line.startswith("{"):
+            continue
+        try:
+            event = json.loads(line)
+        except json.JSONDecodeError:
+            continue
+        diag = event.get("diagnostic") if event.get("type") == "diagnostic" else None
+        if diag and diag.get("severity") == "error":
+            found.append(Diagnostic(diag.get("summary", ""), (diag.get("detail") or "").strip(), diag.get("address", "")))
+    return tuple(found)
+
+
+def execute(args: Sequence[str], cwd: Path, env: Mapping[str, str]) -> Outcome:
+    proc = run(list(args), Path(cwd), env)
+    return Outcome(tuple(args), proc.returncode, _errors(proc), proc.stdout, proc.stderr)
+
+
+def _targets(targets: Iterable[str]) -> list[str]:
+    return [f"-target={t}" for t in targets]
+
+
+def init(path: Path, env: Mapping[str, str]) -> Outcome:
+    """`terraform init` with the stack's backend (local state or the environment's bucket)."""
+    return execute(["init", "-input=false", "-no-color"], path, env)
+
+
+def plan(path: Path, env: Mapping[str, str], out: Path, targets: Iterable[str] = ()) -> Outcome:
+    """`terraform plan -detailed-exitcode -out=...`: returncode 0 = no changes, 2 = changes."""
+    args = ["plan", "-input=false", "-json", "-detailed-exitcode", f"-out={Path(out).resolve()}", *_targets(targets)]
+    return execute(args, path, env)
+
+
+def apply_plan(path: Path, env: Mapping[str, str], planfile: Path) -> Outcome:
+    return execute(["apply", "-input=false", "-json", "-auto-approve", str(Path(planfile).resolve())], path, env)
+
+
+def destroy(path: Path, env: Mapping[str, str]) -> Outcome:
+    return execute(["destroy", "-input=false", "-json", "-auto-approve"], path, env)
+
+
+def show_plan(path: Path, env: Mapping[str, str], planfile: Path) -> dict:
+    """The plan as `terraform show -json` renders it (format_version 1.x)."""
+    out = run(["show", "-json", "-no-color", str(Path(planfile).resolve())], Path(path), env)
+    if out.returncode != 0:
+        raise RuntimeError(f"terraform show -json {planfile} failed: {(out.stderr or out.stdout).strip()}")
+    return json.loads(out.stdout)
+
+
+def state_list(path: Path, env: Mapping[str, str]) -> list[str]:
+    out = run(["state", "list", "-no-color"], Path(path), env)
+    if out.returncode != 0:
+        raise RuntimeError(f"terraform state list in {path} failed: {(out.stderr or out.stdout).strip()}")
+    return out.stdout.split()
+
+
+def state_rm(path: Path, env: Mapping[str, str], addresses: Sequence[str]) -> Outcome:
+    return execute(["state", "rm", "-no-color", *addresses], path, env)

@@ -23,6 +23,7 @@ ENDPOINT_KWARGS = {"s3control": "s3_control"}
 # the output directory, so re-synthesizing never deletes them and no absolute path of this
 # machine ends up in the JSON.
 LOCAL_STATE_DIR = "../../../.terraform-state"
+EMULATOR_MAX_RETRIES = 3
 
 
 def state_bucket_name(env: Environment) -> str:
@@ -66,6 +67,10 @@ class SparkiStack(TerraformStack):
                 skip_metadata_api_check="true",
                 skip_region_validation=True,
                 s3_use_path_style=True,
+                # moto answers an API it lacks with HTTP 500, which the provider retries 25
+                # times with backoff (~10 minutes per call). Three attempts make a missing API
+                # fail in seconds with the operation named (sparki/emulator.py reports it).
+                max_retries=EMULATOR_MAX_RETRIES,
             )
         return AwsProvider(
             self,

@@ -6,7 +6,7 @@ import pytest
 import environments
 from sparki.settings import RunSettings, SettingsError
 from stacks import LAYERS
-from stacks.base import AWS_SERVICES
+from stacks.base import AWS_SERVICES, EMULATOR_MAX_RETRIES
 from tests.conftest import ROOT, read_stacks
 
 ENVS = environments.load()
@@ -72,6 +72,7 @@ def test_emulator_endpoint_reaches_every_service_with_skip_flags(synth_with):
         (aws,) = doc["provider"]["aws"]
         assert aws["endpoints"] == [{s: "http://127.0.0.1:5000" for s in AWS_SERVICES}]
         assert aws["skip_credentials_validation"] is True and aws["s3_use_path_style"] is True
+        assert aws["max_retries"] == EMULATOR_MAX_RETRIES
 
 
 # Which endpoint a resource type's API calls go to. A new resource type must be added here,

@@ -1,0 +1,186 @@
+"""`make plan`'s review on real plans: the applied dev environment, changed on purpose.
+
+A copy of the applied output (and its state) is edited the way a pull request would change
+it, then `python -m sparki plan` plans it against the same moto. Plans never change the
+emulator, so the lifecycle tests around these are not disturbed.
+
+Changes made to the copy:
+  security: + an SNS topic (create); the data key's description (update); the secrets key
+            becomes multi-region (replace, stateful; its alias follows: update); the audit
+            alias is renamed (replace); the eks key and its alias are removed (destroy,
+            stateful).
+  network:  the VPC's Name tag (update).
+  state:    nothing.
+"""
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from sparki.emulator import terraform_env
+from sparki.plan_review import EXIT_OK, EXIT_STATEFUL
+from tests.conftest import ROOT
+
+STACKS = ("sparki-dev-state", "sparki-dev-security", "sparki-dev-network")
+
+
+def _by(doc: dict, rtype: str, field: str, value: str) -> str:
+    (name,) = [n for n, body in doc["resource"][rtype].items() if body.get(field) == value or body.get("tags", {}).get(field) == value]
+    return name
+
+
+def _edit(outdir: Path, stack: str, change) -> None:
+    path = outdir / "stacks" / stack / "cdk.tf.json"
+    doc = json.loads(path.read_text())
+    change(doc)
+    path.write_text(json.dumps(doc, indent=2))
+
+
+def _security(doc: dict) -> None:
+    keys, aliases = doc["resource"]["aws_kms_key"], doc["resource"]["aws_kms_alias"]
+    doc["resource"]["aws_sns_topic"]["review_topic"] = {"name": "sparki-dev-review"}
+    keys[_by(doc, "aws_kms_key", "Name", "sparki-dev-data")]["description"] = "sparki-dev: data, described anew"
+    keys[_by(doc, "aws_kms_key", "Name", "sparki-dev-secrets")]["multi_region"] = True
+    aliases[_by(doc, "aws_kms_alias", "name", "alias/sparki-dev-audit")]["name"] = "alias/sparki-dev-audit-renamed"
+    del keys[_by(doc, "aws_kms_key", "Name", "sparki-dev-eks")]
+    del aliases[_by(doc, "aws_kms_alias", "name", "alias/sparki-dev-eks")]
+
+
+def _network(doc: dict) -> None:
+    (vpc,) = doc["resource"]["aws_vpc"].values()
+    vpc["tags"]["Name"] = "sparki-dev-vpc-renamed"
+
+
+@pytest.fixture(scope="module")
+def changed(deployed, emulator_outdir, tmp_path_factory) -> tuple[Path, dict]:
+    """(output directory, security's parsed JSON before the edit) of the edited copy."""
+    not_applied = [s for s in STACKS if not deployed[s, "apply"].ok]
+    assert not not_applied, f"the plan review needs the applied environment; these did not apply: {not_applied}"
+    world = tmp_path_factory.mktemp("review")
+    outdir = world / "cdktf.out"
+    shutil.copytree(emulator_outdir, outdir, symlinks=True)
+    shutil.copytree(emulator_outdir.parent / ".terraform-state", world / ".terraform-state")
+    before = json.loads((outdir / "stacks" / "sparki-dev-security" / "cdk.tf.json").read_text())
+    _edit(outdir, "sparki-dev-security", _security)
+    _edit(outdir, "sparki-dev-network", _network)
+    return outdir, before
+
+
+def _plan(outdir: Path, plans: Path, *args: str, allow: bool = False) -> subprocess.CompletedProcess:
+    env = terraform_env()
+    env.pop("ALLOW_STATEFUL_DESTROY", None)
+    if allow:
+        env["ALLOW_STATEFUL_DESTROY"] = "1"
+    return subprocess.run(
+        [sys.executable, "-m", "sparki", "plan", str(outdir), "dev", *args, "--plans-dir", str(plans)],
+        cwd=ROOT, env=env, capture_output=True, text=True,
+    )
+
+
+@pytest.fixture(scope="module")
+def whole_environment(changed, tmp_path_factory):
+    """`make plan ENV=dev` on the edited copy: (process, review.md text, plans dir)."""
+    outdir, _ = changed
+    plans = tmp_path_factory.mktemp("plans-dev")
+    proc = _plan(outdir, plans)
+    review = plans / "review.md"
+    assert review.exists(), proc.stderr
+    return proc, review.read_text(), plans
+
+
+def _address(doc: dict, rtype: str, field: str, value: str) -> str:
+    return f"{rtype}.{_by(doc, rtype, field, value)}"
+
+
+def test_stateful_destroy_fails_the_review(whole_environment):
+    proc, review, _ = whole_environment
+    assert proc.returncode == EXIT_STATEFUL, proc.stdout + proc.stderr
+    assert "2 stateful resource(s) destroyed or replaced" in proc.stderr
+    assert "ALLOW_STATEFUL_DESTROY=1" in review
+
+
+def test_every_stack_gets_a_plan_file_in_deploy_order(whole_environment):
+    proc, review, plans = whole_environment
+    assert sorted(p.name for p in plans.glob("*.tfplan")) == sorted(f"{s}.tfplan" for s in STACKS)
+    assert [review.index(f"## {s}") for s in STACKS] == sorted(review.index(f"## {s}") for s in STACKS)
+
+
+def test_counts_per_stack(whole_environment):
+    _, review, _ = whole_environment
+    assert "| sparki-dev-state | 0 | 0 | 0 | 0 |" in review
+    assert "| sparki-dev-security | 1 | 2 | 2 | 2 |" in review
+    assert "| sparki-dev-network | 0 | 1 | 0 | 0 |" in review
+
+
+def test_changed_addresses_are_listed_with_their_cause(whole_environment, changed):
+    _, review, _ = whole_environment
+    _, before = changed
+    section = review.split("## sparki-dev-security", 1)[1].split("\n## ", 1)[0]
+    expected = [
+        "`+` create `aws_sns_topic.review_topic`",
+        f"`~` update `{_address(before, 'aws_kms_key', 'Name', 'sparki-dev-data')}` (`description`)",
+        # follows its key's replacement: terraform plans the new key id in place
+        f"`~` update `{_address(before, 'aws_kms_alias', 'name', 'alias/sparki-dev-secrets')}` (`target_key_id`)",
+        f"`-/+` replace `{_address(before, 'aws_kms_key', 'Name', 'sparki-dev-secrets')}` (forced by `multi_region`) **stateful**",
+        f"`-/+` replace `{_address(before, 'aws_kms_alias', 'name', 'alias/sparki-dev-audit')}` (forced by `name`)",
+        f"`-` destroy `{_address(before, 'aws_kms_key', 'Name', 'sparki-dev-eks')}` **stateful**",
+        f"`-` destroy `{_address(before, 'aws_kms_alias', 'name', 'alias/sparki-dev-eks')}`",
+    ]
+    for line in expected:
+        assert line in section, f"{line!r} not in:\n{section}"
+    assert section.count("\n- ") == len(expected)
+    assert "No changes." in review.split("## sparki-dev-state\n", 1)[1].split("\n## ", 1)[0]
+
+
+def test_loud_section_names_exactly_the_stateful_keys(whole_environment, changed):
+    _, review, _ = whole_environment
+    _, before = changed
+    loud = review.split("## STATEFUL RESOURCES DESTROYED OR REPLACED", 1)[1].split("\n## ", 1)[0]
+    rows = [line for line in loud.splitlines() if line.startswith("| sparki-")]
+    assert rows == [
+        f"| sparki-dev-security | `{_address(before, 'aws_kms_key', 'Name', 'sparki-dev-secrets')}` | **replace** | `multi_region` |",
+        f"| sparki-dev-security | `{_address(before, 'aws_kms_key', 'Name', 'sparki-dev-eks')}` | **destroy** | - |",
+    ]
+    assert review.index("STATEFUL RESOURCES") < review.index("## Summary")
+
+
+def test_review_holds_no_value_from_the_plan(whole_environment):
+    """Addresses and attribute names only: the new description never appears."""
+    _, review, _ = whole_environment
+    assert "described anew" not in review and "sparki-dev-vpc-renamed" not in review
+
+
+def test_allowing_stateful_destroy_passes_and_says_so(changed, tmp_path):
+    outdir, _ = changed
+    proc = _plan(outdir, tmp_path, "security", allow=True)
+    assert proc.returncode == EXIT_OK, proc.stdout + proc.stderr
+    review = (tmp_path / "review.md").read_text()
+    assert "Allowed for this run (ALLOW_STATEFUL_DESTROY=1)" in review
+    assert [p.name for p in tmp_path.glob("*.tfplan")] == ["sparki-dev-security.tfplan"]
+
+
+def test_changes_without_stateful_destroy_pass(changed, tmp_path):
+    outdir, _ = changed
+    proc = _plan(outdir, tmp_path, "network")
+    assert proc.returncode == EXIT_OK, proc.stdout + proc.stderr
+    review = (tmp_path / "review.md").read_text()
+    assert "| sparki-dev-network | 0 | 1 | 0 | 0 |" in review and "STATEFUL" not in review
+
+
+def test_an_unplannable_stack_fails_the_review(changed, tmp_path):
+    """A broken configuration fails loudly, with terraform's error in the review."""
+    outdir, _ = changed
+    broken = tmp_path / "cdktf.out"
+    shutil.copytree(outdir, broken, symlinks=True)
+    shutil.copytree(outdir.parent / ".terraform-state", tmp_path / ".terraform-state")
+    _edit(broken, "sparki-dev-network", lambda doc: doc["resource"]["aws_vpc"][next(iter(doc["resource"]["aws_vpc"]))].update(cidr_block="not-a-cidr"))
+    proc = _plan(broken, tmp_path / "plans", "network")
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    review = (tmp_path / "plans" / "review.md").read_text()
+    assert "| sparki-dev-network | plan failed | | | |" in review and "not-a-cidr" in review
+    assert not (tmp_path / "plans" / "sparki-dev-network.tfplan").exists()
