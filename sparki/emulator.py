@@ -25,12 +25,12 @@ from pathlib import Path
 from types import MappingProxyType
 
 from sparki import terraform
-from sparki.terraform import Outcome
+from sparki.terraform import Diagnostic, Outcome
 
 # The moto release EXCLUSIONS was verified against; requirements-dev.txt pins it. A different
 # moto may implement what this one lacks (or lose something): re-check the list, then bump.
 MOTO_VERIFIED = "5.2.5"
-PHASES = ("apply", "destroy")
+PHASES = ("apply", "converge", "destroy")
 
 
 @dataclass(frozen=True)
@@ -39,19 +39,24 @@ class Exclusion:
 
     phase "apply": moto cannot create or read it. It is planned but not applied; resources
         that depend on it (in its stack, or through cross-stack outputs) are left out too.
+    phase "converge": moto creates it but does not keep `attributes` (top-level names), so the
+        second plan wants to update exactly those; that update, and only it, is tolerated.
     phase "destroy": moto creates and reads it (so it is applied and must converge) but cannot
         delete it; before destroy it is removed from the state instead.
-    reason: which API moto lacks, in words a reviewer can check against moto's docs.
+    reason: which API or field moto lacks, in words a reviewer can check against moto's docs.
     """
 
     phase: str
     reason: str
+    attributes: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if self.phase not in PHASES:
             raise ValueError(f"phase={self.phase!r}: must be one of {', '.join(PHASES)}")
         if len(self.reason) < 20:
             raise ValueError(f"reason={self.reason!r}: say which API moto lacks")
+        if (self.phase == "converge") != bool(self.attributes):
+            raise ValueError(f"attributes={self.attributes!r}: name them for phase 'converge', and only for it")
 
 
 EXCLUSIONS: Mapping[str, Exclusion] = MappingProxyType(
@@ -148,6 +153,18 @@ def destroy_exclusions(addresses: Iterable[str], exclusions: Mapping[str, Exclus
     return found
 
 
+def tolerated(change, exclusions: Mapping[str, Exclusion] = EXCLUSIONS) -> str | None:
+    """Why a second-plan change is tolerated (a "converge" exclusion covering every attribute
+    the update touches), or None: it is a real failure to converge."""
+    key = _key_for(change.address, exclusions)
+    if not key or change.action != "update":
+        return None
+    rule = exclusions[key]
+    if rule.phase != "converge" or not set(change.attributes) <= set(rule.attributes):
+        return None
+    return f"EXCLUSIONS[{key!r}]: {rule.reason}"
+
+
 def unused_exclusions(docs: Mapping[str, Mapping], exclusions: Mapping[str, Exclusion] = EXCLUSIONS) -> list[str]:
     """Keys of EXCLUSIONS that match no resource of the given stacks: stale entries."""
     addresses = [a for doc in docs.values() for a in _resources(doc)]
@@ -178,7 +195,8 @@ def free_port() -> int:
 
 class MotoServer:
     """moto in server mode on 127.0.0.1 and a free port; every request is answered as the
-    given account (MOTO_ACCOUNT_ID), which is what the provider's allowed_account_ids expects.
+    given account (MOTO_ACCOUNT_ID), which is what the provider's allowed_account_ids expects,
+    and AWS managed IAM policies exist as they do in a real account.
     Output goes to log_path; stop() ends exactly the process start() began."""
 
     def __init__(self, account_id: str, log_path: Path) -> None:
@@ -194,7 +212,14 @@ class MotoServer:
     def start(self, timeout: float = 60.0, attempts: int = 3) -> MotoServer:
         for _ in range(attempts):  # another process may take the free port before moto binds it
             self.port = free_port()
-            env = {**os.environ, "MOTO_ACCOUNT_ID": self.account_id, "MOTO_PORT": str(self.port)}
+            env = {
+                **os.environ,
+                "MOTO_ACCOUNT_ID": self.account_id,
+                "MOTO_PORT": str(self.port),
+                # AWS managed policies (arn:aws:iam::aws:policy/...) exist in every real
+                # account; without this moto answers NoSuchEntity when a role attaches one.
+                "MOTO_IAM_LOAD_MANAGED_POLICIES": "true",
+            }
             with open(self.log_path, "ab") as log:
                 self.process = subprocess.Popen(
                     [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(self.port)],
@@ -260,19 +285,40 @@ def _type_of(address: str) -> str:
     return f"data.{parts[1]}" if parts[0] == "data" and len(parts) > 1 else parts[0]
 
 
+_OPERATION = re.compile(r"operation error ([\w ]+?): (\w+),")
+
+
+def _gap_keys(log_text: str) -> tuple[set[str], set[str]]:
+    """(operations, services) moto lacks, normalized like the SDK names them in errors:
+    "delete_cache_subnet_group" -> "deletecachesubnetgroup", "access-analyzer..." -> "accessanalyzer"."""
+    operations = {m.group(1).replace("_", "").lower() for m in _NOT_IMPLEMENTED.finditer(log_text)}
+    services = {m.group(1).split(".")[0].replace("-", "").lower() for m in _NO_BACKEND.finditer(log_text)}
+    return operations, services
+
+
+def _lacking(diagnostic: Diagnostic, operations: set[str], services: set[str]) -> bool:
+    match = _OPERATION.search(f"{diagnostic.summary} {diagnostic.detail}")
+    if not match:
+        return False
+    service, operation = match.group(1).replace(" ", "").lower(), match.group(2).lower()
+    return operation in operations or service in services
+
+
 def explain_failure(what: str, outcome: Outcome, moto_log: str, phase: str) -> str:
-    """terraform's errors, and, when moto logged an API it lacks, the resource types that
-    need it and where to exclude them."""
+    """terraform's errors and, for each resource whose API call moto logged as missing, its
+    type and where to exclude it. Other errors (our configuration, a moto setting) stay as
+    terraform said them."""
     lines = [f"terraform {what} failed:", *(f"  {line}" for line in outcome.describe().splitlines())]
     gaps = moto_gaps(moto_log)
     if gaps:
-        types = sorted({_type_of(e.address) for e in outcome.errors if e.address})
-        named = ", ".join(types) if types else "the resource type(s) above"
+        operations, services = _gap_keys(moto_log)
+        types = sorted({_type_of(e.address) for e in outcome.errors if e.address and _lacking(e, operations, services)})
         lines.append(f"  moto {moto_version()} says: {'; '.join(gaps)}")
-        lines.append(
-            f"  -> moto cannot {phase} {named}: add each to sparki/emulator.py EXCLUSIONS "
-            f"(phase {phase!r}) with that reason, and to docs/emulator.md"
-        )
+        if types:
+            lines.append(
+                f"  -> moto cannot {phase} {', '.join(types)}: add each to sparki/emulator.py EXCLUSIONS "
+                f"(phase {phase!r}) with that reason, and to docs/emulator.md"
+            )
     return "\n".join(lines)
 
 
@@ -375,7 +421,11 @@ class Harness:
             if outcome.returncode != 2:
                 return False, self._failure("plan", outcome, offset, "apply")
             review = summarize(stack, terraform.show_plan(self.dirs[stack], self.env, planfile))
-            changes = "\n".join(f"  {c.describe()}" for c in review.changes) or "  (only outputs change)"
+            excused = {c.address: tolerated(c, self.exclusions) for c in review.changes}
+            blocking = [c for c in review.changes if not excused[c.address]]
+            if review.changes and not blocking:
+                return True, f"no changes but what EXCLUSIONS tolerates: {', '.join(c.describe() for c in review.changes)}"
+            changes = "\n".join(f"  {c.describe()}" for c in blocking) or "  (only outputs change)"
             return False, f"the configuration does not converge; a second plan still wants:\n{changes}"
 
         return self._timed(stack, "converge", work)

@@ -16,8 +16,10 @@ from sparki.emulator import (
     explain_failure,
     moto_gaps,
     terraform_env,
+    tolerated,
     unused_exclusions,
 )
+from sparki.plan_review import Change
 from sparki.terraform import Diagnostic, Outcome, deploy_order
 
 # Lines as moto 5.2.5 writes them to its log.
@@ -31,15 +33,37 @@ NotImplementedError: The delete_cache_subnet_group action has not been implement
 
 
 @pytest.mark.parametrize(
-    "phase, reason, message",
+    "phase, reason, attributes, message",
     [
-        ("create", "moto lacks CreateThing entirely", "phase='create'"),
-        ("apply", "no API", "say which API moto lacks"),
+        ("create", "moto lacks CreateThing entirely", (), "phase='create'"),
+        ("apply", "no API", (), "say which API moto lacks"),
+        ("converge", "moto does not store the field", (), "name them for phase 'converge'"),
+        ("destroy", "moto lacks DeleteThing entirely", ("name",), "only for it"),
     ],
 )
-def test_exclusion_rejects_bad_entries(phase, reason, message):
+def test_exclusion_rejects_bad_entries(phase, reason, attributes, message):
     with pytest.raises(ValueError, match=message):
-        Exclusion(phase, reason)
+        Exclusion(phase, reason, attributes)
+
+
+KEEPS_NO_INSIGHTS = {
+    "aws_db_instance": Exclusion("converge", "moto 5.2.5 does not store Performance Insights settings",
+                                 ("performance_insights_enabled", "performance_insights_retention_period")),
+}
+
+
+@pytest.mark.parametrize(
+    "change, excused",
+    [
+        (Change("aws_db_instance.db", "aws_db_instance", "update", attributes=("performance_insights_enabled",)), True),
+        (Change("aws_db_instance.db", "aws_db_instance", "update",
+                attributes=("performance_insights_enabled", "instance_class")), False),
+        (Change("aws_db_instance.db", "aws_db_instance", "replace", forced_by=("performance_insights_enabled",)), False),
+        (Change("aws_vpc.v", "aws_vpc", "update", attributes=("tags",)), False),
+    ],
+)
+def test_converge_exclusion_tolerates_only_updates_of_the_named_attributes(change, excused):
+    assert bool(tolerated(change, KEEPS_NO_INSIGHTS)) is excused
 
 
 def test_the_exclusion_list_holds_only_valid_entries():
@@ -103,11 +127,36 @@ def test_moto_gaps_are_read_from_its_log_once_each():
     assert moto_gaps('127.0.0.1 - - "POST / HTTP/1.1" 200 -\n') == []
 
 
-def test_failure_names_the_type_and_the_list_when_moto_lacks_an_api():
-    outcome = Outcome(("destroy",), 1, (Diagnostic("deleting ElastiCache Subnet Group", "500", "aws_elasticache_subnet_group.cache"),), "", "")
-    text = explain_failure("destroy", outcome, MOTO_LOG, "destroy")
-    assert "aws_elasticache_subnet_group.cache: deleting ElastiCache Subnet Group: 500" in text
-    assert "moto cannot destroy aws_elasticache_subnet_group: add each to sparki/emulator.py EXCLUSIONS (phase 'destroy')" in text
+def _error(address: str, summary: str) -> Diagnostic:
+    return Diagnostic(summary, "", address)
+
+
+def test_failure_names_only_the_types_whose_api_moto_lacks():
+    """Errors as terraform and moto 5.2.5 reported them for a data layer: two calls moto lacks,
+    one error of another kind (which must not be blamed on moto)."""
+    outcome = Outcome(("apply",), 1, (
+        _error("aws_elasticache_parameter_group.p", "creating ElastiCache Parameter Group (x): operation error ElastiCache: CreateCacheParameterGroup, exceeded maximum number of attempts, 3, https response error StatusCode: 500"),
+        _error("aws_elasticache_user_group.u", "creating ElastiCache User Group (x): operation error ElastiCache: CreateUserGroup, exceeded maximum number of attempts, 3, https response error StatusCode: 500"),
+        _error("aws_iam_role_policy_attachment.a", "attaching IAM Policy (arn:aws:iam::aws:policy/x) to IAM Role (r): operation error IAM: AttachRolePolicy, https response error StatusCode: 404, NoSuchEntity"),
+    ), "", "")
+    log = MOTO_LOG.replace("delete_cache_subnet_group", "create_cache_parameter_group") + (
+        "NotImplementedError: The create_user_group action has not been implemented\n"
+    )
+    text = explain_failure("apply", outcome, log, "apply")
+    assert "  aws_iam_role_policy_attachment.a: attaching IAM Policy" in text
+    assert "moto 5.2.5 says: no service emulated at access-analyzer.us-east-1.amazonaws.com; " in text
+    assert (
+        "moto cannot apply aws_elasticache_parameter_group, aws_elasticache_user_group: add each to "
+        "sparki/emulator.py EXCLUSIONS (phase 'apply')"
+    ) in text
+
+
+def test_failure_maps_a_missing_service_to_its_resources():
+    outcome = Outcome(("apply",), 1, (
+        _error("aws_accessanalyzer_analyzer.a", "creating IAM Access Analyzer Analyzer (a): operation error AccessAnalyzer: CreateAnalyzer, exceeded maximum number of attempts, 3"),
+    ), "", "")
+    text = explain_failure("apply", outcome, MOTO_LOG, "apply")
+    assert "moto cannot apply aws_accessanalyzer_analyzer: add each" in text
 
 
 def test_failure_without_a_moto_gap_is_terraforms_error_alone():
