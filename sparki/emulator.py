@@ -25,6 +25,7 @@ from pathlib import Path
 from types import MappingProxyType
 
 from sparki import terraform
+from sparki.plan_review import Change, summarize
 from sparki.terraform import Diagnostic, Outcome
 
 # The moto release EXCLUSIONS was verified against; requirements-dev.txt pins it. A different
@@ -98,6 +99,11 @@ def _references(text: str, addresses: Iterable[str]) -> set[str]:
     return {m for m in _REF.findall(text) if m in known}
 
 
+def _mentions(text: str, reference: str) -> bool:
+    """reference occurs in text as a whole name (outputs.foo is not outputs.foo2)."""
+    return re.search(re.escape(reference) + r"(?![\w\-])", text) is not None
+
+
 def apply_exclusions(
     docs: Mapping[str, Mapping], order: Iterable[str], exclusions: Mapping[str, Exclusion] = EXCLUSIONS
 ) -> dict[str, dict[str, str]]:
@@ -130,14 +136,14 @@ def apply_exclusions(
                 if address in out:
                     continue
                 refs = sorted(_references(text, res) & set(out))
-                gone = sorted(desc for ref, desc in remote.items() if ref in text)
+                gone = sorted(desc for ref, desc in remote.items() if _mentions(text, ref))
                 if refs or gone:
                     out[address] = f"depends on excluded {(refs or gone)[0]}"
                     changed = True
         lost[stack] = {
             name
             for name, body in doc.get("output", {}).items()
-            if _references(json.dumps(body), res) & set(out) or any(ref in json.dumps(body) for ref in remote)
+            if _references(json.dumps(body), res) & set(out) or any(_mentions(json.dumps(body), ref) for ref in remote)
         }
         result[stack] = out
     return result
@@ -153,7 +159,7 @@ def destroy_exclusions(addresses: Iterable[str], exclusions: Mapping[str, Exclus
     return found
 
 
-def tolerated(change, exclusions: Mapping[str, Exclusion] = EXCLUSIONS) -> str | None:
+def tolerated(change: Change, exclusions: Mapping[str, Exclusion] = EXCLUSIONS) -> str | None:
     """Why a second-plan change is tolerated (a "converge" exclusion covering every attribute
     the update touches), or None: it is a real failure to converge."""
     key = _key_for(change.address, exclusions)
@@ -410,7 +416,6 @@ class Harness:
 
     def converge(self, stack: str) -> Step:
         """A second plan must find nothing to do (-detailed-exitcode 0)."""
-        from sparki.plan_review import summarize
 
         def work():
             offset = self.server.log_offset()

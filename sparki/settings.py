@@ -7,7 +7,8 @@ SPARKI_BACKEND       "s3" (default): every stack keeps state in its environment'
                      "local": state files under <project>/.terraform-state/, for offline work
                      and the emulator tests.
 SPARKI_AWS_ENDPOINT  e.g. "http://127.0.0.1:5000": send every AWS API call the stacks make to
-                     that endpoint (a local moto server) with the provider's skip_* flags.
+                     that endpoint (a local moto server) with the provider's skip_* flags
+                     and few retries (docs/emulator.md).
                      Unset (default): nothing of the kind is synthesized.
 SPARKI_ENV           comma-separated environments to synthesize; default all.
 """

@@ -89,7 +89,8 @@ def _docs() -> dict:
     remote = "data.terraform_remote_state.cross-stack-reference-input-sparki-dev-a.outputs"
     b = {
         "data": {"terraform_remote_state": {"cross-stack-reference-input-sparki-dev-a": {}}},
-        "resource": {"aws_x": {"uses_lost": {"v": f"${{{remote}.lost}}"}, "uses_kept": {"v": f"${{{remote}.kept}}"}}},
+        "resource": {"aws_x": {"uses_lost": {"v": f"${{{remote}.lost}}"}, "uses_kept": {"v": f"${{{remote}.kept}}"},
+                               "uses_lost_longer_name": {"v": f"${{{remote}.lostandfound}}"}}},
     }
     return {A: a, B: b}
 
