@@ -225,8 +225,8 @@ def apply_plan(path: Path, env: Mapping[str, str], planfile: Path) -> Outcome:
     return execute(["apply", "-input=false", "-json", "-auto-approve", str(Path(planfile).resolve())], path, env)
 
 
-def destroy(path: Path, env: Mapping[str, str]) -> Outcome:
-    return execute(["destroy", "-input=false", "-json", "-auto-approve"], path, env)
+def destroy(path: Path, env: Mapping[str, str], targets: Iterable[str] = ()) -> Outcome:
+    return execute(["destroy", "-input=false", "-json", "-auto-approve", *_targets(targets)], path, env)
 
 
 def show_plan(path: Path, env: Mapping[str, str], planfile: Path) -> dict:

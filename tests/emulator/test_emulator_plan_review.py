@@ -47,8 +47,13 @@ def _security(doc: dict) -> None:
     keys[_by(doc, "aws_kms_key", "Name", "sparki-dev-data")]["description"] = "sparki-dev: data, described anew"
     keys[_by(doc, "aws_kms_key", "Name", "sparki-dev-secrets")]["multi_region"] = True
     aliases[_by(doc, "aws_kms_alias", "name", "alias/sparki-dev-audit")]["name"] = "alias/sparki-dev-audit-renamed"
-    del keys[_by(doc, "aws_kms_key", "Name", "sparki-dev-eks")]
+    eks_key = _by(doc, "aws_kms_key", "Name", "sparki-dev-eks")
+    del keys[eks_key]
     del aliases[_by(doc, "aws_kms_alias", "name", "alias/sparki-dev-eks")]
+    # The cluster reads the key's ARN through an output of this stack: it goes with the key.
+    outputs = doc.get("output", {})
+    for name in [n for n, o in outputs.items() if f"aws_kms_key.{eks_key}." in json.dumps(o)]:
+        del outputs[name]
 
 
 def _network(doc: dict) -> None:
