@@ -6,7 +6,8 @@ emulator, so the lifecycle tests around these are not disturbed.
 
 Changes made to the copy:
   security: + an SNS topic (create); the data key's description (update); the secrets key
-            becomes multi-region (replace, stateful; its alias follows: update); the audit
+            becomes multi-region (replace, stateful; its alias and the secrets it encrypts
+            follow: update); the audit
             alias is renamed (replace); the eks key and its alias are removed (destroy,
             stateful).
   network:  the VPC's Name tag (update).
@@ -41,6 +42,14 @@ def _edit(outdir: Path, stack: str, change) -> None:
     path.write_text(json.dumps(doc, indent=2))
 
 
+def _drop(doc: dict, addresses) -> None:
+    for address in addresses:
+        rtype, name = address.split(".", 1)
+        del doc["resource"][rtype][name]
+        if not doc["resource"][rtype]:
+            del doc["resource"][rtype]
+
+
 def _security(doc: dict) -> None:
     keys, aliases = doc["resource"]["aws_kms_key"], doc["resource"]["aws_kms_alias"]
     doc["resource"]["aws_sns_topic"]["review_topic"] = {"name": "sparki-dev-review"}
@@ -62,7 +71,7 @@ def _network(doc: dict) -> None:
 
 
 @pytest.fixture(scope="module")
-def changed(deployed, emulator_outdir, tmp_path_factory) -> tuple[Path, dict]:
+def changed(deployed, harness, emulator_outdir, tmp_path_factory) -> tuple[Path, dict]:
     """(output directory, security's parsed JSON before the edit) of the edited copy."""
     not_applied = [s for s in STACKS if not deployed[s, "apply"].ok]
     assert not not_applied, f"the plan review needs the applied environment; these did not apply: {not_applied}"
@@ -70,6 +79,15 @@ def changed(deployed, emulator_outdir, tmp_path_factory) -> tuple[Path, dict]:
     outdir = world / "cdktf.out"
     shutil.copytree(emulator_outdir, outdir, symlinks=True)
     shutil.copytree(emulator_outdir.parent / ".terraform-state", world / ".terraform-state")
+    # The review is about the edits below: the copy holds only the stacks they touch, as
+    # applied (without what the harness left out for moto, which would otherwise show up as
+    # creates, and without downstream stacks that read outputs of excluded resources).
+    manifest_path = outdir / "manifest.json"
+    manifest = json.loads(manifest_path.read_text())
+    manifest["stacks"] = {name: body for name, body in manifest["stacks"].items() if name in STACKS}
+    manifest_path.write_text(json.dumps(manifest, indent=2))
+    for stack in STACKS:
+        _edit(outdir, stack, lambda doc, stack=stack: _drop(doc, harness.left_out[stack]))
     before = json.loads((outdir / "stacks" / "sparki-dev-security" / "cdk.tf.json").read_text())
     _edit(outdir, "sparki-dev-security", _security)
     _edit(outdir, "sparki-dev-network", _network)
@@ -118,7 +136,9 @@ def test_every_stack_gets_a_plan_file_in_deploy_order(whole_environment):
 def test_counts_per_stack(whole_environment):
     _, review, _ = whole_environment
     assert "| sparki-dev-state | 0 | 0 | 0 | 0 |" in review
-    assert "| sparki-dev-security | 1 | 2 | 2 | 2 |" in review
+    # updates: the data key's description, the secrets alias, and each secret re-encrypted
+    # under the replaced secrets key
+    assert "| sparki-dev-security | 1 | 4 | 2 | 2 |" in review
     assert "| sparki-dev-network | 0 | 1 | 0 | 0 |" in review
 
 
@@ -135,6 +155,10 @@ def test_changed_addresses_are_listed_with_their_cause(whole_environment, change
         f"`-/+` replace `{_address(before, 'aws_kms_alias', 'name', 'alias/sparki-dev-audit')}` (forced by `name`)",
         f"`-` destroy `{_address(before, 'aws_kms_key', 'Name', 'sparki-dev-eks')}` **stateful**",
         f"`-` destroy `{_address(before, 'aws_kms_alias', 'name', 'alias/sparki-dev-eks')}`",
+    ] + [
+        # each secret follows its key's replacement
+        f"`~` update `aws_secretsmanager_secret.{name}` (`kms_key_id`)"
+        for name in before["resource"]["aws_secretsmanager_secret"]
     ]
     for line in expected:
         assert line in section, f"{line!r} not in:\n{section}"
