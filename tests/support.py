@@ -41,6 +41,12 @@ def of_type(doc: dict, rtype: str) -> dict:
     return doc.get("resource", {}).get(rtype, {})
 
 
+def one(doc: dict, rtype: str) -> dict:
+    """The single resource of a type; fails unless there is exactly one."""
+    (value,) = of_type(doc, rtype).values()
+    return value
+
+
 def data_of_type(doc: dict, dtype: str) -> dict:
     return doc.get("data", {}).get(dtype, {})
 
@@ -96,4 +102,4 @@ def project_copy(tmp_path: Path) -> Path:
 
 
 
-__all__ = ["App", "synth_construct", "of_type", "data_of_type", "policy_statements", "irsa_binding", "policy_report", "project_copy"]
+__all__ = ["App", "synth_construct", "of_type", "one", "data_of_type", "policy_statements", "irsa_binding", "policy_report", "project_copy"]

@@ -7,7 +7,7 @@ import pytest
 
 from constructs.account_baseline import AccountBaseline, AccountBaselineProps
 from constructs.alarm_topic import AlarmTopic, AlarmTopicProps
-from tests.support import of_type, policy_report, synth_construct
+from tests.support import one, policy_report, synth_construct
 
 DATA_KEY = "arn:aws:kms:us-east-1:123456789012:key/data"
 
@@ -19,11 +19,6 @@ def build_baseline(stack):
 @pytest.fixture(scope="module")
 def baseline():
     return synth_construct(build_baseline)
-
-
-def one(doc, rtype):
-    (value,) = of_type(doc, rtype).values()
-    return value
 
 
 def test_baseline_sets_the_cis_account_settings(baseline):

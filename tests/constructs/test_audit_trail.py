@@ -6,7 +6,7 @@ import json
 import pytest
 
 from constructs.audit_trail import AuditTrail, AuditTrailProps, trail_arn
-from tests.support import of_type, policy_report, synth_construct
+from tests.support import one, policy_report, synth_construct
 
 MINIMAL = dict(
     name="sparki-t-audit", region="us-east-1", account_id="123456789012", bucket_name="sparki-t-audit-123456789012",
@@ -32,11 +32,6 @@ def minimal():
 @pytest.fixture(scope="module")
 def full():
     return synth_construct(build_full)
-
-
-def one(doc, rtype):
-    (value,) = of_type(doc, rtype).values()
-    return value
 
 
 def test_trail_is_multi_region_validated_encrypted_and_logs_to_cloudwatch(minimal):

@@ -6,7 +6,7 @@ import json
 import pytest
 
 from constructs.config_recorder import CIS_RULES, ConfigRecorder, ConfigRecorderProps, ManagedRule
-from tests.support import of_type, policy_report, synth_construct
+from tests.support import of_type, one, policy_report, synth_construct
 
 KEY = "arn:aws:kms:us-east-1:123456789012:key/audit"
 MINIMAL = dict(name="sparki-t", account_id="123456789012", bucket_name="audit", kms_key_arn=KEY)
@@ -25,11 +25,6 @@ def minimal():
 @pytest.fixture(scope="module")
 def full():
     return synth_construct(lambda s: ConfigRecorder(s, "config", ConfigRecorderProps(**FULL)))
-
-
-def one(doc, rtype):
-    (value,) = of_type(doc, rtype).values()
-    return value
 
 
 def test_records_everything_and_delivers_encrypted_to_the_bucket(minimal):

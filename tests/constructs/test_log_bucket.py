@@ -6,7 +6,7 @@ import json
 import pytest
 
 from constructs.log_bucket import LogBucket, LogBucketProps, ServiceWriter
-from tests.support import of_type, policy_report, synth_construct
+from tests.support import one, policy_report, synth_construct
 
 KEY = "arn:aws:kms:us-east-1:123456789012:key/audit"
 MINIMAL = dict(bucket_name="sparki-t-logs-123456789012", kms_key_arn=KEY, expire_after_days=365)
@@ -39,11 +39,6 @@ def minimal():
 @pytest.fixture(scope="module")
 def full():
     return synth_construct(build_full)
-
-
-def one(doc, rtype):
-    (value,) = of_type(doc, rtype).values()
-    return value
 
 
 def statements(doc):

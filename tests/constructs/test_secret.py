@@ -6,7 +6,7 @@ import json
 import pytest
 
 from constructs.secret import Secret, SecretProps
-from tests.support import of_type, policy_report, synth_construct
+from tests.support import one, policy_report, synth_construct
 
 API = "arn:aws:iam::123456789012:role/sparki-t-app-api"
 WORKER = "arn:aws:iam::123456789012:role/sparki-t-app-worker"
@@ -34,11 +34,6 @@ def minimal():
 @pytest.fixture(scope="module")
 def full():
     return synth_construct(build_full)
-
-
-def one(doc, rtype):
-    (value,) = of_type(doc, rtype).values()
-    return value
 
 
 def test_secret_is_declared_by_name_with_the_secrets_key_and_no_value(minimal):

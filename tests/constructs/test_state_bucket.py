@@ -7,7 +7,7 @@ import pytest
 
 from constructs.kms_key import EncryptionKeyProps, KeyGrant
 from constructs.state_bucket import StateBucket, StateBucketProps
-from tests.support import of_type, synth_construct
+from tests.support import one, synth_construct
 
 MINIMAL = dict(bucket_name="sparki-t-tfstate-123456789012", key_alias="sparki-t-state", account_id="123456789012")
 
@@ -22,11 +22,6 @@ def full():
     return synth_construct(
         lambda s: StateBucket(s, "state", StateBucketProps(**MINIMAL, noncurrent_version_days=365, kms_deletion_window_days=7, force_destroy=True))
     )
-
-
-def one(doc, rtype):
-    (value,) = of_type(doc, rtype).values()
-    return value
 
 
 def test_bucket_is_versioned_private_and_owner_enforced(minimal):

@@ -7,7 +7,7 @@ import pytest
 
 from constructs.security_hub import SecurityHub, SecurityHubProps, cis_standard_arn
 from constructs.threat_detection import ThreatDetection, ThreatDetectionProps, findings_rule_arn
-from tests.support import of_type, policy_report, synth_construct
+from tests.support import of_type, one, policy_report, synth_construct
 
 TOPIC = "arn:aws:sns:us-east-1:123456789012:sparki-t-alarms"
 MINIMAL = dict(name="sparki-t", features=("EKS_AUDIT_LOGS",), topic_arn=TOPIC)
@@ -26,11 +26,6 @@ def minimal():
 @pytest.fixture(scope="module")
 def full():
     return synth_construct(lambda s: ThreatDetection(s, "guardduty", ThreatDetectionProps(**FULL)))
-
-
-def one(doc, rtype):
-    (value,) = of_type(doc, rtype).values()
-    return value
 
 
 def test_detector_watches_eks_audit_logs_and_sends_high_findings_to_the_topic(minimal):
