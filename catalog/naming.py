@@ -1,0 +1,27 @@
+"""The one place that builds and parses Sparki names.
+
+Stacks are named ``sparki-<env>-<layer>``; Terraform-visible resources ``sparki-<env>-<component>``.
+Every other module calls these functions instead of writing the f-string again.
+"""
+from __future__ import annotations
+
+PREFIX = "sparki"
+
+
+def resource_name(env: str, component: str) -> str:
+    """The Terraform-visible name of a component: sparki-<env>-<component>."""
+    return f"{PREFIX}-{env}-{component}"
+
+
+def stack_name(env: str, layer: str) -> str:
+    """The stack of one layer in one environment: sparki-<env>-<layer>."""
+    return resource_name(env, layer)
+
+
+def parse_stack_name(name: str) -> tuple[str, str]:
+    """("dev", "network") from "sparki-dev-network"; ValueError for anything else."""
+    prefix, sep, rest = name.partition("-")
+    env, sep2, layer = rest.partition("-")
+    if prefix != PREFIX or not sep or not sep2 or not env or not layer:
+        raise ValueError(f"{name!r} is not a stack name of the form {PREFIX}-<env>-<layer>")
+    return env, layer
