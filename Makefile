@@ -28,7 +28,7 @@ export SPARKI_ENV := $(ENV)
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z][a-zA-Z_-]+:.*## / {printf "  make %-16s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
-	@echo "  variables: ENV=dev|staging|prod  STACK=<layer>  SPARKI_TF_MIRROR=<provider mirror dir>"
+	@echo "  variables: ENV=dev|staging|prod  STACK=<layer>  [SPARKI_TF_MIRROR=<provider mirror dir>: optional, see README]"
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	@test -x $(PY) || $(PYTHON_BOOT) -m venv $(VENV)

@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def _validate(args: list) -> int:
-    from sparki.terraform import TerraformMissing, validate
+    from sparki.terraform import TerraformMissing, provider_source, validate
 
     outdir = Path(args[0]) if args else ROOT / "cdktf.out"
     if not (outdir / "manifest.json").exists():
@@ -30,7 +30,8 @@ def _validate(args: list) -> int:
     for r in results:
         print(f"{r.stack:<{width}}  {'ok  ' if r.ok else 'FAIL'}  {r.detail}")
     failed = [r for r in results if not r.ok]
-    print(f"terraform validate: {len(results) - len(failed)}/{len(results)} AWS-only stacks valid")
+    source = provider_source().describe()
+    print(f"terraform validate: {len(results) - len(failed)}/{len(results)} AWS-only stacks valid (providers from {source})")
     return 1 if failed or not results else 0
 
 
