@@ -8,6 +8,9 @@ from __future__ import annotations
 import importlib
 from collections.abc import Iterable
 
+from pydantic import ValidationError
+
+from environments.model import one_line
 from environments.schema import ConfigError, Environment, check_disjoint
 
 NAMES = ("dev", "staging", "prod")
@@ -23,7 +26,10 @@ def load(only: Iterable[str] | None = None) -> dict[str, Environment]:
     """
     loaded: dict[str, Environment] = {}
     for name in NAMES:
-        module = importlib.import_module(f"environments.{name}")
+        try:
+            module = importlib.import_module(f"environments.{name}")
+        except ValidationError as exc:
+            raise ConfigError(name, *one_line(exc)) from None
         loaded[name] = module.ENVIRONMENT
     check_disjoint(loaded)
     if only is None:

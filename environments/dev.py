@@ -89,7 +89,7 @@ ENVIRONMENT = Environment(
         app_namespaces=("sparki-api", "sparki-web", "sparki-worker"),
         hosted_zone_ids=("Z0DEVSPARKI00000000001",),
     ),
-    state=StateSettings(noncurrent_version_days=30, kms_deletion_window_days=7),
+    state=StateSettings(noncurrent_version_days=30),
     security=SecuritySettings(
         secrets=(
             SecretSettings(
@@ -114,6 +114,7 @@ ENVIRONMENT = Environment(
         enable_security_hub=False,
         enable_access_analyzer=True,
     ),
+    kms_key_deletion_window_days=7,
     log_retention_days=30,
     tags={"CostCenter": "platform-dev", "Owner": "platform-team"},
 )

@@ -88,7 +88,7 @@ ENVIRONMENT = Environment(
         ),
         hosted_zone_ids=("Z0PRODSPARKI000000001", "Z0PRODSPARKI000000002"),
     ),
-    state=StateSettings(noncurrent_version_days=365, kms_deletion_window_days=30),
+    state=StateSettings(noncurrent_version_days=365),
     security=SecuritySettings(
         secrets=(
             SecretSettings(
@@ -113,6 +113,7 @@ ENVIRONMENT = Environment(
         enable_security_hub=True,
         enable_access_analyzer=True,
     ),
+    kms_key_deletion_window_days=30,
     log_retention_days=365,
     tags={"CostCenter": "platform-prod", "Owner": "platform-team", "DataClassification": "confidential"},
     dr_region="us-west-2",

@@ -79,7 +79,7 @@ ENVIRONMENT = Environment(
         app_namespaces=("sparki-api", "sparki-web", "sparki-worker"),
         hosted_zone_ids=("Z0STAGINGSPARKI000001",),
     ),
-    state=StateSettings(noncurrent_version_days=90, kms_deletion_window_days=30),
+    state=StateSettings(noncurrent_version_days=90),
     security=SecuritySettings(
         secrets=(
             SecretSettings(
@@ -104,6 +104,7 @@ ENVIRONMENT = Environment(
         enable_security_hub=True,
         enable_access_analyzer=True,
     ),
+    kms_key_deletion_window_days=30,
     log_retention_days=90,
     tags={"CostCenter": "platform-staging", "Owner": "platform-team"},
 )
