@@ -18,13 +18,15 @@ from catalog.aws import LOG_RETENTION_DAYS
 
 
 class ConfigError(ValueError):
-    """A setting is invalid. str() is one line: environment, field, problem and fix."""
+    """A setting is invalid. str() is one line: environment, field (none for a file that is
+    not TOML), problem and fix."""
 
-    def __init__(self, environment: str, field_name: str, problem: str) -> None:
+    def __init__(self, environment: str, field_name: str | None, problem: str) -> None:
         self.environment = environment
         self.field = field_name
         self.problem = problem
-        super().__init__(f"environment '{environment}': field '{field_name}': {problem}")
+        where = f"field '{field_name}': " if field_name else ""
+        super().__init__(f"environment '{environment}': {where}{problem}")
 
 
 class Problem(ValueError):
@@ -108,6 +110,8 @@ def path(loc: Iterable[object]) -> str:
 
 def shown(value: object) -> str:
     kind = _KINDS.get(type(value))
+    if isinstance(value, bool):
+        return f"{str(value).lower()} (a boolean)"
     text = repr(value) if not isinstance(value, tuple) else repr(list(value))
     if len(text) > 60:
         text = text[:57] + "..."
