@@ -18,6 +18,7 @@ from cdktf_cdktf_provider_aws.elasticache_replication_group import (
 from cdktf_cdktf_provider_aws.elasticache_user import ElasticacheUser, ElasticacheUserAuthenticationMode
 from cdktf_cdktf_provider_aws.elasticache_user_group import ElasticacheUserGroup
 
+from catalog.aws import DAILY_WINDOW, MAX_BACKUP_RETENTION_DAYS, MAX_CACHE_REPLICAS, WEEKLY_WINDOW
 from constructs import Construct
 from constructs.client_security_group import ClientSecurityGroup, ClientSecurityGroupProps
 from constructs.metric_alarm import MetricAlarm, MetricAlarmProps
@@ -37,8 +38,6 @@ APP_ACCESS_STRING = "on ~* &* +@all -@dangerous"
 DEFAULT_ACCESS_STRING = "off -@all"
 _NODE = re.compile(r"^cache\.[a-z0-9]+\.[a-z0-9]+$")
 _VERSION = re.compile(r"^(\d+)\.(\d+)$")
-_DAILY = re.compile(r"^\d\d:\d\d-\d\d:\d\d$")
-_WEEKLY = re.compile(r"^[a-z]{3}:\d\d:\d\d-[a-z]{3}:\d\d:\d\d$")
 # ElastiCache ids are at most 40 characters; the longest we derive is <name>-cache-default.
 MAX_NAME = 40 - len("-cache-default")
 
@@ -95,15 +94,15 @@ class CacheProps:
             raise ValueError(f"engine_version={self.engine_version!r}: give 'major.minor', e.g. '7.1'")
         if int(version.group(1)) < 7:
             raise ValueError(f"engine_version={self.engine_version!r}: IAM authentication needs Redis 7.0 or later")
-        if not 0 <= self.replicas <= 5:
+        if not 0 <= self.replicas <= MAX_CACHE_REPLICAS:
             raise ValueError(f"replicas={self.replicas}: must be between 0 and 5")
         if self.multi_az and self.replicas < 1:
             raise ValueError("multi_az=True with replicas=0: automatic failover needs at least one replica")
-        if not 0 <= self.snapshot_retention_days <= 35:
+        if not 0 <= self.snapshot_retention_days <= MAX_BACKUP_RETENTION_DAYS:
             raise ValueError(f"snapshot_retention_days={self.snapshot_retention_days}: must be between 0 and 35")
-        if not _DAILY.match(self.snapshot_window):
+        if not DAILY_WINDOW.match(self.snapshot_window):
             raise ValueError(f"snapshot_window={self.snapshot_window!r}: use 'hh:mm-hh:mm' (UTC)")
-        if not _WEEKLY.match(self.maintenance_window):
+        if not WEEKLY_WINDOW.match(self.maintenance_window):
             raise ValueError(f"maintenance_window={self.maintenance_window!r}: use 'ddd:hh:mm-ddd:hh:mm' (UTC)")
         if self.maxmemory_policy not in EVICTION_POLICIES:
             raise ValueError(f"maxmemory_policy={self.maxmemory_policy!r}: use one of {', '.join(EVICTION_POLICIES)}")

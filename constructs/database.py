@@ -13,6 +13,14 @@ from cdktf_cdktf_provider_aws.db_parameter_group import DbParameterGroup, DbPara
 from cdktf_cdktf_provider_aws.iam_role import IamRole
 from cdktf_cdktf_provider_aws.iam_role_policy_attachment import IamRolePolicyAttachment
 
+from catalog.aws import (
+    DAILY_WINDOW,
+    INSIGHTS_RETENTION_DAYS,
+    MAX_BACKUP_RETENTION_DAYS,
+    MAX_DB_READ_REPLICAS,
+    MONITORING_INTERVALS,
+    WEEKLY_WINDOW,
+)
 from constructs import Construct
 from constructs.client_security_group import ClientSecurityGroup, ClientSecurityGroupProps
 from constructs.metric_alarm import MetricAlarm, MetricAlarmProps
@@ -21,14 +29,11 @@ PORT = 5432
 # Logs RDS can export for PostgreSQL: the server log (slow statements, DDL, locks, errors)
 # and the log of engine upgrades.
 LOG_EXPORTS = ("postgresql", "upgrade")
-MONITORING_INTERVALS = (1, 5, 10, 15, 30, 60)
 # Current RDS CA; the provider's default can still be an expiring one on older accounts.
 CA_CERT = "rds-ca-rsa2048-g1"
 GIB = 1024**3
 MIB = 1024**2
 _CLASS = re.compile(r"^db\.[a-z0-9]+\.[a-z0-9]+$")
-_DAILY = re.compile(r"^\d\d:\d\d-\d\d:\d\d$")
-_WEEKLY = re.compile(r"^[a-z]{3}:\d\d:\d\d-[a-z]{3}:\d\d:\d\d$")
 _IDENT = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
 
 
@@ -138,9 +143,9 @@ class DatabaseProps:
             raise ValueError(f"allocated_storage_gib={self.allocated_storage_gib}: gp3 needs at least 20")
         if self.max_allocated_storage_gib <= self.allocated_storage_gib:
             raise ValueError(f"max_allocated_storage_gib={self.max_allocated_storage_gib}: must exceed allocated_storage_gib={self.allocated_storage_gib}, or storage cannot grow")
-        if not 1 <= self.backup_retention_days <= 35:
+        if not 1 <= self.backup_retention_days <= MAX_BACKUP_RETENTION_DAYS:
             raise ValueError(f"backup_retention_days={self.backup_retention_days}: must be between 1 and 35")
-        if not 0 <= self.read_replicas <= 5:
+        if not 0 <= self.read_replicas <= MAX_DB_READ_REPLICAS:
             raise ValueError(f"read_replicas={self.read_replicas}: must be between 0 and 5")
         if not 20 <= self.max_connections <= 5000:
             raise ValueError(f"max_connections={self.max_connections}: must be between 20 and 5000")
@@ -149,11 +154,11 @@ class DatabaseProps:
         if self.monitoring_interval not in MONITORING_INTERVALS:
             raise ValueError(f"monitoring_interval={self.monitoring_interval}: must be one of {MONITORING_INTERVALS}")
         days = self.insights_retention_days
-        if not (days == 7 or (days % 31 == 0 and 31 <= days <= 731)):
+        if days not in INSIGHTS_RETENTION_DAYS:
             raise ValueError(f"insights_retention_days={days}: must be 7 or a multiple of 31 up to 731")
-        if not _DAILY.match(self.backup_window):
+        if not DAILY_WINDOW.match(self.backup_window):
             raise ValueError(f"backup_window={self.backup_window!r}: use 'hh:mm-hh:mm' (UTC)")
-        if not _WEEKLY.match(self.maintenance_window):
+        if not WEEKLY_WINDOW.match(self.maintenance_window):
             raise ValueError(f"maintenance_window={self.maintenance_window!r}: use 'ddd:hh:mm-ddd:hh:mm' (UTC)")
         for fname in ("database_name", "master_username"):
             if not _IDENT.match(getattr(self, fname)):

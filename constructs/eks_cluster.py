@@ -26,6 +26,7 @@ from cdktf_cdktf_provider_aws.iam_role import IamRole
 from cdktf_cdktf_provider_aws.iam_role_policy import IamRolePolicy
 from cdktf_cdktf_provider_aws.iam_role_policy_attachment import IamRolePolicyAttachment
 
+from catalog.aws import LOG_RETENTION_DAYS
 from constructs import Construct
 from constructs.policy_document import PolicyDocument
 
@@ -38,7 +39,6 @@ CONTROL_PLANE_LOG_TYPES = ("api", "audit", "authenticator", "controllerManager",
 EKS_OIDC_ROOT_CA_THUMBPRINT = "9e99a48a9960b14926bb7f3b02e22da2b0ab7280"
 # Service CIDR outside every VPC range we use (10.0.0.0/8), fixed so it never changes under us.
 SERVICE_IPV4_CIDR = "172.20.0.0/16"
-_LOG_RETENTION_DAYS = (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653)
 
 
 def _role_trust(service: str) -> str:
@@ -78,7 +78,7 @@ class EksClusterProps:
     def __post_init__(self) -> None:
         if len(self.subnet_ids) < 2:
             raise ValueError(f"subnet_ids: {len(self.subnet_ids)} given; EKS needs subnets in at least two availability zones")
-        if self.log_retention_days not in _LOG_RETENTION_DAYS:
+        if self.log_retention_days not in LOG_RETENTION_DAYS:
             raise ValueError(f"log_retention_days={self.log_retention_days}: not a CloudWatch retention value")
         for cidr in self.public_access_cidrs:
             try:

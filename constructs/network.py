@@ -24,12 +24,13 @@ from cdktf_cdktf_provider_aws.subnet import Subnet
 from cdktf_cdktf_provider_aws.vpc import Vpc
 from cdktf_cdktf_provider_aws.vpc_endpoint import VpcEndpoint
 
+from catalog.aws import INTERFACE_ENDPOINTS
 from constructs import Construct
 from constructs.kms_key import EncryptionKey, EncryptionKeyProps, KeyGrant
 from constructs.policy_document import PolicyDocument
 
 TIERS = ("public", "private", "database")
-INTERFACE_SERVICES = ("ecr.api", "ecr.dkr", "sts", "logs", "secretsmanager", "kms")
+INTERFACE_SERVICES = INTERFACE_ENDPOINTS
 GATEWAY_SERVICES = ("s3", "dynamodb")
 
 

@@ -25,6 +25,7 @@ from cdktf_cdktf_provider_aws.launch_template import (
     LaunchTemplateTagSpecifications,
 )
 
+from catalog.aws import AMI_TYPES, CAPACITY_TYPES, TAINT_EFFECTS
 from constructs import Construct
 
 # What a node needs: join the cluster and pull images. The VPC CNI's ENI permissions are not
@@ -33,9 +34,6 @@ NODE_MANAGED_POLICIES = (
     "arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy",
     "arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryPullOnly",
 )
-CAPACITY_TYPES = ("ON_DEMAND", "SPOT")
-TAINT_EFFECTS = ("NO_SCHEDULE", "NO_EXECUTE", "PREFER_NO_SCHEDULE")
-AMI_TYPES = ("AL2023_x86_64_STANDARD", "AL2023_ARM_64_STANDARD")
 # Amazon Linux 2023 boots from this device; the launch template replaces its default volume.
 ROOT_DEVICE = "/dev/xvda"
 # Every node carries this label with its group's name, so add-ons can be pinned to a group.

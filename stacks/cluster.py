@@ -12,10 +12,7 @@ from constructs.platform_roles import CLUSTER_TAG, SERVICE_ACCOUNTS, PlatformRol
 from environments.schema import SYSTEM_NODE_GROUP, Environment
 from sparki.settings import RunSettings
 from stacks.base import SparkiStack
-
-# Cluster-critical Deployments (CoreDNS, the EBS CSI controller) run on the system group, whose
-# nodes carry this taint: only pods that tolerate it land there.
-CRITICAL_TOLERATION = {"key": "CriticalAddonsOnly", "operator": "Exists"}
+from stacks.props import props_from
 
 
 class ClusterStack(SparkiStack):
@@ -93,39 +90,34 @@ class ClusterStack(SparkiStack):
         ]
         self.node_groups: dict[str, NodeGroup] = {}
         for group in settings.node_groups:
-            self.node_groups[group.name] = NodeGroup(
-                self,
-                f"{group.name.replace('-', '_')}_nodes",
-                NodeGroupProps(
+            props = props_from(
+                NodeGroupProps,
+                group,
+                rename={"name": "group"},
+                convert={"taints": lambda taints: [Taint(key=t.key, value=t.value, effect=t.effect) for t in taints]},
+                extra=dict(
                     name_prefix=f"sparki-{env.name}",
-                    group=group.name,
                     cluster_name=cluster.cluster_name,
                     cluster_version=cluster.cluster_version,
                     subnet_ids=private_subnet_ids,
-                    instance_types=group.instance_types,
-                    min_size=group.min_size,
-                    desired_size=group.desired_size,
-                    max_size=group.max_size,
                     root_volume_key_arn=data_key_arn,
-                    capacity_type=group.capacity_type,
-                    ami_type=group.ami_type,
-                    disk_size_gib=group.disk_size_gib,
-                    labels=group.labels,
-                    taints=[Taint(key=t.key, value=t.value, effect=t.effect) for t in group.taints],
-                    max_unavailable_percent=group.max_unavailable_percent,
                     # The EBS CSI driver's role may attach volumes only to instances with this tag.
                     instance_tags={CLUSTER_TAG: name},
                     after=[a.resource for a in networking],
                 ),
             )
+            self.node_groups[group.name] = NodeGroup(self, f"{group.name.replace('-', '_')}_nodes", props)
         # Deployments need nodes to schedule on; created before them, EKS reports the add-on
         # degraded and Terraform gives up.
         system_nodes = {GROUP_LABEL: SYSTEM_NODE_GROUP}
+        # Cluster-critical Deployments (CoreDNS, the EBS CSI controller) run on the system group
+        # and tolerate whatever taints the data gives it: only they land there.
+        critical = [{"key": t.key, "operator": "Exists"} for t in settings.system_group.taints]
         nodes = [g.resource for g in self.node_groups.values()]
         addon(
             "coredns",
             versions.coredns,
-            configuration={"nodeSelector": system_nodes, "tolerations": [CRITICAL_TOLERATION]},
+            configuration={"nodeSelector": system_nodes, "tolerations": critical},
             after=nodes,
         )
         addon(
@@ -138,7 +130,7 @@ class ClusterStack(SparkiStack):
                     # on nothing else.
                     "extraVolumeTags": {CLUSTER_TAG: name},
                     "nodeSelector": system_nodes,
-                    "tolerations": [CRITICAL_TOLERATION],
+                    "tolerations": critical,
                 }
             },
             after=[*nodes, *roles.roles["ebs-csi-driver"].permissions],

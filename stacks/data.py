@@ -9,6 +9,7 @@ from constructs.database import Database, DatabaseProps
 from environments.schema import Environment
 from sparki.settings import RunSettings
 from stacks.base import SparkiStack
+from stacks.props import props_from
 
 
 class DataStack(SparkiStack):
@@ -43,59 +44,31 @@ class DataStack(SparkiStack):
         name = f"sparki-{env.name}"
         clients = tuple(client_security_group_ids)
 
-        self.database = Database(
-            self,
-            "database",
-            DatabaseProps(
-                name=name,
+        shared = dict(
+            name=name,
+            vpc_id=vpc_id,
+            storage_key_arn=data_key_arn,
+            log_key_arn=logs_key_arn,
+            alarm_topic_arn=alarm_topic_arn,
+            log_retention_days=env.log_retention_days,
+            client_security_group_ids=clients,
+        )
+        database_props = props_from(
+            DatabaseProps,
+            db,
+            rename={"storage_gib": "allocated_storage_gib", "max_storage_gib": "max_allocated_storage_gib"},
+            extra=dict(
+                shared,
                 region=env.region,
                 account_id=env.account_id,
-                vpc_id=vpc_id,
                 subnet_group_name=db_subnet_group_name,
-                engine_version=db.engine_version,
-                instance_class=db.instance_class,
-                storage_key_arn=data_key_arn,
                 secret_key_arn=secrets_key_arn,
-                log_key_arn=logs_key_arn,
-                alarm_topic_arn=alarm_topic_arn,
-                allocated_storage_gib=db.storage_gib,
-                max_allocated_storage_gib=db.max_storage_gib,
-                multi_az=db.multi_az,
-                deletion_protection=db.deletion_protection,
-                backup_retention_days=db.backup_retention_days,
-                backup_window=db.backup_window,
-                maintenance_window=db.maintenance_window,
-                read_replicas=db.read_replicas,
-                max_connections=db.max_connections,
-                slow_statement_ms=db.slow_statement_ms,
-                monitoring_interval=db.monitoring_interval,
-                insights_retention_days=db.insights_retention_days,
-                log_retention_days=env.log_retention_days,
-                client_security_group_ids=clients,
                 free_memory_alarm_mib=db.free_memory_alarm_mib,
             ),
         )
-        self.cache = Cache(
-            self,
-            "cache",
-            CacheProps(
-                name=name,
-                vpc_id=vpc_id,
-                subnet_group_name=cache_subnet_group_name,
-                node_type=cache.node_type,
-                engine_version=cache.engine_version,
-                storage_key_arn=data_key_arn,
-                log_key_arn=logs_key_arn,
-                alarm_topic_arn=alarm_topic_arn,
-                replicas=cache.replicas,
-                multi_az=cache.multi_az,
-                snapshot_retention_days=cache.snapshot_retention_days,
-                snapshot_window=cache.snapshot_window,
-                maintenance_window=cache.maintenance_window,
-                log_retention_days=env.log_retention_days,
-                client_security_group_ids=clients,
-            ),
-        )
+        self.database = Database(self, "database", database_props)
+        cache_props = props_from(CacheProps, cache, extra=dict(shared, subnet_group_name=cache_subnet_group_name))
+        self.cache = Cache(self, "cache", cache_props)
 
         self.database_endpoint: str = self.database.endpoint
         self.database_port = self.database.port

@@ -27,7 +27,7 @@ class NetworkStack(SparkiStack):
                 interface_endpoints=net.interface_endpoints,
                 flow_log_retention_days=net.flow_log_retention_days,
                 flow_log_key_arn=logs_key_arn,
-                key_deletion_window_days=env.state.kms_deletion_window_days,
+                key_deletion_window_days=env.kms_key_deletion_window_days,
                 cluster_name=env.resource_name("eks"),
             ),
         )

@@ -44,7 +44,7 @@ class SecurityStack(SparkiStack):
         self.keys = KeyRing(
             self,
             "keys",
-            KeyRingProps(name=prefix, region=region, account_id=account, deletion_window_days=env.state.kms_deletion_window_days),
+            KeyRingProps(name=prefix, region=region, account_id=account, deletion_window_days=env.kms_key_deletion_window_days),
         )
         audit_key = self.keys.arn("audit")
 

@@ -25,7 +25,7 @@ class StateStack(SparkiStack):
                 key_alias=state_key_alias(env),
                 account_id=env.account_id,
                 noncurrent_version_days=env.state.noncurrent_version_days,
-                kms_deletion_window_days=env.state.kms_deletion_window_days,
+                kms_deletion_window_days=env.kms_key_deletion_window_days,
                 force_destroy=env.state.force_destroy,
             ),
         )

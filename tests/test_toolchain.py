@@ -110,8 +110,8 @@ def test_cdktf_cli_synth_matches_make_synth(synth_dir, tmp_path):
 
 def test_bad_environment_value_fails_with_one_line_and_keeps_previous_output(tmp_path):
     project = project_copy(tmp_path)
-    prod = project / "environments" / "prod.py"
-    prod.write_text(prod.read_text().replace('nat_mode="per_az"', 'nat_mode="single"'))
+    prod = project / "environments" / "prod.toml"
+    prod.write_text(prod.read_text().replace('nat_mode = "per_az"', 'nat_mode = "single"'))
     previous = project / "cdktf.out"
     previous.mkdir()
     (previous / "manifest.json").write_text('{"stacks": {}}')

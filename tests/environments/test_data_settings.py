@@ -2,84 +2,74 @@
 of the real environments' data stores."""
 from __future__ import annotations
 
-import dataclasses
-
 import pytest
 
 import environments
-from environments.data_settings import (
-    DataSettings,
-    daily_overlaps_weekly,
-    daily_window,
-    instance_memory_gib,
-    weekly_window,
-)
+from environments.data_settings import daily_overlaps_weekly, daily_window, instance_memory_gib, weekly_window
 from environments.schema import ConfigError
+from tests.environments.mistakes import edited
 
 ENVS = environments.load()
 DEV, STAGING, PROD = ENVS["dev"], ENVS["staging"], ENVS["prod"]
 ORDER = [DEV, STAGING, PROD]
-
-
-def with_db(env, **changes):
-    data = DataSettings(database=dataclasses.replace(env.data.database, **changes), cache=env.data.cache)
-    return dataclasses.replace(env, data=data)
-
-
-def with_cache(env, **changes):
-    data = DataSettings(database=env.data.database, cache=dataclasses.replace(env.data.cache, **changes))
-    return dataclasses.replace(env, data=data)
+RAW = {name: environments.read(name) for name in environments.NAMES}
+DB, CACHE = "data.database", "data.cache"
 
 
 @pytest.mark.parametrize(
-    "build, field, says",
+    "env, path, value, field, says",
     [
-        (lambda: with_db(DEV, engine_version="16.4"), "data.database.engine_version", "give the major only"),
-        (lambda: with_db(DEV, engine_version="12"), "data.database.engine_version", "not a supported PostgreSQL major"),
-        (lambda: with_db(DEV, instance_class="db.x2g.large"), "data.database.instance_class", "not an RDS instance class"),
-        (lambda: with_db(DEV, instance_class="db.r7g.micro"), "data.database.instance_class", "not an RDS instance class"),
-        (lambda: with_db(DEV, instance_class="cache.t4g.medium"), "data.database.instance_class", "not an RDS instance class"),
-        (lambda: with_db(DEV, instance_class="db.t4g.small"), "data.database.instance_class", "at least 4 GiB"),
-        (lambda: with_db(DEV, storage_gib=10), "data.database.storage_gib", "20..65536"),
-        (lambda: with_db(DEV, storage_gib=100, max_storage_gib=120), "data.database.max_storage_gib", "at least 26% above"),
-        (lambda: with_db(DEV, max_storage_gib=70000), "data.database.max_storage_gib", "use 26..65536"),
-        (lambda: with_db(DEV, backup_retention_days=0), "data.database.backup_retention_days", "1..35"),
-        (lambda: with_db(DEV, backup_retention_days=36), "data.database.backup_retention_days", "1..35"),
-        (lambda: with_db(DEV, read_replicas=6), "data.database.read_replicas", "0..5"),
-        (lambda: with_db(DEV, max_connections=10), "data.database.max_connections", "use 20..400"),
-        (lambda: with_db(DEV, max_connections=401), "data.database.max_connections", "does not fit db.t4g.medium (4 GiB)"),
-        (lambda: with_db(DEV, slow_statement_ms=50), "data.database.slow_statement_ms", "100..60000"),
-        (lambda: with_db(DEV, monitoring_interval=0), "data.database.monitoring_interval", "1, 5, 10, 15, 30, 60"),
-        (lambda: with_db(DEV, insights_retention_days=30), "data.database.insights_retention_days", "multiple of 31"),
-        (lambda: with_db(DEV, backup_window="3am"), "data.database.backup_window", "'hh:mm-hh:mm'"),
-        (lambda: with_db(DEV, backup_window="03:00-03:15"), "data.database.backup_window", "at least 30"),
-        (lambda: with_db(DEV, maintenance_window="sun:04:30"), "data.database.maintenance_window", "'ddd:hh:mm-ddd:hh:mm'"),
-        (lambda: with_db(DEV, maintenance_window="sun:04:30-sun:04:45"), "data.database.maintenance_window", "at least 30"),
-        (lambda: with_db(DEV, maintenance_window="wed:03:30-wed:04:30"), "data.database.maintenance_window", "overlaps the backup_window"),
-        (lambda: with_db(PROD, multi_az=False), "data.database.multi_az", "not allowed in production"),
-        (lambda: with_db(PROD, deletion_protection=False), "data.database.deletion_protection", "not allowed in production"),
-        (lambda: with_db(PROD, backup_retention_days=3), "data.database.backup_retention_days", "at least 7 days"),
-        (lambda: with_cache(DEV, engine_version="7"), "data.cache.engine_version", "'major.minor'"),
-        (lambda: with_cache(DEV, engine_version="6.2"), "data.cache.engine_version", "IAM authentication needs Redis 7.0"),
-        (lambda: with_cache(DEV, node_type="cache.t4g.large"), "data.cache.node_type", "not an ElastiCache node type"),
-        (lambda: with_cache(DEV, node_type="cache.x2gd.large"), "data.cache.node_type", "not an ElastiCache node type"),
-        (lambda: with_cache(DEV, node_type="db.t4g.micro"), "data.cache.node_type", "not an ElastiCache node type"),
-        (lambda: with_cache(DEV, replicas=6), "data.cache.replicas", "0..5"),
-        (lambda: with_cache(DEV, replicas=0, multi_az=True), "data.cache.replicas", "multi_az needs at least 1 replica"),
-        (lambda: with_cache(DEV, snapshot_retention_days=36), "data.cache.snapshot_retention_days", "0..35"),
-        (lambda: with_cache(DEV, snapshot_window="02:00-02:30"), "data.cache.snapshot_window", "at least 60"),
-        (lambda: with_cache(DEV, maintenance_window="sun:02:30-sun:03:30"), "data.cache.maintenance_window", "overlaps the snapshot_window"),
-        (lambda: with_cache(PROD, multi_az=False), "data.cache.multi_az", "not allowed in production"),
-        (lambda: with_cache(PROD, snapshot_retention_days=0), "data.cache.snapshot_retention_days", "production does not allow"),
+        ("dev", f"{DB}.engine_version", "16.4", f"{DB}.engine_version", "give the major only"),
+        ("dev", f"{DB}.engine_version", "12", f"{DB}.engine_version", "not a supported PostgreSQL major"),
+        ("dev", f"{DB}.instance_class", "db.x2g.large", f"{DB}.instance_class", "not an RDS instance class"),
+        ("dev", f"{DB}.instance_class", "db.m9z.large", f"{DB}.instance_class", "family one of t3, t4g"),
+        ("dev", f"{DB}.instance_class", "db.r7g.micro", f"{DB}.instance_class", "not an RDS instance class"),
+        ("dev", f"{DB}.instance_class", "cache.t4g.medium", f"{DB}.instance_class", "not an RDS instance class"),
+        ("dev", f"{DB}.instance_class", "db.t4g.small", f"{DB}.instance_class", "at least 4 GiB"),
+        ("dev", f"{DB}.storage_gib", 10, f"{DB}.storage_gib", "20..65536"),
+        ("prod", f"{DB}.max_storage_gib", 120, f"{DB}.max_storage_gib", "at least 26% above"),
+        ("dev", f"{DB}.max_storage_gib", 70000, f"{DB}.max_storage_gib", "use 26..65536"),
+        ("dev", f"{DB}.backup_retention_days", 0, f"{DB}.backup_retention_days", "1..35"),
+        ("dev", f"{DB}.backup_retention_days", 36, f"{DB}.backup_retention_days", "1..35"),
+        ("dev", f"{DB}.read_replicas", 6, f"{DB}.read_replicas", "0..5"),
+        ("dev", f"{DB}.max_connections", 10, f"{DB}.max_connections", "use 20..400"),
+        ("dev", f"{DB}.max_connections", 401, f"{DB}.max_connections", "does not fit db.t4g.medium (4 GiB)"),
+        ("dev", f"{DB}.slow_statement_ms", 50, f"{DB}.slow_statement_ms", "100..60000"),
+        ("dev", f"{DB}.monitoring_interval", 0, f"{DB}.monitoring_interval", "1, 5, 10, 15, 30, 60"),
+        ("dev", f"{DB}.insights_retention_days", 30, f"{DB}.insights_retention_days", "multiple of 31"),
+        ("dev", f"{DB}.backup_window", "3am", f"{DB}.backup_window", "'hh:mm-hh:mm'"),
+        ("dev", f"{DB}.backup_window", "03:00-03:15", f"{DB}.backup_window", "at least 30"),
+        ("dev", f"{DB}.maintenance_window", "sun:04:30", f"{DB}.maintenance_window", "'ddd:hh:mm-ddd:hh:mm'"),
+        ("dev", f"{DB}.maintenance_window", "sun:04:30-sun:04:45", f"{DB}.maintenance_window", "at least 30"),
+        ("dev", f"{DB}.maintenance_window", "wed:03:30-wed:04:30", f"{DB}.maintenance_window", "overlaps the backup_window"),
+        ("prod", f"{DB}.multi_az", False, f"{DB}.multi_az", "not allowed in production"),
+        ("prod", f"{DB}.deletion_protection", False, f"{DB}.deletion_protection", "not allowed in production"),
+        ("prod", f"{DB}.backup_retention_days", 3, f"{DB}.backup_retention_days", "at least 7 days"),
+        ("dev", f"{CACHE}.engine_version", "7", f"{CACHE}.engine_version", "'major.minor'"),
+        ("dev", f"{CACHE}.engine_version", "6.2", f"{CACHE}.engine_version", "IAM authentication needs Redis 7.0"),
+        ("dev", f"{CACHE}.node_type", "cache.t4g.large", f"{CACHE}.node_type", "not an ElastiCache node type"),
+        ("dev", f"{CACHE}.node_type", "cache.x2gd.large", f"{CACHE}.node_type", "not an ElastiCache node type"),
+        ("dev", f"{CACHE}.node_type", "cache.m9z.large", f"{CACHE}.node_type", "family one of t3, t4g"),
+        ("dev", f"{CACHE}.node_type", "db.t4g.micro", f"{CACHE}.node_type", "not an ElastiCache node type"),
+        ("dev", f"{CACHE}.replicas", 6, f"{CACHE}.replicas", "0..5"),
+        ("dev", f"{CACHE}.multi_az", True, f"{CACHE}.replicas", "multi_az needs at least 1 replica"),
+        ("dev", f"{CACHE}.snapshot_retention_days", 36, f"{CACHE}.snapshot_retention_days", "0..35"),
+        ("dev", f"{CACHE}.snapshot_window", "02:00-02:30", f"{CACHE}.snapshot_window", "at least 60"),
+        ("dev", f"{CACHE}.maintenance_window", "sun:02:30-sun:03:30", f"{CACHE}.maintenance_window", "overlaps the snapshot_window"),
+        ("prod", f"{CACHE}.multi_az", False, f"{CACHE}.multi_az", "not allowed in production"),
+        ("prod", f"{CACHE}.snapshot_retention_days", 0, f"{CACHE}.snapshot_retention_days", "production does not allow"),
+        ("dev", f"{DB}.storage_gib", 20.0, f"{DB}.storage_gib", "given 20.0 (a decimal number)"),
+        ("dev", f"{CACHE}.multi_az", "false", f"{CACHE}.multi_az", "given 'false' (a string)"),
+        ("dev", "data.databse", {}, "data.databse", "did you mean 'database'?"),
     ],
 )
-def test_each_data_rule_names_environment_field_and_fix(build, field, says):
+def test_each_data_rule_names_environment_field_and_fix(env, path, value, field, says):
     with pytest.raises(ConfigError) as err:
-        build()
+        environments.parse(env, edited(RAW[env], path, value))
     message = str(err.value)
-    assert err.value.field == field
+    assert err.value.field == field, message
     assert says in message, message
-    assert message.startswith("environment '") and "\n" not in message
+    assert message.startswith(f"environment '{env}': field '{field}': ") and "\n" not in message
 
 
 # -- helpers ---------------------------------------------------------------------------------

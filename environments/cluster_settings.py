@@ -1,0 +1,172 @@
+"""Settings of the cluster layer: the EKS control plane, add-ons, access and DNS."""
+from __future__ import annotations
+
+import ipaddress
+import re
+
+from pydantic import field_validator, model_validator
+
+from catalog.aws import KUBERNETES_VERSIONS
+from environments.model import Model, check_unique, fail
+from environments.node_group_settings import SYSTEM_NODE_GROUP, NodeGroupSettings
+
+# Namespaces developers may never be given edit rights in: Kubernetes' own and the platform's.
+RESERVED_NAMESPACES = frozenset(
+    {"default", "kube-system", "kube-public", "kube-node-lease", "cert-manager", "external-dns", "amazon-cloudwatch"}
+)
+# A public-endpoint allow-list names office or VPN egress ranges; anything wider than this is
+# not an allow-list any more.
+MIN_PUBLIC_CIDR_PREFIX = 16
+ADDON_VERSION = re.compile(r"^v(\d+)\.(\d+)\.\d+-eksbuild\.\d+$")
+_ROLE_ARN = re.compile(r"^arn:aws:iam::(\d{12}):role/[\w+=,.@-]+(/[\w+=,.@-]+)*$")
+_DNS_LABEL = re.compile(r"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$")
+_HOSTED_ZONE_ID = re.compile(r"^Z[A-Z0-9]{1,31}$")
+_ROLE_LISTS = ("admin_role_arns", "developer_role_arns", "auditor_role_arns")
+
+
+class AddonVersions(Model):
+    """EKS managed add-on versions, pinned ("v1.20.1-eksbuild.3"): an upgrade is a reviewed
+    change. `aws eks describe-addon-versions --kubernetes-version <v> --addon-name <name>` lists
+    the builds for a Kubernetes version. kube-proxy must match the Kubernetes minor version."""
+
+    vpc_cni: str
+    coredns: str
+    kube_proxy: str
+    ebs_csi_driver: str
+    pod_identity_agent: str
+
+    @field_validator("*")
+    @classmethod
+    def _pinned(cls, version: str) -> str:
+        if not ADDON_VERSION.match(version):
+            fail("", f"{version!r} is not a pinned EKS add-on version; use the exact build, e.g. 'v1.20.1-eksbuild.3'")
+        return version
+
+
+class ClusterSettings(Model):
+    """The EKS cluster of one environment.
+
+    kubernetes_version: one of catalog.aws.KUBERNETES_VERSIONS.
+    node_groups: managed node groups; one must be named "system".
+    addons: pinned add-on versions for that Kubernetes version; every environment running the
+        same Kubernetes version pins the same builds (what was tested is what ships).
+    admin_role_arns: IAM roles of this account with cluster-admin (AmazonEKSClusterAdminPolicy).
+        At least one: the cluster creator gets no implicit access. The role that runs
+        Terraform for the Kubernetes platform layer belongs here.
+    hosted_zone_ids: Route 53 zones external-dns and cert-manager may change; at least one.
+    developer_role_arns: roles with edit rights (AmazonEKSEditPolicy) in app_namespaces only;
+        default none.
+    auditor_role_arns: read-only roles (AmazonEKSViewPolicy, cluster-wide); default none.
+    app_namespaces: application namespaces developers may edit; required with developers.
+    public_access_cidrs: public IPv4 ranges (office/VPN egress, /16 or narrower) that may reach
+        the API server's public endpoint. Default none: the public endpoint is off and the API is
+        reachable only from inside the VPC. Never 0.0.0.0/0; refused in production.
+    """
+
+    kubernetes_version: str
+    node_groups: tuple[NodeGroupSettings, ...]
+    addons: AddonVersions
+    admin_role_arns: tuple[str, ...]
+    hosted_zone_ids: tuple[str, ...]
+    developer_role_arns: tuple[str, ...] = ()
+    auditor_role_arns: tuple[str, ...] = ()
+    app_namespaces: tuple[str, ...] = ()
+    public_access_cidrs: tuple[str, ...] = ()
+
+    @field_validator("kubernetes_version")
+    @classmethod
+    def _version(cls, version: str) -> str:
+        if version not in KUBERNETES_VERSIONS:
+            fail("", f"{version!r} is not a Kubernetes version in EKS standard support here; use one of {', '.join(KUBERNETES_VERSIONS)}")
+        return version
+
+    @field_validator("node_groups")
+    @classmethod
+    def _groups(cls, groups: tuple[NodeGroupSettings, ...]) -> tuple[NodeGroupSettings, ...]:
+        names = [g.name for g in groups]
+        if SYSTEM_NODE_GROUP not in names:
+            fail("", f"{names} has no '{SYSTEM_NODE_GROUP}' group; add one: it runs CoreDNS and the other cluster-critical add-ons")
+        for index, name in enumerate(names):
+            if names.index(name) != index:
+                fail(f"[{index}].name", f"{name!r} is already the name of node_groups[{names.index(name)}]; name each group once")
+        return groups
+
+    @field_validator(*_ROLE_LISTS)
+    @classmethod
+    def _roles(cls, arns: tuple[str, ...]) -> tuple[str, ...]:
+        for index, arn in enumerate(arns):
+            if not _ROLE_ARN.match(arn):
+                fail(f"[{index}]", f"{arn!r} is not an IAM role ARN; use 'arn:aws:iam::<account>:role/<name>'")
+        return arns
+
+    @field_validator("app_namespaces")
+    @classmethod
+    def _namespaces(cls, namespaces: tuple[str, ...]) -> tuple[str, ...]:
+        for index, ns in enumerate(namespaces):
+            if not _DNS_LABEL.match(ns):
+                fail(f"[{index}]", f"{ns!r} is not a Kubernetes namespace name; use up to 63 lowercase letters, digits and '-'")
+            if ns in RESERVED_NAMESPACES or ns.startswith("kube-"):
+                fail(f"[{index}]", f"{ns!r} is a system or platform namespace; developers edit application namespaces only")
+        check_unique("", namespaces, "a namespace")
+        return namespaces
+
+    @field_validator("hosted_zone_ids")
+    @classmethod
+    def _zones(cls, zones: tuple[str, ...]) -> tuple[str, ...]:
+        if not zones:
+            fail("", "is empty; list the Route 53 zone(s) external-dns and cert-manager manage, e.g. [\"Z0123456789ABCDEFGHIJ\"]")
+        for index, zone in enumerate(zones):
+            if not _HOSTED_ZONE_ID.match(zone):
+                fail(f"[{index}]", f"{zone!r} is not a Route 53 hosted zone id; use the id without '/hostedzone/', e.g. 'Z0123456789ABCDEFGHIJ'")
+        check_unique("", zones, "a zone")
+        return zones
+
+    @field_validator("public_access_cidrs")
+    @classmethod
+    def _public(cls, cidrs: tuple[str, ...]) -> tuple[str, ...]:
+        for index, cidr in enumerate(cidrs):
+            where = f"[{index}]"
+            if cidr.strip() in ("0.0.0.0/0", "::/0"):
+                fail(where, f"{cidr} opens the API server to the whole internet; list office/VPN egress ranges (/{MIN_PUBLIC_CIDR_PREFIX} or narrower), or none to keep the endpoint private")
+            try:
+                net = ipaddress.IPv4Network(cidr, strict=True)
+            except ValueError as exc:
+                fail(where, f"{cidr!r} is not a valid IPv4 network ({exc}); use a public block like 'a.b.c.0/24' with the host bits zero")
+            if net.prefixlen < MIN_PUBLIC_CIDR_PREFIX:
+                fail(where, f"{cidr} is wider than /{MIN_PUBLIC_CIDR_PREFIX}; list office/VPN egress ranges of /{MIN_PUBLIC_CIDR_PREFIX} or narrower")
+            if not net.is_global:
+                fail(where, f"{cidr} is not a public range; the public endpoint only sees public addresses, and private ones already reach the private endpoint")
+        return cidrs
+
+    @model_validator(mode="after")
+    def _together(self) -> ClusterSettings:
+        major, minor = ADDON_VERSION.match(self.addons.kube_proxy).groups()
+        if f"{major}.{minor}" != self.kubernetes_version:
+            fail("addons.kube_proxy", f"{self.addons.kube_proxy} is for Kubernetes {major}.{minor}, not {self.kubernetes_version}; use a v{self.kubernetes_version}.x-eksbuild.N build")
+        if not self.admin_role_arns:
+            fail("admin_role_arns", "is empty; the cluster creator gets no implicit access, so list at least one admin role")
+        seen: dict[str, str] = {}
+        for fname in _ROLE_LISTS:
+            for index, arn in enumerate(getattr(self, fname)):
+                if arn in seen:
+                    fail(f"{fname}[{index}]", f"{arn} is also in {seen[arn]}; a role gets one access entry, put it in one list")
+                seen[arn] = fname
+        if self.developer_role_arns and not self.app_namespaces:
+            fail("app_namespaces", "is empty but developer_role_arns is not; list the namespaces developers may edit")
+        return self
+
+    @property
+    def system_group(self) -> NodeGroupSettings:
+        return next(g for g in self.node_groups if g.name == SYSTEM_NODE_GROUP)
+
+    def check_in(self, production: bool, account_id: str) -> None:
+        if production and self.public_access_cidrs:
+            fail("public_access_cidrs", f"{list(self.public_access_cidrs)} is not allowed in production: the API server stays private; reach it from inside the VPC and leave the list empty")
+        for index, group in enumerate(self.node_groups):
+            if production and group.capacity_type == "SPOT":
+                fail(f"node_groups[{index}].capacity_type", "SPOT is not allowed in production: interruptions would take capacity at random; use ON_DEMAND")
+        for fname in _ROLE_LISTS:
+            for index, arn in enumerate(getattr(self, fname)):
+                account = _ROLE_ARN.match(arn).group(1)
+                if account != account_id:
+                    fail(f"{fname}[{index}]", f"{arn} is in account {account}, not {account_id}; access entries map roles of the cluster's own account")

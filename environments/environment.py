@@ -1,0 +1,181 @@
+"""One environment: every layer's settings plus the rules that need the whole environment
+(production refusals, the account and region other fields must match), and the rules across
+environments (disjoint networks, promotion dev -> staging -> prod)."""
+from __future__ import annotations
+
+import ipaddress
+import re
+from collections.abc import Mapping
+
+from pydantic import Field, field_validator, model_validator
+
+from catalog.aws import KMS_DELETION_WINDOW_DAYS, MAX_AZS, REGIONS
+from catalog.naming import resource_name
+from environments.cluster_settings import ClusterSettings
+from environments.data_settings import DataSettings
+from environments.model import ConfigError, Model, Problem, check_range, check_retention, fail
+from environments.network_settings import NetworkSettings
+from environments.security_settings import SecuritySettings
+from environments.state_settings import StateSettings
+
+PRODUCTION_ENVIRONMENTS = frozenset({"prod"})
+# Tags the stacks set themselves; an environment may not override them.
+RESERVED_TAGS = frozenset({"Project", "Environment", "Layer", "ManagedBy"})
+# Tags every environment must carry: the policy pack's SPK-TAGS rule requires them on every
+# taggable resource, and cost reports group by them.
+ENVIRONMENT_TAGS = ("Owner", "CostCenter")
+_NAME = re.compile(r"^[a-z][a-z0-9]{1,11}$")
+_ACCOUNT = re.compile(r"^\d{12}$")
+_TAG_KEY = re.compile(r"^[\w .:/=+\-@]{1,128}$")
+
+
+class Environment(Model):
+    """Everything the stacks need to know about one environment. Data only.
+
+    kms_key_deletion_window_days: waiting period before any KMS key of the environment (the
+        state key, the security key ring, the flow-log key) is deleted; default 30, 7..30.
+    dr_region: the disaster-recovery region; default none.
+    """
+
+    name: str
+    account_id: str
+    region: str
+    azs: tuple[str, ...]
+    network: NetworkSettings
+    cluster: ClusterSettings
+    data: DataSettings
+    state: StateSettings = Field(default_factory=StateSettings)
+    security: SecuritySettings = Field(default_factory=SecuritySettings)
+    log_retention_days: int = 90
+    kms_key_deletion_window_days: int = 30
+    tags: dict[str, str] = Field(default_factory=dict)
+    dr_region: str | None = None
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, name: str) -> str:
+        if not _NAME.match(name):
+            fail("", f"{name!r} must be 2-12 lowercase letters/digits starting with a letter, e.g. 'dev'")
+        return name
+
+    @field_validator("account_id")
+    @classmethod
+    def _account(cls, account: str) -> str:
+        if not _ACCOUNT.match(account):
+            fail("", f"{account!r} is not an AWS account id; use the 12-digit id as a string, e.g. '123456789012'")
+        return account
+
+    @field_validator("region", "dr_region")
+    @classmethod
+    def _region(cls, region: str | None) -> str | None:
+        if region is not None and region not in REGIONS:
+            fail("", f"{region!r} is not a known AWS region; use one of {', '.join(sorted(REGIONS))}")
+        return region
+
+    @field_validator("log_retention_days")
+    @classmethod
+    def _retention(cls, days: int) -> int:
+        check_retention("", days)
+        return days
+
+    @field_validator("kms_key_deletion_window_days")
+    @classmethod
+    def _key_window(cls, days: int) -> int:
+        check_range("", days, *KMS_DELETION_WINDOW_DAYS, "days", "AWS accepts")
+        return days
+
+    @field_validator("tags")
+    @classmethod
+    def _tags(cls, tags: dict[str, str]) -> dict[str, str]:
+        for key, value in tags.items():
+            if key in RESERVED_TAGS:
+                fail(key, f"{key!r} is set by the stacks themselves; remove it (reserved: {', '.join(sorted(RESERVED_TAGS))})")
+            if not _TAG_KEY.match(key) or key.lower().startswith("aws:"):
+                fail(key, f"{key!r} is not a valid tag key; use 1-128 letters, digits, spaces and _.:/=+-@, not starting with 'aws:'")
+            if len(value) > 256:
+                fail(key, f"value of {key!r} must be a string of at most 256 characters")
+        missing = [key for key in ENVIRONMENT_TAGS if not tags.get(key, "").strip()]
+        if missing:
+            fail("", f"{', '.join(missing)} missing; every environment names its {' and '.join(ENVIRONMENT_TAGS)} (the policy pack requires them on every resource)")
+        return tags
+
+    @model_validator(mode="after")
+    def _together(self) -> Environment:
+        if self.dr_region == self.region:
+            fail("dr_region", f"{self.dr_region!r} equals region; the DR region must be a different region")
+        azs = self.azs
+        if len(azs) < 2:
+            fail("azs", f"{len(azs)} availability zone(s) given; at least 2 are required for high availability, e.g. [\"{self.region}a\", \"{self.region}b\"]")
+        if len(azs) > MAX_AZS:
+            fail("azs", f"{len(azs)} availability zones given; the subnet plan supports at most {MAX_AZS}")
+        for index, az in enumerate(azs):
+            if not re.fullmatch(re.escape(self.region) + r"[a-z]", az):
+                fail(f"azs[{index}]", f"{az!r} is not a zone of region {self.region}; use '{self.region}' followed by one letter, e.g. '{self.region}a'")
+            if azs.index(az) != index:
+                fail(f"azs[{index}]", f"{az!r} repeats azs[{azs.index(az)}]; list each zone once")
+        production = self.is_production
+        checks = {
+            "network": lambda: self.network.check_in(production),
+            "cluster": lambda: self.cluster.check_in(production, self.account_id),
+            "state": lambda: self.state.check_in(production),
+            "data.database": lambda: self.data.database.check_in(production),
+            "data.cache": lambda: self.data.cache.check_in(production),
+            "security": lambda: self.security.check_in(production, self.region, self.account_id),
+        }
+        for layer, check in checks.items():
+            try:
+                check()
+            except Problem as problem:
+                raise problem.under(layer) from None
+        return self
+
+    # -- derived ---------------------------------------------------------------------------
+    @property
+    def is_production(self) -> bool:
+        return self.name in PRODUCTION_ENVIRONMENTS
+
+    def resource_name(self, component: str) -> str:
+        """The Terraform-visible name of a component: sparki-<env>-<component>."""
+        return resource_name(self.name, component)
+
+    @property
+    def vpc_network(self) -> ipaddress.IPv4Network:
+        return self.network.vpc_network
+
+
+# Settings that may only stay equal or grow on the way dev -> staging -> prod: what production
+# keeps, staging and dev keep no longer.
+GROWING_RETENTION = (
+    ("log_retention_days", lambda e: e.log_retention_days),
+    ("network.flow_log_retention_days", lambda e: e.network.flow_log_retention_days),
+    ("security.audit_log_retention_days", lambda e: e.security.audit_log_retention_days),
+    ("security.audit_expire_after_days", lambda e: e.security.audit_expire_after_days),
+)
+
+
+def check_disjoint(environments: Mapping[str, Environment]) -> None:
+    """Rules across environments, given in promotion order: names match their keys, VPC CIDRs
+    never overlap, retention never shrinks towards production, and environments on the same
+    Kubernetes version pin the same add-on builds (what was tested is what ships)."""
+    seen: list[Environment] = []
+    for key, env in environments.items():
+        if key != env.name:
+            raise ConfigError(key, "name", f"registered as {key!r} but named {env.name!r}; make them equal")
+        for other in seen:
+            if env.vpc_network.overlaps(other.vpc_network):
+                raise ConfigError(
+                    env.name, "network.vpc_cidr",
+                    f"{env.network.vpc_cidr} overlaps {other.name}'s {other.network.vpc_cidr}; environments must be peerable, pick a disjoint block",
+                )
+            for fname, days in GROWING_RETENTION:
+                if days(env) < days(other):
+                    raise ConfigError(env.name, fname, f"{days(env)} is shorter than {other.name}'s {days(other)}; retention grows on the way to production, use at least {days(other)}")
+            if env.cluster.kubernetes_version == other.cluster.kubernetes_version:
+                for fname in type(env.cluster.addons).model_fields:
+                    mine, theirs = getattr(env.cluster.addons, fname), getattr(other.cluster.addons, fname)
+                    if mine != theirs:
+                        raise ConfigError(
+                            env.name, f"cluster.addons.{fname}",
+                            f"{mine} differs from {other.name}'s {theirs} on the same Kubernetes {env.cluster.kubernetes_version}; pin the build that was tested, or move both",
+                        )
+        seen.append(env)

@@ -1,0 +1,176 @@
+"""Settings of one EKS managed node group, its labels and taints."""
+from __future__ import annotations
+
+import re
+
+from pydantic import Field, field_validator, model_validator
+
+from catalog.aws import AMI_TYPES, CAPACITY_TYPES, TAINT_EFFECTS, ec2_instance_problem, is_arm
+from environments.model import Model, check_range, check_unique, fail
+
+# The node group that runs cluster-critical add-ons (CoreDNS, the EBS CSI controller). Its
+# taints are what those add-ons tolerate (stacks/cluster.py builds the tolerations from them).
+SYSTEM_NODE_GROUP = "system"
+# Label prefixes the kubelet and EKS reserve; EKS rejects node group labels that use them.
+RESERVED_LABEL_PREFIXES = ("kubernetes.io/", "k8s.io/", "eks.amazonaws.com/")
+_NODE_GROUP_NAME = re.compile(r"^[a-z][a-z0-9-]{1,19}$")
+_LABEL_NAME = re.compile(r"^[A-Za-z0-9]([A-Za-z0-9_.-]{0,61}[A-Za-z0-9])?$")
+_LABEL_PREFIX = re.compile(r"^[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?$")
+_LABEL_VALUE = re.compile(r"^([A-Za-z0-9]([A-Za-z0-9_.-]{0,61}[A-Za-z0-9])?)?$")
+
+
+def check_label_key(field_name: str, key: str) -> None:
+    prefix, _, name = key.rpartition("/")
+    if not _LABEL_NAME.match(name) or (prefix and not _LABEL_PREFIX.match(prefix)):
+        fail(field_name, f"{key!r} is not a Kubernetes label key; use [prefix/]name, name up to 63 letters, digits, '-', '_', '.'")
+    if any(key.startswith(p) or f".{p}" in key for p in RESERVED_LABEL_PREFIXES):
+        fail(field_name, f"{key!r} uses a prefix reserved by Kubernetes/EKS ({', '.join(RESERVED_LABEL_PREFIXES)}); use your own, e.g. 'sparki.io/'")
+
+
+class NodeTaint(Model):
+    """A Kubernetes taint on every node of a group.
+
+    effect: one of catalog.aws.TAINT_EFFECTS, e.g. "NO_SCHEDULE".
+    value: default "" (key-only taints such as CriticalAddonsOnly).
+    """
+
+    key: str
+    effect: str
+    value: str = ""
+
+    @field_validator("key")
+    @classmethod
+    def _key(cls, key: str) -> str:
+        check_label_key("", key)
+        return key
+
+    @field_validator("effect")
+    @classmethod
+    def _effect(cls, effect: str) -> str:
+        if effect not in TAINT_EFFECTS:
+            fail("", f"{effect!r} is not a taint effect; use one of {', '.join(TAINT_EFFECTS)}")
+        return effect
+
+    @field_validator("value")
+    @classmethod
+    def _value(cls, value: str) -> str:
+        if not _LABEL_VALUE.match(value):
+            fail("", f"{value!r} is not a valid taint value; use at most 63 letters, digits, '-', '_', '.'")
+        return value
+
+
+class NodeGroupSettings(Model):
+    """One EKS managed node group.
+
+    name: 2-20 lowercase letters, digits, '-'; the group's Terraform name is
+        sparki-<env>-<name>. Every cluster has a "system" group (SYSTEM_NODE_GROUP).
+    instance_types: EC2 types from catalog.aws.EC2_FAMILIES, e.g. ("m6i.large",); spot groups
+        list at least two, so that one capacity pool running dry does not empty the group.
+    min_size / desired_size / max_size: min <= desired <= max; the cluster autoscaler moves
+        desired_size afterwards, Terraform only sets it at creation.
+    capacity_type: "ON_DEMAND" (default) or "SPOT"; never SPOT for the system group or in
+        production.
+    ami_type: one of catalog.aws.AMI_TYPES; default x86_64. Graviton types need the ARM type.
+    disk_size_gib: encrypted gp3 root volume; default 50, 20..1000.
+    labels / taints: Kubernetes node labels and taints; default none.
+    max_unavailable_percent: share of nodes replaced at once during a rolling update;
+        default 33, 1..100.
+    """
+
+    name: str
+    instance_types: tuple[str, ...]
+    min_size: int
+    desired_size: int
+    max_size: int
+    capacity_type: str = "ON_DEMAND"
+    ami_type: str = "AL2023_x86_64_STANDARD"
+    disk_size_gib: int = 50
+    labels: dict[str, str] = Field(default_factory=dict)
+    taints: tuple[NodeTaint, ...] = ()
+    max_unavailable_percent: int = 33
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, name: str) -> str:
+        if not _NODE_GROUP_NAME.match(name):
+            fail("", f"{name!r} is invalid; use 2-20 lowercase letters, digits and '-', starting with a letter")
+        return name
+
+    @field_validator("instance_types")
+    @classmethod
+    def _types(cls, types: tuple[str, ...]) -> tuple[str, ...]:
+        if not types:
+            fail("", "is empty; list at least one EC2 instance type, e.g. [\"m6i.large\"]")
+        for index, itype in enumerate(types):
+            problem = ec2_instance_problem(itype)
+            if problem:
+                fail(f"[{index}]", problem)
+        check_unique("", types, "a type")
+        return types
+
+    @field_validator("min_size")
+    @classmethod
+    def _min(cls, size: int) -> int:
+        if size < 0:
+            fail("", f"given {size}; must be >= 0 (0 lets the autoscaler empty the group)")
+        return size
+
+    @field_validator("max_size")
+    @classmethod
+    def _max(cls, size: int) -> int:
+        if size < 1:
+            fail("", f"given {size}; must be >= 1, or the group can never hold a node")
+        return size
+
+    @field_validator("capacity_type")
+    @classmethod
+    def _capacity(cls, capacity: str) -> str:
+        if capacity not in CAPACITY_TYPES:
+            fail("", f"{capacity!r} is not a capacity type; use one of {', '.join(CAPACITY_TYPES)}")
+        return capacity
+
+    @field_validator("ami_type")
+    @classmethod
+    def _ami(cls, ami: str) -> str:
+        if ami not in AMI_TYPES:
+            fail("", f"{ami!r} is not supported; use one of {', '.join(AMI_TYPES)}")
+        return ami
+
+    @field_validator("disk_size_gib")
+    @classmethod
+    def _disk(cls, gib: int) -> int:
+        check_range("", gib, 20, 1000, "GiB")
+        return gib
+
+    @field_validator("max_unavailable_percent")
+    @classmethod
+    def _unavailable(cls, percent: int) -> int:
+        check_range("", percent, 1, 100)
+        return percent
+
+    @field_validator("labels")
+    @classmethod
+    def _labels(cls, labels: dict[str, str]) -> dict[str, str]:
+        for key, value in labels.items():
+            check_label_key("", key)
+            if not _LABEL_VALUE.match(value):
+                fail("", f"value {value!r} of {key!r} is not a Kubernetes label value; use at most 63 letters, digits, '-', '_', '.'")
+        return labels
+
+    @model_validator(mode="after")
+    def _together(self) -> NodeGroupSettings:
+        if not self.min_size <= self.desired_size <= self.max_size:
+            fail("desired_size", f"min_size={self.min_size}, desired_size={self.desired_size}, max_size={self.max_size}: need min_size <= desired_size <= max_size")
+        wanted = "AL2023_ARM_64_STANDARD"
+        for index, itype in enumerate(self.instance_types):
+            if is_arm(itype) != (self.ami_type == wanted):
+                arch = "Graviton (arm64)" if is_arm(itype) else "x86_64"
+                fail(f"instance_types[{index}]", f"{itype!r} is {arch} but ami_type is {self.ami_type}; one group holds one architecture, pick types and ami_type that match")
+        if self.capacity_type == "SPOT":
+            if self.name == SYSTEM_NODE_GROUP:
+                fail("capacity_type", f"SPOT is not allowed for the '{SYSTEM_NODE_GROUP}' group: it runs cluster-critical add-ons; use ON_DEMAND")
+            if len(self.instance_types) < 2:
+                fail("instance_types", "a SPOT group needs at least two instance types, so that one capacity pool running dry does not empty it")
+        if self.name == SYSTEM_NODE_GROUP and not any(t.effect in ("NO_SCHEDULE", "NO_EXECUTE") for t in self.taints):
+            fail("taints", f"the '{SYSTEM_NODE_GROUP}' group needs a NO_SCHEDULE or NO_EXECUTE taint, e.g. CriticalAddonsOnly: cluster-critical add-ons tolerate it, other pods stay off")
+        return self

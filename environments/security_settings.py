@@ -1,0 +1,209 @@
+"""Settings of the security layer: secrets, the audit trail and the AWS-side scanners."""
+from __future__ import annotations
+
+import re
+
+from pydantic import field_validator, model_validator
+
+from environments.model import Model, Problem, check_range, check_retention, check_unique, fail
+
+# GuardDuty protection plans an environment may turn on (names of aws_guardduty_detector_feature).
+# EKS audit log monitoring is always on where GuardDuty is.
+GUARDDUTY_FEATURES = ("EKS_AUDIT_LOGS", "S3_DATA_EVENTS", "EBS_MALWARE_PROTECTION", "RDS_LOGIN_EVENTS")
+# Glacier Flexible Retrieval bills at least 90 days per object: expiring earlier costs the same.
+GLACIER_MINIMUM_DAYS = 90
+_SECRET_NAME = re.compile(r"^[a-z0-9][a-z0-9_\-]*(/[a-z0-9][a-z0-9_\-]*)*$")
+_ROLE_NAME = re.compile(r"^[\w+=,.@\-]{1,64}$")
+_FUNCTION_NAME = re.compile(r"^[\w\-]{1,64}$")
+
+
+def check_role_name(field_name: str, role: str) -> None:
+    if not _ROLE_NAME.match(role):
+        fail(field_name, f"{role!r} is not an IAM role name; give the name of a role in this environment's account, e.g. 'sparki-dev-app-api' (not an ARN)")
+
+
+class SecretRotation(Model):
+    """Rotation of one secret by a rotation Lambda function that already exists.
+
+    AWS rotates a secret it does not own (one we declare) only through a Lambda function that
+    knows how to make a new credential; there is no built-in rotation for arbitrary values.
+    lambda_arn: the function, in the environment's account and region.
+    role: name of the function's execution role; it must read and write the secret.
+    days: rotate every this many days; default 30, 1..1000.
+    """
+
+    lambda_arn: str
+    role: str
+    days: int = 30
+
+    @field_validator("role")
+    @classmethod
+    def _role(cls, role: str) -> str:
+        check_role_name("", role)
+        return role
+
+    @field_validator("days")
+    @classmethod
+    def _days(cls, days: int) -> int:
+        check_range("", days, 1, 1000, "days", "Secrets Manager rotates every")
+        return days
+
+    def check_in(self, region: str, account_id: str) -> None:
+        prefix = f"arn:aws:lambda:{region}:{account_id}:function:"
+        name = self.lambda_arn.removeprefix(prefix)
+        if name == self.lambda_arn or not _FUNCTION_NAME.match(name):
+            fail("lambda_arn", f"{self.lambda_arn!r} is not a Lambda function of this environment; use '{prefix}<function-name>'")
+
+
+class SecretSettings(Model):
+    """One Secrets Manager secret, declared by name. The value never appears here: an operator
+    (or the service that owns it) puts it into Secrets Manager.
+
+    name: path under sparki-<env>/, e.g. "app/session-signing-key"; lowercase letters, digits,
+        '-', '_' and '/' between parts.
+    description: what the value is and who puts it there.
+    readers: names of IAM roles in the environment's account that may read the value; at least
+        one. Every other principal is denied GetSecretValue by the secret's resource policy.
+    rotation: a SecretRotation; default none (no rotation: see docs/security.md).
+    """
+
+    name: str
+    description: str
+    readers: tuple[str, ...]
+    rotation: SecretRotation | None = None
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, name: str) -> str:
+        if not _SECRET_NAME.match(name) or len(name) > 200:
+            fail("", f"{name!r} is not a secret name; use lowercase letters, digits, '-' and '_', parts separated by '/', e.g. 'app/session-signing-key'")
+        return name
+
+    @field_validator("description")
+    @classmethod
+    def _description(cls, text: str) -> str:
+        if not text.strip():
+            fail("", "is empty; say what the value is and who puts it there")
+        return text
+
+    @field_validator("readers")
+    @classmethod
+    def _readers(cls, readers: tuple[str, ...]) -> tuple[str, ...]:
+        if not readers:
+            fail("", "is empty; name at least one IAM role of this account that reads the secret")
+        for index, role in enumerate(readers):
+            check_role_name(f"[{index}]", role)
+        check_unique("", readers, "a role")
+        return readers
+
+
+class SecuritySettings(Model):
+    """The security layer of one environment: secrets, the audit trail, AWS-side scanning.
+
+    secrets: SecretSettings; default none.
+    secret_recovery_days: days a deleted secret can still be restored; default 30, 7..30.
+    audit_log_retention_days: CloudWatch retention of the CloudTrail log group the CIS alarms
+        read; a value CloudWatch accepts; production keeps at least 365.
+    audit_archive_after_days: days before trail, Config and access logs move to Glacier;
+        default 90, 1..3650.
+    audit_expire_after_days: days before they are deleted; default 2557 (7 years); at least
+        audit_archive_after_days + 90 (Glacier's minimum billing); production keeps >= 365.
+    access_log_expire_after_days: days S3 server access logs of the audit bucket are kept;
+        default 365, 1..3650.
+    enable_config: AWS Config recorder, delivery channel and the CIS Config rules; default true.
+    enable_guardduty: GuardDuty detector with EKS audit log monitoring; default true.
+    guardduty_features: protection plans from GUARDDUTY_FEATURES; must include EKS_AUDIT_LOGS.
+    enable_security_hub: Security Hub with the CIS AWS Foundations standard; default true;
+        needs enable_config (its CIS controls are evaluated by Config).
+    enable_access_analyzer: IAM Access Analyzer for the account; default true.
+    Production must keep every enable_* switch on.
+    """
+
+    secrets: tuple[SecretSettings, ...] = ()
+    secret_recovery_days: int = 30
+    audit_log_retention_days: int = 365
+    audit_archive_after_days: int = 90
+    audit_expire_after_days: int = 2557
+    access_log_expire_after_days: int = 365
+    enable_config: bool = True
+    enable_guardduty: bool = True
+    guardduty_features: tuple[str, ...] = GUARDDUTY_FEATURES
+    enable_security_hub: bool = True
+    enable_access_analyzer: bool = True
+
+    @field_validator("secrets")
+    @classmethod
+    def _secrets(cls, secrets: tuple[SecretSettings, ...]) -> tuple[SecretSettings, ...]:
+        names = [s.name for s in secrets]
+        for index, name in enumerate(names):
+            if names.index(name) != index:
+                fail(f"[{index}].name", f"{name!r} is declared twice; declare each secret once")
+        return secrets
+
+    @field_validator("secret_recovery_days")
+    @classmethod
+    def _recovery(cls, days: int) -> int:
+        check_range("", days, 7, 30, "days", "Secrets Manager accepts")
+        return days
+
+    @field_validator("audit_log_retention_days")
+    @classmethod
+    def _retention(cls, days: int) -> int:
+        check_retention("", days)
+        return days
+
+    @field_validator("audit_archive_after_days", "audit_expire_after_days", "access_log_expire_after_days")
+    @classmethod
+    def _lifecycle(cls, days: int) -> int:
+        check_range("", days, 1, 3650, "days")
+        return days
+
+    @field_validator("guardduty_features")
+    @classmethod
+    def _features(cls, features: tuple[str, ...]) -> tuple[str, ...]:
+        unknown = [f for f in features if f not in GUARDDUTY_FEATURES]
+        if unknown:
+            fail("", f"unknown feature(s) {unknown}; use a subset of {', '.join(GUARDDUTY_FEATURES)}")
+        check_unique("", features, "a feature")
+        return features
+
+    @model_validator(mode="after")
+    def _together(self) -> SecuritySettings:
+        archive, expire = self.audit_archive_after_days, self.audit_expire_after_days
+        if expire < archive + GLACIER_MINIMUM_DAYS:
+            fail(
+                "audit_expire_after_days",
+                f"{expire} expires logs less than {GLACIER_MINIMUM_DAYS} days after they are archived on day {archive}; "
+                f"Glacier bills {GLACIER_MINIMUM_DAYS} days anyway: use at least {archive + GLACIER_MINIMUM_DAYS}",
+            )
+        if self.enable_guardduty and "EKS_AUDIT_LOGS" not in self.guardduty_features:
+            fail("guardduty_features", "must include EKS_AUDIT_LOGS: the cluster's audit log is what GuardDuty watches for Kubernetes threats")
+        if self.enable_security_hub and not self.enable_config:
+            fail("enable_security_hub", "true needs enable_config = true: Security Hub's CIS controls are evaluated by AWS Config; turn both on or both off")
+        return self
+
+    @property
+    def switches(self) -> dict[str, bool]:
+        return {
+            "enable_config": self.enable_config,
+            "enable_guardduty": self.enable_guardduty,
+            "enable_security_hub": self.enable_security_hub,
+            "enable_access_analyzer": self.enable_access_analyzer,
+        }
+
+    def check_in(self, production: bool, region: str, account_id: str) -> None:
+        for index, secret in enumerate(self.secrets):
+            if secret.rotation is not None:
+                try:
+                    secret.rotation.check_in(region, account_id)
+                except Problem as problem:
+                    fail(f"secrets[{index}].rotation.{problem.field}", problem.problem)
+        if not production:
+            return
+        if self.audit_log_retention_days < 365:
+            fail("audit_log_retention_days", f"{self.audit_log_retention_days} is too short for production: audit logs stay searchable for at least 365 days")
+        if self.audit_expire_after_days < 365:
+            fail("audit_expire_after_days", f"{self.audit_expire_after_days} is too short for production: keep audit logs at least 365 days")
+        for switch, on in self.switches.items():
+            if not on:
+                fail(switch, "false is not allowed in production: every AWS-side security scan stays on; set true")

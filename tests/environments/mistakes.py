@@ -1,0 +1,184 @@
+"""Realistic mistakes in the environment data files, each with the field its message must name.
+
+A mistake is a textual edit of a real file (environments/<env>.toml), as a person would make
+it. test_mistakes.py feeds every row to main.py; docs/environment-errors.md is generated from
+this table: `.venv/bin/python -m tests.environments.mistakes > docs/environment-errors.md`.
+"""
+from __future__ import annotations
+
+import copy
+import re
+import sys
+import tempfile
+from pathlib import Path
+from typing import NamedTuple
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+import environments  # noqa: E402
+
+DELETE = object()
+
+
+def edited(data: dict, path: str, value: object) -> dict:
+    """A deep copy of a raw environment table (environments.read) with the value at a dotted
+    path such as "cluster.node_groups[1].min_size" replaced, or removed when value is DELETE."""
+    data = copy.deepcopy(data)
+    keys = [int(k) if k.isdigit() else k for k in re.findall(r"[^.\[\]]+", path)]
+    target = data
+    for key in keys[:-1]:
+        target = target[key]
+    if value is DELETE:
+        del target[keys[-1]]
+    else:
+        target[keys[-1]] = value
+    return data
+
+
+class Mistake(NamedTuple):
+    what: str
+    env: str
+    old: str
+    new: str
+    field: str | None  # None: the file is not TOML; the message names the line instead
+
+    def apply(self, text: str) -> str:
+        assert self.old in text, f"{self.what}: {self.old!r} is no longer in {self.env}.toml"
+        return text.replace(self.old, self.new, 1)
+
+
+DEV_WORKLOAD = 'name = "workload"\ninstance_types = ["m6i.large", "m6a.large", "m5.large"]\nmin_size = 1\ndesired_size = 2\nmax_size = 6\n'
+DEV_SYSTEM_TAINT = 'taints = [{ key = "CriticalAddonsOnly", value = "true", effect = "NO_SCHEDULE" }]\n'
+
+MISTAKES = [
+    # -- the file itself -----------------------------------------------------------------------
+    Mistake("unclosed list", "dev", 'azs = ["us-east-1a", "us-east-1b"]', 'azs = ["us-east-1a", "us-east-1b"', None),
+    Mistake("unclosed string", "dev", 'region = "us-east-1"', 'region = "us-east-1', None),
+    Mistake("key given twice", "dev", 'nat_mode = "single"\n', 'nat_mode = "single"\nnat_mode = "per_az"\n', None),
+    Mistake("name written into the file", "dev", 'account_id = "111111111111"\n', 'name = "dev"\naccount_id = "111111111111"\n', "name"),
+    # -- unknown and missing fields ------------------------------------------------------------
+    Mistake("typo'd top-level field", "dev", "log_retention_days = 30", "log_retention_day = 30", "log_retention_day"),
+    Mistake("typo'd section name", "dev", "[network]", "[netwrok]", "netwrok"),
+    Mistake("typo'd field in node_groups[0]", "dev", "desired_size = 2\nmax_size = 3", "desired_sise = 2\nmax_size = 3", "cluster.node_groups[0].desired_sise"),
+    Mistake("field from before the rename", "dev", "[state]\n", "[state]\nkms_deletion_window_days = 7\n", "state.kms_deletion_window_days"),
+    Mistake("required field missing", "dev", 'vpc_cidr = "10.10.0.0/16"\n', "", "network.vpc_cidr"),
+    Mistake("required nested field missing", "staging", "min_size = 2\ndesired_size = 3\n", "desired_size = 3\n", "cluster.node_groups[1].min_size"),
+    Mistake("secret without description", "prod", 'description = "SMTP user and password of the mail provider; put by the platform team"\n', "", "security.secrets[1].description"),
+    # -- wrong types -----------------------------------------------------------------------------
+    Mistake("string where a number goes", "dev", "max_size = 6", 'max_size = "6"', "cluster.node_groups[1].max_size"),
+    Mistake("float size", "dev", "storage_gib = 20", "storage_gib = 20.5", "data.database.storage_gib"),
+    Mistake("whole-number float size", "dev", "max_size = 3", "max_size = 3.0", "cluster.node_groups[0].max_size"),
+    Mistake("float disk size", "staging", "disk_size_gib = 80", "disk_size_gib = 80.5", "cluster.node_groups[1].disk_size_gib"),
+    Mistake('"no" for a boolean', "dev", "multi_az = false\ndeletion_protection", 'multi_az = "no"\ndeletion_protection', "data.database.multi_az"),
+    Mistake('"yes" for a boolean', "dev", "enable_guardduty = true", 'enable_guardduty = "yes"', "security.enable_guardduty"),
+    Mistake("1 for a boolean", "staging", "enable_access_analyzer = true", "enable_access_analyzer = 1", "security.enable_access_analyzer"),
+    Mistake("a string where a list goes: readers", "dev", 'readers = ["sparki-dev-app-api"]\n', 'readers = "sparki-dev-app-api"\n', "security.secrets[0].readers"),
+    Mistake("a string where a list goes: app_namespaces", "dev", 'app_namespaces = ["sparki-api", "sparki-web", "sparki-worker"]', 'app_namespaces = "sparki-api"', "cluster.app_namespaces"),
+    Mistake("a string where a list goes: azs", "dev", 'azs = ["us-east-1a", "us-east-1b"]', 'azs = "us-east-1a,us-east-1b"', "azs"),
+    Mistake("a table where a list goes: taints", "dev", DEV_SYSTEM_TAINT, 'taints = { key = "CriticalAddonsOnly", value = "true", effect = "NO_SCHEDULE" }\n', "cluster.node_groups[0].taints"),
+    Mistake("wrong type in a taint", "dev", 'value = "true", effect', "value = true, effect", "cluster.node_groups[0].taints[0].value"),
+    Mistake("number as account id", "dev", 'account_id = "111111111111"', "account_id = 111111111111", "account_id"),
+    Mistake("unquoted Kubernetes version", "dev", 'kubernetes_version = "1.33"', "kubernetes_version = 1.33", "cluster.kubernetes_version"),
+    Mistake("unquoted PostgreSQL version", "staging", 'instance_class = "db.m7g.large"\n', 'instance_class = "db.m7g.large"\nengine_version = 16\n', "data.database.engine_version"),
+    Mistake("number as a label value", "dev", 'labels = { "sparki.io/pool" = "system" }', 'labels = { "sparki.io/pool" = 1 }', "cluster.node_groups[0].labels.sparki.io/pool"),
+    Mistake("number as a tag value", "dev", 'CostCenter = "platform-dev"', "CostCenter = 4711", "tags.CostCenter"),
+    # -- empty and null-ish values ---------------------------------------------------------------
+    Mistake("empty list", "dev", 'hosted_zone_ids = ["Z0DEVSPARKI00000000001"]', "hosted_zone_ids = []", "cluster.hosted_zone_ids"),
+    Mistake("empty string", "dev", 'instance_class = "db.t4g.medium"', 'instance_class = ""', "data.database.instance_class"),
+    Mistake('"none" for no DR region', "prod", 'dr_region = "us-west-2"', 'dr_region = "none"', "dr_region"),
+    Mistake("empty reader list", "staging", 'readers = ["sparki-staging-app-api"]\n', "readers = []\n", "security.secrets[0].readers"),
+    # -- values that do not exist ----------------------------------------------------------------
+    Mistake("unknown region", "dev", 'region = "us-east-1"', 'region = "us-east-7"', "region"),
+    Mistake("zone of another region", "dev", 'azs = ["us-east-1a", "us-east-1b"]', 'azs = ["us-east-1a", "us-west-2b"]', "azs[1]"),
+    Mistake("EC2 family that does not exist", "dev", '["m6i.large", "m6a.large", "m5.large"]', '["m9z.large", "m6a.large", "m5.large"]', "cluster.node_groups[1].instance_types[0]"),
+    Mistake("RDS class that does not exist", "dev", 'instance_class = "db.t4g.medium"', 'instance_class = "db.m9z.large"', "data.database.instance_class"),
+    Mistake("ElastiCache type that does not exist", "dev", 'node_type = "cache.t4g.micro"', 'node_type = "cache.m9z.large"', "data.cache.node_type"),
+    Mistake("Kubernetes version out of support", "dev", 'kubernetes_version = "1.33"', 'kubernetes_version = "1.27"', "cluster.kubernetes_version"),
+    Mistake("Kubernetes spelling of a taint effect", "dev", 'effect = "NO_SCHEDULE"', 'effect = "NoSchedule"', "cluster.node_groups[0].taints[0].effect"),
+    Mistake("NAT mode typo", "staging", 'nat_mode = "per_az"', 'nat_mode = "per-az"', "network.nat_mode"),
+    Mistake("unknown GuardDuty feature", "dev", 'guardduty_features = ["EKS_AUDIT_LOGS"]', 'guardduty_features = ["EKS_AUDIT_LOGS", "LAMBDA_NETWORK_LOGS"]', "security.guardduty_features"),
+    Mistake("retention CloudWatch does not offer", "dev", "flow_log_retention_days = 30", "flow_log_retention_days = 45", "network.flow_log_retention_days"),
+    Mistake("Performance Insights retention of a month", "prod", "insights_retention_days = 31", "insights_retention_days = 30", "data.database.insights_retention_days"),
+    Mistake("KMS deletion window too short", "dev", "kms_key_deletion_window_days = 7", "kms_key_deletion_window_days = 5", "kms_key_deletion_window_days"),
+    # -- numbers out of range ----------------------------------------------------------------------
+    Mistake("negative min_size", "dev", DEV_WORKLOAD, DEV_WORKLOAD.replace("min_size = 1", "min_size = -1"), "cluster.node_groups[1].min_size"),
+    Mistake("desired above max", "dev", DEV_WORKLOAD, DEV_WORKLOAD.replace("desired_size = 2", "desired_size = 7"), "cluster.node_groups[1].desired_size"),
+    Mistake("more connections than memory", "dev", "max_connections = 100", "max_connections = 1000", "data.database.max_connections"),
+    Mistake("audit logs expire before Glacier pays off", "dev", "audit_expire_after_days = 365", "audit_expire_after_days = 100", "security.audit_expire_after_days"),
+    # -- addresses ---------------------------------------------------------------------------------
+    Mistake("bad CIDR", "dev", 'vpc_cidr = "10.10.0.0/16"', 'vpc_cidr = "10.10.0.0/33"', "network.vpc_cidr"),
+    Mistake("CIDR with host bits", "dev", 'vpc_cidr = "10.10.0.0/16"', 'vpc_cidr = "10.10.0.1/16"', "network.vpc_cidr"),
+    Mistake("overlapping CIDR", "staging", 'vpc_cidr = "10.20.0.0/16"', 'vpc_cidr = "10.10.128.0/17"', "network.vpc_cidr"),
+    Mistake("API server open to the internet", "dev", 'hosted_zone_ids = ["Z0DEVSPARKI00000000001"]', 'hosted_zone_ids = ["Z0DEVSPARKI00000000001"]\npublic_access_cidrs = ["0.0.0.0/0"]', "cluster.public_access_cidrs[0]"),
+    # -- node groups and add-ons -------------------------------------------------------------------
+    Mistake("duplicate node group", "dev", "[cluster.addons]", '[[cluster.node_groups]]\nname = "workload"\ninstance_types = ["m6i.large"]\nmin_size = 0\ndesired_size = 0\nmax_size = 2\n\n[cluster.addons]', "cluster.node_groups[2].name"),
+    Mistake("system group without its taint", "dev", DEV_SYSTEM_TAINT, "", "cluster.node_groups[0].taints"),
+    Mistake("spot with one instance type", "dev", '["m6i.large", "m6a.large", "m5.large"]', '["m6i.large"]', "cluster.node_groups[1].instance_types"),
+    Mistake("Graviton type in an x86 group", "staging", '["m6i.xlarge", "m6a.xlarge"]', '["m7g.xlarge", "m6a.xlarge"]', "cluster.node_groups[1].instance_types[0]"),
+    Mistake("add-on version not pinned", "dev", 'coredns = "v1.12.4-eksbuild.1"', 'coredns = "latest"', "cluster.addons.coredns"),
+    Mistake("kube-proxy of another Kubernetes version", "dev", 'kube_proxy = "v1.33.5-eksbuild.2"', 'kube_proxy = "v1.32.6-eksbuild.8"', "cluster.addons.kube_proxy"),
+    Mistake("add-on pin differs from the tested one", "prod", 'ebs_csi_driver = "v1.48.0-eksbuild.2"', 'ebs_csi_driver = "v1.49.0-eksbuild.1"', "cluster.addons.ebs_csi_driver"),
+    # -- access --------------------------------------------------------------------------------------
+    Mistake("role name where an ARN goes", "dev", 'developer_role_arns = ["arn:aws:iam::111111111111:role/sparki-developer"]', 'developer_role_arns = ["sparki-developer"]', "cluster.developer_role_arns[0]"),
+    Mistake("role of another account", "dev", "arn:aws:iam::111111111111:role/sparki-auditor", "arn:aws:iam::999999999999:role/sparki-auditor", "cluster.auditor_role_arns[0]"),
+    Mistake("ARN where a reader role name goes", "dev", 'readers = ["sparki-dev-app-api"]', 'readers = ["arn:aws:iam::111111111111:role/sparki-dev-app-api"]', "security.secrets[0].readers[0]"),
+    Mistake("secret declared twice", "dev", 'name = "app/smtp-credentials"', 'name = "app/session-signing-key"', "security.secrets[1].name"),
+    Mistake("system namespace for developers", "staging", '"sparki-api", "sparki-web"', '"kube-system", "sparki-web"', "cluster.app_namespaces[0]"),
+    # -- tags ----------------------------------------------------------------------------------------
+    Mistake("tag key AWS reserves", "dev", 'Owner = "platform-team"', '"aws:owner" = "platform-team"', "tags.aws:owner"),
+    Mistake("tag the stacks set", "dev", "[tags]\n", '[tags]\nEnvironment = "dev"\n', "tags.Environment"),
+    Mistake("required tag missing", "staging", 'Owner = "platform-team"\n', "", "tags"),
+    # -- windows -------------------------------------------------------------------------------------
+    Mistake("backup window not a window", "dev", "max_connections = 100\n", 'max_connections = 100\nbackup_window = "3am"\n', "data.database.backup_window"),
+    Mistake("maintenance during the backup", "dev", "max_connections = 100\n", 'max_connections = 100\nmaintenance_window = "wed:03:30-wed:04:30"\n', "data.database.maintenance_window"),
+    # -- promotion and production ----------------------------------------------------------------
+    Mistake("retention shorter than dev's", "staging", "log_retention_days = 90", "log_retention_days = 14", "log_retention_days"),
+    Mistake("failover without a replica", "staging", "replicas = 1\n", "replicas = 0\n", "data.cache.replicas"),
+    Mistake("one NAT gateway in production", "prod", 'nat_mode = "per_az"', 'nat_mode = "single"', "network.nat_mode"),
+    Mistake("spot in production", "prod", 'max_size = 30\n', 'max_size = 30\ncapacity_type = "SPOT"\n', "cluster.node_groups[1].capacity_type"),
+    Mistake("force_destroy in production", "prod", "[state]\n", "[state]\nforce_destroy = true\n", "state.force_destroy"),
+    Mistake("single-AZ database in production", "prod", "read_replicas = 1\n", "read_replicas = 1\nmulti_az = false\n", "data.database.multi_az"),
+    Mistake("Config off in production", "prod", "enable_config = true", "enable_config = false", "security.enable_security_hub"),
+    Mistake("public API server in production", "prod", 'hosted_zone_ids = ["Z0PRODSPARKI000000001", "Z0PRODSPARKI000000002"]', 'hosted_zone_ids = ["Z0PRODSPARKI000000001", "Z0PRODSPARKI000000002"]\npublic_access_cidrs = ["81.2.69.0/24"]', "cluster.public_access_cidrs"),
+    Mistake("DR region equals region", "prod", 'dr_region = "us-west-2"', 'dr_region = "us-east-1"', "dr_region"),
+]
+
+
+def broken_copy(mistake: Mistake, directory: Path) -> None:
+    """Write the real data files into `directory`, with `mistake` applied to its file."""
+    for name in environments.NAMES:
+        text = (environments.DIRECTORY / f"{name}.toml").read_text()
+        (directory / f"{name}.toml").write_text(mistake.apply(text) if name == mistake.env else text)
+
+
+def message(mistake: Mistake) -> str:
+    """The one line load() gives for the mistake, in-process."""
+    with tempfile.TemporaryDirectory() as tmp:
+        broken_copy(mistake, Path(tmp))
+        try:
+            environments.load(directory=Path(tmp))
+        except environments.ConfigError as exc:
+            return str(exc)
+    raise AssertionError(f"{mistake.what}: accepted")
+
+
+def markdown() -> str:
+    lines = [
+        "# What a mistake in environments/*.toml looks like",
+        "",
+        "Generated by `.venv/bin/python -m tests.environments.mistakes > docs/environment-errors.md`",
+        "from the table tests/environments/test_mistakes.py feeds to main.py (exit 2, this one line",
+        "on stderr after `sparki: error: `, the previous output untouched). Do not edit by hand.",
+        "",
+        "| mistake | file | field | message |",
+        "|---|---|---|---|",
+    ]
+    for mistake in MISTAKES:
+        text = message(mistake).replace("|", "\\|")
+        lines.append(f"| {mistake.what} | {mistake.env}.toml | {mistake.field or '(file)'} | {text} |")
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    sys.stdout.write(markdown())
