@@ -2,14 +2,13 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import tempfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from environments.schema import Environment
+from sparki import output
 from sparki.settings import RunSettings
 
 
@@ -41,17 +40,20 @@ def build_app(envs: Mapping[str, Environment], run: RunSettings, outdir: Path, p
 
 
 def synth(envs: Mapping[str, Environment], run: RunSettings, outdir: Path) -> list[StackSummary]:
-    """Synthesize into a sibling temporary directory and swap it in only when complete.
+    """Synthesize into a sibling staging directory and swap it in only when complete.
 
-    A failure anywhere (bad input, a provider type error, a policy violation) leaves the
-    previous output directory exactly as it was. The policy report is written next to the
+    A failure anywhere (bad input, a provider type error, a policy violation, SIGTERM under
+    output.signals_unwind()) leaves the previous output directory exactly as it was and removes
+    the staging directory. outdir must pass output.check() (OutputError otherwise); leftovers
+    of a killed run beside it are removed first. The policy report is written next to the
     stacks (REPORT_NAME); a violation raises PolicyViolations after every stack was checked.
     """
     from sparki.policy import REPORT_NAME, PolicyPack
 
     outdir = Path(outdir)
-    outdir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{outdir.name}.", dir=outdir.parent))
+    output.check(outdir)
+    output.remove_leftovers(outdir)
+    staging = output.make_staging(outdir)
     try:
         pack = PolicyPack()
         build_app(envs, run, staging, pack).synth()
@@ -59,22 +61,11 @@ def synth(envs: Mapping[str, Environment], run: RunSettings, outdir: Path) -> li
         (staging / REPORT_NAME).write_text(report.to_json())
         report.raise_for_problems()
         summaries = summarize(staging)
-        _swap_in(staging, outdir)
+        output.swap_in(staging, outdir)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return summaries
-
-
-def _swap_in(staging: Path, outdir: Path) -> None:
-    old = None
-    if outdir.exists():
-        old = outdir.with_name(f".{outdir.name}.old-{os.getpid()}")
-        os.replace(outdir, old)
-    os.replace(staging, outdir)
-    os.chmod(outdir, 0o755)  # mkdtemp creates 0700
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
 
 
 def summarize(outdir: Path) -> list[StackSummary]:

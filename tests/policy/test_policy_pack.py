@@ -22,8 +22,7 @@ from sparki.policy import REPORT_NAME, REQUIRED_TAGS, RULES, PolicyError, Policy
 from sparki.settings import RunSettings
 from sparki.synth import synth
 from stacks.base import SparkiStack
-from tests.conftest import ROOT
-from tests.support import project_copy
+from tests.support import PREVIOUS_MANIFEST, ROOT, project_copy
 
 TAGS = {t: "test" for t in REQUIRED_TAGS}
 DOCS = ROOT / "docs" / "security.md"
@@ -179,7 +178,7 @@ class BrokenStack(SparkiStack):
 def test_broken_resource_fails_synthesis_and_keeps_previous_output(tmp_path, monkeypatch):
     outdir = tmp_path / "cdktf.out"
     outdir.mkdir()
-    (outdir / "marker").write_text("previous")
+    (outdir / "manifest.json").write_text(PREVIOUS_MANIFEST)
     layer = stacks_module.Layer("broken", lambda scope, env, run, built: BrokenStack(scope, env, run))
     monkeypatch.setattr(stacks_module, "LAYERS", stacks_module.LAYERS + (layer,))
     with pytest.raises(PolicyViolations) as err:
@@ -190,7 +189,8 @@ def test_broken_resource_fails_synthesis_and_keeps_previous_output(tmp_path, mon
         ("sparki-dev-broken/bucket", "SPK-S3-TLS"),
     ]
     assert [p.name for p in tmp_path.iterdir()] == ["cdktf.out"]
-    assert [p.name for p in outdir.iterdir()] == ["marker"]
+    assert [p.name for p in outdir.iterdir()] == ["manifest.json"]
+    assert (outdir / "manifest.json").read_text() == PREVIOUS_MANIFEST
 
 
 def documented_failure() -> tuple[str, list[str]]:
@@ -211,12 +211,12 @@ def test_main_prints_the_documented_message_and_exits_1(tmp_path):
     network.write_text(source.replace('"cidrBlocks": [props.vpc_cidr]', '"cidrBlocks": ["0.0.0.0/0"]'))
     previous = project / "cdktf.out"
     previous.mkdir()
-    (previous / "manifest.json").write_text('{"stacks": {}}')
+    (previous / "manifest.json").write_text(PREVIOUS_MANIFEST)
     env = {**os.environ, "SPARKI_ENV": "staging"}
     env.pop("CDKTF_OUTDIR", None)
     proc = subprocess.run([sys.executable, "main.py"], cwd=project, env=env, capture_output=True, text=True)
     assert proc.returncode == 1, proc.stderr
     assert proc.stdout == ""
     assert proc.stderr.splitlines() == expected
-    assert (previous / "manifest.json").read_text() == '{"stacks": {}}'
+    assert (previous / "manifest.json").read_text() == PREVIOUS_MANIFEST
     assert [p.name for p in project.iterdir() if "cdktf.out" in p.name] == ["cdktf.out"]
