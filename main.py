@@ -22,7 +22,7 @@ def main() -> int:
     sys.path.insert(0, str(HERE))
     import environments
     from sparki import lazy_bindings, output, quiet_runtime
-    from sparki.settings import RunSettings, SettingsError
+    from stacks.run_settings import RunSettings, SettingsError
 
     # `cdktf synth` tells the app where to write through CDKTF_OUTDIR.
     outdir = Path(os.environ.get("CDKTF_OUTDIR") or HERE / "cdktf.out")

@@ -7,9 +7,16 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from cdktf import App
+
+from catalog.naming import parse_stack_name
+from environments import NAMES
 from environments.schema import Environment
 from sparki import output
-from sparki.settings import RunSettings
+from sparki.policy import REPORT_NAME, PolicyPack
+from stacks import LAYERS
+from stacks.compose import build_environment
+from stacks.run_settings import RunSettings
 
 
 @dataclass(frozen=True)
@@ -26,11 +33,6 @@ def build_app(envs: Mapping[str, Environment], run: RunSettings, outdir: Path, p
     Every stack gets the policy pack: this is the one place it is applied, so no layer can be
     added without passing through it.
     """
-    from cdktf import App
-
-    from sparki.policy import PolicyPack
-    from stacks import build_environment
-
     pack = pack if pack is not None else PolicyPack()
     app = App(outdir=str(outdir))
     for env in envs.values():
@@ -48,8 +50,6 @@ def synth(envs: Mapping[str, Environment], run: RunSettings, outdir: Path) -> li
     of a killed run beside it are removed first. The policy report is written next to the
     stacks (REPORT_NAME); a violation raises PolicyViolations after every stack was checked.
     """
-    from sparki.policy import REPORT_NAME, PolicyPack
-
     outdir = Path(outdir)
     output.check(outdir)
     output.remove_leftovers(outdir)
@@ -70,18 +70,15 @@ def synth(envs: Mapping[str, Environment], run: RunSettings, outdir: Path) -> li
 
 def summarize(outdir: Path) -> list[StackSummary]:
     """One row per stack, in environment order then deploy order."""
-    from environments import NAMES
-    from stacks import LAYERS, layer_of
-
     manifest = json.loads((Path(outdir) / "manifest.json").read_text())
     rows = []
     for name, stack in manifest["stacks"].items():
         doc = json.loads((Path(outdir) / stack["synthesizedStackPath"]).read_text())
         count = sum(len(by_name) for by_name in doc.get("resource", {}).values())
-        env, layer = layer_of(name)
+        env, layer = parse_stack_name(name)
         rows.append(StackSummary(name, env, layer, count))
-    order = [layer.name for layer in LAYERS]
-    return sorted(rows, key=lambda r: (NAMES.index(r.environment), order.index(r.layer)))
+    rank = {layer: i for i, layer in enumerate(LAYERS)}
+    return sorted(rows, key=lambda r: (NAMES.index(r.environment), rank.get(r.layer, len(rank)), r.name))
 
 
 def table(rows: Iterable[StackSummary]) -> str:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from catalog.naming import name_prefix, resource_name
 from constructs import Construct
 from constructs.cluster_access import ClusterAccess, ClusterAccessProps
 from constructs.eks_addon import EksAddon, EksAddonProps
@@ -10,8 +11,8 @@ from constructs.eks_cluster import EksCluster, EksClusterProps
 from constructs.node_group import GROUP_LABEL, NodeGroup, NodeGroupProps, Taint
 from constructs.platform_roles import CLUSTER_TAG, SERVICE_ACCOUNTS, PlatformRoles, PlatformRolesProps
 from environments.schema import SYSTEM_NODE_GROUP, Environment
-from sparki.settings import RunSettings
 from stacks.base import SparkiStack
+from stacks.run_settings import RunSettings
 
 # Cluster-critical Deployments (CoreDNS, the EBS CSI controller) run on the system group, whose
 # nodes carry this taint: only pods that tolerate it land there.
@@ -39,7 +40,7 @@ class ClusterStack(SparkiStack):
     ) -> None:
         super().__init__(scope, env, run)
         settings = env.cluster
-        name = env.resource_name("eks")
+        name = resource_name(env.name, "eks")
         cluster = EksCluster(
             self,
             "eks",
@@ -97,7 +98,7 @@ class ClusterStack(SparkiStack):
                 self,
                 f"{group.name.replace('-', '_')}_nodes",
                 NodeGroupProps(
-                    name_prefix=f"sparki-{env.name}",
+                    name_prefix=name_prefix(env.name),
                     group=group.name,
                     cluster_name=cluster.cluster_name,
                     cluster_version=cluster.cluster_version,

@@ -42,7 +42,17 @@ def policy_report(build: Callable[[TerraformStack], object], production: bool = 
     return report
 
 
+def read_stacks(outdir: Path) -> dict[str, dict]:
+    """Stack name -> parsed cdk.tf.json of a synthesized output directory."""
+    manifest = json.loads((outdir / "manifest.json").read_text())
+    return {
+        name: json.loads((outdir / stack["synthesizedStackPath"]).read_text())
+        for name, stack in manifest["stacks"].items()
+    }
+
+
 def of_type(doc: dict, rtype: str) -> dict:
+    """The resources of one type in a synthesized stack, by logical id."""
     return doc.get("resource", {}).get(rtype, {})
 
 
@@ -106,4 +116,4 @@ def project_copy(tmp_path: Path) -> Path:
 
 
 
-__all__ = ["App", "ROOT", "PREVIOUS_MANIFEST", "synth_construct", "of_type", "one", "data_of_type", "policy_statements", "irsa_binding", "policy_report", "project_copy"]
+__all__ = ["App", "ROOT", "PREVIOUS_MANIFEST", "synth_construct", "of_type", "one", "data_of_type", "policy_statements", "irsa_binding", "policy_report", "project_copy", "read_stacks"]

@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 
 import environments
-import stacks as stacks_module
-from sparki.settings import RunSettings
+import sparki.synth as synth_module
 from sparki.synth import synth
 from sparki.terraform import aws_only_stacks, validate
+from stacks.run_settings import RunSettings
 from tests.support import PREVIOUS_MANIFEST, ROOT, project_copy
 
 CHECKOV_CONFIG = ROOT / ".checkov.yaml"
@@ -128,11 +128,13 @@ def test_failure_during_synthesis_leaves_previous_output_untouched(tmp_path, mon
     outdir.mkdir()
     (outdir / "manifest.json").write_text(PREVIOUS_MANIFEST)
 
-    def explode(scope, env, run, built):
+    build = synth_module.build_environment
+
+    def explode(scope, env, run):
+        build(scope, env, run)
         raise RuntimeError("boom in a later layer")
 
-    broken = stacks_module.LAYERS + (stacks_module.Layer("broken", explode),)
-    monkeypatch.setattr(stacks_module, "LAYERS", broken)
+    monkeypatch.setattr(synth_module, "build_environment", explode)
     with pytest.raises(RuntimeError, match="boom"):
         synth(environments.load(["dev"]), RunSettings(), outdir)
     assert [p.name for p in tmp_path.iterdir()] == ["cdktf.out"]

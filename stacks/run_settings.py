@@ -1,7 +1,8 @@
 """How this run synthesizes: backend kind and an optional AWS emulator endpoint.
 
 Read once from the process environment by main.py and handed to the stacks as plain data, so
-nothing below main.py reads os.environ.
+nothing below main.py reads os.environ. It lives with the stacks because they are what it
+configures; it imports nothing of cdktf, so main.py checks it before the bindings load.
 
 SPARKI_BACKEND       "s3" (default): every stack keeps state in its environment's state bucket.
                      "local": state files under <project>/.terraform-state/, for offline work

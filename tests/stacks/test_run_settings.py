@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from sparki.settings import RunSettings, SettingsError
+from stacks.run_settings import RunSettings, SettingsError
 
 
 @pytest.mark.parametrize(
@@ -42,3 +42,13 @@ def test_endpoint_refuses_anything_else_in_one_line(url, problem):
     assert "\n" not in message
     assert message.startswith(f"SPARKI_AWS_ENDPOINT={url!r}: {problem}")
     assert message.endswith("use a URL like http://127.0.0.1:5000")
+
+
+def test_backend_is_s3_or_local():
+    with pytest.raises(SettingsError, match="^SPARKI_BACKEND='gcs': use one of s3, local$"):
+        RunSettings.from_environ({"SPARKI_BACKEND": "gcs"})
+
+
+def test_run_settings_read_environment_selection():
+    run = RunSettings.from_environ({"SPARKI_ENV": "dev, prod"})
+    assert run.environments == ("dev", "prod") and run.backend == "s3" and run.aws_endpoint is None
