@@ -8,9 +8,14 @@ from __future__ import annotations
 PREFIX = "sparki"
 
 
+def name_prefix(env: str) -> str:
+    """What every name in one environment starts with: sparki-<env>."""
+    return f"{PREFIX}-{env}"
+
+
 def resource_name(env: str, component: str) -> str:
     """The Terraform-visible name of a component: sparki-<env>-<component>."""
-    return f"{PREFIX}-{env}-{component}"
+    return f"{name_prefix(env)}-{component}"
 
 
 def stack_name(env: str, layer: str) -> str:

@@ -1,6 +1,10 @@
-"""Application plumbing shared by main.py, the Makefile tools and the tests.
+"""The tools above the stacks: they synthesize, check and drive what stacks/ describes.
 
-Nothing here describes infrastructure: that lives in constructs/ and stacks/.
+synth (all-or-nothing synthesis and its output directory), policy (the synth-time policy
+pack), terraform (the terraform runner), plan_review, emulator (moto lifecycle runs), bench,
+lazy_bindings (the provider import hook). Imports point one way: these modules import stacks/,
+environments/ and catalog/ at module top; nothing in stacks/, constructs/, environments/ or
+catalog/ imports sparki. Infrastructure itself is described in stacks/ and constructs/ only.
 """
 import os
 

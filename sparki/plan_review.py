@@ -19,6 +19,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from catalog.naming import parse_stack_name
+
 EXIT_OK, EXIT_PLAN_FAILED, EXIT_STATEFUL = 0, 1, 3
 ACTIONS = ("create", "update", "replace", "destroy")
 SYMBOLS = {"create": "+", "update": "~", "replace": "-/+", "destroy": "-"}
@@ -217,11 +219,10 @@ class Planner:
 def select(outdir: Path, environment: str, layer: str | None) -> list[str]:
     """The stacks of one environment (optionally one layer) in the manifest."""
     from sparki import terraform
-    from stacks import layer_of
 
-    names = [n for n in terraform.stack_dirs(outdir) if layer_of(n)[0] == environment]
+    names = [n for n in terraform.stack_dirs(outdir) if parse_stack_name(n)[0] == environment]
     if layer:
-        names = [n for n in names if layer_of(n)[1] == layer]
+        names = [n for n in names if parse_stack_name(n)[1] == layer]
     return names
 
 

@@ -2,15 +2,21 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import tempfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from cdktf import App
+
+from catalog.naming import parse_stack_name
+from environments import NAMES
 from environments.schema import Environment
-from sparki.settings import RunSettings
+from sparki import output
+from sparki.policy import REPORT_NAME, PolicyPack
+from stacks import LAYERS
+from stacks.compose import build_environment
+from stacks.run_settings import RunSettings
 
 
 @dataclass(frozen=True)
@@ -27,11 +33,6 @@ def build_app(envs: Mapping[str, Environment], run: RunSettings, outdir: Path, p
     Every stack gets the policy pack: this is the one place it is applied, so no layer can be
     added without passing through it.
     """
-    from cdktf import App
-
-    from sparki.policy import PolicyPack
-    from stacks import build_environment
-
     pack = pack if pack is not None else PolicyPack()
     app = App(outdir=str(outdir))
     for env in envs.values():
@@ -41,17 +42,18 @@ def build_app(envs: Mapping[str, Environment], run: RunSettings, outdir: Path, p
 
 
 def synth(envs: Mapping[str, Environment], run: RunSettings, outdir: Path) -> list[StackSummary]:
-    """Synthesize into a sibling temporary directory and swap it in only when complete.
+    """Synthesize into a sibling staging directory and swap it in only when complete.
 
-    A failure anywhere (bad input, a provider type error, a policy violation) leaves the
-    previous output directory exactly as it was. The policy report is written next to the
+    A failure anywhere (bad input, a provider type error, a policy violation, SIGTERM under
+    output.signals_unwind()) leaves the previous output directory exactly as it was and removes
+    the staging directory. outdir must pass output.check() (OutputError otherwise); leftovers
+    of a killed run beside it are removed first. The policy report is written next to the
     stacks (REPORT_NAME); a violation raises PolicyViolations after every stack was checked.
     """
-    from sparki.policy import REPORT_NAME, PolicyPack
-
     outdir = Path(outdir)
-    outdir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{outdir.name}.", dir=outdir.parent))
+    output.check(outdir)
+    output.remove_leftovers(outdir)
+    staging = output.make_staging(outdir)
     try:
         pack = PolicyPack()
         build_app(envs, run, staging, pack).synth()
@@ -59,38 +61,24 @@ def synth(envs: Mapping[str, Environment], run: RunSettings, outdir: Path) -> li
         (staging / REPORT_NAME).write_text(report.to_json())
         report.raise_for_problems()
         summaries = summarize(staging)
-        _swap_in(staging, outdir)
+        output.swap_in(staging, outdir)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return summaries
 
 
-def _swap_in(staging: Path, outdir: Path) -> None:
-    old = None
-    if outdir.exists():
-        old = outdir.with_name(f".{outdir.name}.old-{os.getpid()}")
-        os.replace(outdir, old)
-    os.replace(staging, outdir)
-    os.chmod(outdir, 0o755)  # mkdtemp creates 0700
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
-
-
 def summarize(outdir: Path) -> list[StackSummary]:
     """One row per stack, in environment order then deploy order."""
-    from environments import NAMES
-    from stacks import LAYERS, layer_of
-
     manifest = json.loads((Path(outdir) / "manifest.json").read_text())
     rows = []
     for name, stack in manifest["stacks"].items():
         doc = json.loads((Path(outdir) / stack["synthesizedStackPath"]).read_text())
         count = sum(len(by_name) for by_name in doc.get("resource", {}).values())
-        env, layer = layer_of(name)
+        env, layer = parse_stack_name(name)
         rows.append(StackSummary(name, env, layer, count))
-    order = [layer.name for layer in LAYERS]
-    return sorted(rows, key=lambda r: (NAMES.index(r.environment), order.index(r.layer)))
+    rank = {layer: i for i, layer in enumerate(LAYERS)}
+    return sorted(rows, key=lambda r: (NAMES.index(r.environment), rank.get(r.layer, len(rank)), r.name))
 
 
 def table(rows: Iterable[StackSummary]) -> str:

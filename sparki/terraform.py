@@ -23,6 +23,9 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+from catalog.naming import parse_stack_name
+from stacks import LAYERS
+
 
 class TerraformMissing(RuntimeError):
     pass
@@ -188,17 +191,15 @@ def deploy_order(outdir: Path, names: Iterable[str] | None = None) -> list[str]:
     the layer order of stacks.LAYERS, then the name, keeps the order stable. Dependencies
     outside `names` are taken as already deployed.
     """
-    from stacks import LAYERS, layer_of
-
     manifest = json.loads((Path(outdir) / "manifest.json").read_text())["stacks"]
     wanted = set(manifest) if names is None else set(names)
     unknown = sorted(wanted - set(manifest))
     if unknown:
         raise KeyError(f"not in {outdir}/manifest.json: {', '.join(unknown)}")
-    rank = {layer.name: i for i, layer in enumerate(LAYERS)}
+    rank = {layer: i for i, layer in enumerate(LAYERS)}
 
     def key(name: str) -> tuple[int, str]:
-        return rank.get(layer_of(name)[1], len(rank)), name
+        return rank.get(parse_stack_name(name)[1], len(rank)), name
 
     pending = {n: set(manifest[n].get("dependencies", [])) & wanted for n in wanted}
     order: list[str] = []

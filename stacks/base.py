@@ -4,9 +4,10 @@ from __future__ import annotations
 from cdktf import LocalBackend, S3Backend, TerraformStack
 from cdktf_cdktf_provider_aws.provider import AwsProvider, AwsProviderDefaultTags, AwsProviderEndpoints
 
+from catalog.naming import resource_name, stack_name
 from constructs import Construct
 from environments.schema import Environment
-from sparki.settings import RunSettings
+from stacks.run_settings import RunSettings
 
 # Every AWS service any stack talks to. With SPARKI_AWS_ENDPOINT each one is pointed at the
 # emulator; a service missing here would silently reach real AWS, so tests check the list
@@ -28,11 +29,11 @@ EMULATOR_MAX_RETRIES = 3
 
 def state_bucket_name(env: Environment) -> str:
     """Bucket names are global; the account id keeps ours from colliding with anyone's."""
-    return f"sparki-{env.name}-tfstate-{env.account_id}"
+    return resource_name(env.name, f"tfstate-{env.account_id}")
 
 
 def state_key_alias(env: Environment) -> str:
-    return f"sparki-{env.name}-state"
+    return resource_name(env.name, "state")
 
 
 class SparkiStack(TerraformStack):
@@ -43,7 +44,7 @@ class SparkiStack(TerraformStack):
     def __init__(self, scope: Construct, env: Environment, run: RunSettings, *, s3_backend: bool = True) -> None:
         if not self.layer:
             raise TypeError(f"{type(self).__name__} must set the class attribute 'layer'")
-        super().__init__(scope, env.resource_name(self.layer))
+        super().__init__(scope, stack_name(env.name, self.layer))
         self.env = env
         self.run = run
         self.tags: dict[str, str] = {
@@ -69,7 +70,7 @@ class SparkiStack(TerraformStack):
                 s3_use_path_style=True,
                 # moto answers an API it lacks with HTTP 500, which the provider retries 25
                 # times with backoff (~10 minutes per call). Three attempts make a missing API
-                # fail in seconds with the operation named (sparki/emulator.py reports it).
+                # fail in seconds with the operation named (sparki/emulator/ reports it).
                 max_retries=EMULATOR_MAX_RETRIES,
             )
         return AwsProvider(

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from catalog.naming import name_prefix, resource_name
 from constructs import Construct
 from constructs.cluster_access import ClusterAccess, ClusterAccessProps
 from constructs.eks_addon import EksAddon, EksAddonProps
@@ -10,9 +11,9 @@ from constructs.eks_cluster import EksCluster, EksClusterProps
 from constructs.node_group import GROUP_LABEL, NodeGroup, NodeGroupProps, Taint
 from constructs.platform_roles import CLUSTER_TAG, SERVICE_ACCOUNTS, PlatformRoles, PlatformRolesProps
 from environments.schema import SYSTEM_NODE_GROUP, Environment
-from sparki.settings import RunSettings
 from stacks.base import SparkiStack
 from stacks.props import props_from
+from stacks.run_settings import RunSettings
 
 
 class ClusterStack(SparkiStack):
@@ -36,7 +37,7 @@ class ClusterStack(SparkiStack):
     ) -> None:
         super().__init__(scope, env, run)
         settings = env.cluster
-        name = env.resource_name("eks")
+        name = resource_name(env.name, "eks")
         cluster = EksCluster(
             self,
             "eks",
@@ -96,7 +97,7 @@ class ClusterStack(SparkiStack):
                 rename={"name": "group"},
                 convert={"taints": lambda taints: [Taint(key=t.key, value=t.value, effect=t.effect) for t in taints]},
                 extra=dict(
-                    name_prefix=f"sparki-{env.name}",
+                    name_prefix=name_prefix(env.name),
                     cluster_name=cluster.cluster_name,
                     cluster_version=cluster.cluster_version,
                     subnet_ids=private_subnet_ids,

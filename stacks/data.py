@@ -3,13 +3,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from catalog.naming import name_prefix
 from constructs import Construct
 from constructs.cache import Cache, CacheProps
 from constructs.database import Database, DatabaseProps
 from environments.schema import Environment
-from sparki.settings import RunSettings
 from stacks.base import SparkiStack
 from stacks.props import props_from
+from stacks.run_settings import RunSettings
 
 
 class DataStack(SparkiStack):
@@ -41,7 +42,7 @@ class DataStack(SparkiStack):
     ) -> None:
         super().__init__(scope, env, run)
         db, cache = env.data.database, env.data.cache
-        name = f"sparki-{env.name}"
+        name = name_prefix(env.name)
         clients = tuple(client_security_group_ids)
 
         shared = dict(

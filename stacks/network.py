@@ -1,11 +1,12 @@
 """Layer `network`: the environment's VPC."""
 from __future__ import annotations
 
+from catalog.naming import name_prefix, resource_name
 from constructs import Construct
 from constructs.network import Network, NetworkProps
 from environments.schema import Environment
-from sparki.settings import RunSettings
 from stacks.base import SparkiStack
+from stacks.run_settings import RunSettings
 
 
 class NetworkStack(SparkiStack):
@@ -18,7 +19,7 @@ class NetworkStack(SparkiStack):
             self,
             "network",
             NetworkProps(
-                name=f"sparki-{env.name}",
+                name=name_prefix(env.name),
                 region=env.region,
                 account_id=env.account_id,
                 vpc_cidr=net.vpc_cidr,
@@ -28,6 +29,6 @@ class NetworkStack(SparkiStack):
                 flow_log_retention_days=net.flow_log_retention_days,
                 flow_log_key_arn=logs_key_arn,
                 key_deletion_window_days=env.kms_key_deletion_window_days,
-                cluster_name=env.resource_name("eks"),
+                cluster_name=resource_name(env.name, "eks"),
             ),
         )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 
+from catalog.naming import name_prefix, resource_name
 from constructs import Construct
 from constructs.account_baseline import AccountBaseline, AccountBaselineProps
 from constructs.alarm_topic import AlarmTopic, AlarmTopicProps
@@ -20,8 +21,8 @@ from constructs.secret import Secret, SecretProps
 from constructs.security_hub import SecurityHub, SecurityHubProps
 from constructs.threat_detection import ThreatDetection, ThreatDetectionProps, findings_rule_arn
 from environments.schema import GLACIER_MINIMUM_DAYS, Environment
-from sparki.settings import RunSettings
 from stacks.base import SparkiStack, state_bucket_name
+from stacks.run_settings import RunSettings
 
 
 class SecurityStack(SparkiStack):
@@ -38,7 +39,7 @@ class SecurityStack(SparkiStack):
     def __init__(self, scope: Construct, env: Environment, run: RunSettings) -> None:
         super().__init__(scope, env, run)
         sec = env.security
-        prefix = f"sparki-{env.name}"
+        prefix = name_prefix(env.name)
         account, region = env.account_id, env.region
 
         self.keys = KeyRing(
@@ -49,7 +50,7 @@ class SecurityStack(SparkiStack):
         audit_key = self.keys.arn("audit")
 
         event_rules = [findings_rule_arn(prefix, region, account)] if sec.enable_guardduty else []
-        topic = AlarmTopic(self, "alarm_topic", AlarmTopicProps(name=env.resource_name("alarms"), kms_key_arn=audit_key, account_id=account, event_rule_arns=event_rules))
+        topic = AlarmTopic(self, "alarm_topic", AlarmTopicProps(name=resource_name(env.name, "alarms"), kms_key_arn=audit_key, account_id=account, event_rule_arns=event_rules))
         self.alarm_topic_arn: str = topic.topic_arn
 
         # -- audit trail: access-log bucket <- audit bucket <- CloudTrail and Config ----------
@@ -77,7 +78,7 @@ class SecurityStack(SparkiStack):
             ),
         )
         trail_props = AuditTrailProps(
-            name=env.resource_name("audit"),
+            name=resource_name(env.name, "audit"),
             region=region,
             account_id=account,
             bucket_name=audit_name,

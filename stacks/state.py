@@ -4,8 +4,8 @@ from __future__ import annotations
 from constructs import Construct
 from constructs.state_bucket import StateBucket, StateBucketProps
 from environments.schema import Environment
-from sparki.settings import RunSettings
 from stacks.base import SparkiStack, state_bucket_name, state_key_alias
+from stacks.run_settings import RunSettings
 
 
 class StateStack(SparkiStack):

@@ -2,7 +2,6 @@
 of every environment is synthesized once; tests read the parsed JSON."""
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -18,22 +17,14 @@ quiet_runtime()
 lazy_bindings.install()
 
 import environments  # noqa: E402
-from sparki.settings import RunSettings  # noqa: E402
-
-
-def read_stacks(outdir: Path) -> dict[str, dict]:
-    manifest = json.loads((outdir / "manifest.json").read_text())
-    return {
-        name: json.loads((outdir / stack["synthesizedStackPath"]).read_text())
-        for name, stack in manifest["stacks"].items()
-    }
+from sparki.synth import synth  # noqa: E402
+from stacks.run_settings import RunSettings  # noqa: E402
+from tests.support import read_stacks  # noqa: E402
 
 
 @pytest.fixture(scope="session")
 def synth_with(tmp_path_factory) -> Callable[[RunSettings], Path]:
     """synth_with(RunSettings(...)) -> output directory; each distinct setting synthesizes once."""
-    from sparki.synth import synth
-
     cache: dict[RunSettings, Path] = {}
 
     def _synth(run: RunSettings) -> Path:
@@ -57,8 +48,3 @@ def synth_dir(synth_with) -> Path:
 def stacks(synth_dir) -> dict[str, dict]:
     """Stack name -> parsed cdk.tf.json of the default synthesis."""
     return read_stacks(synth_dir)
-
-
-def resources(doc: dict, rtype: str) -> dict[str, dict]:
-    """The resources of one type in a synthesized stack, by logical id."""
-    return doc.get("resource", {}).get(rtype, {})

@@ -12,6 +12,11 @@ from cdktf_cdktf_provider_aws.provider import AwsProvider, AwsProviderDefaultTag
 
 from sparki.policy import REQUIRED_TAGS, PolicyPack, PolicyReport
 
+ROOT = Path(__file__).resolve().parent.parent
+# What a previous synthesis leaves in cdktf.out/manifest.json, at its smallest: the shape
+# sparki.output.check() recognises as cdktf output that may be replaced.
+PREVIOUS_MANIFEST = '{"version": "0.21.0", "stacks": {}}'
+
 
 def synth_construct(build: Callable[[TerraformStack], object]) -> dict:
     """build(stack) adds the construct under test; returns the stack's parsed JSON."""
@@ -37,7 +42,17 @@ def policy_report(build: Callable[[TerraformStack], object], production: bool = 
     return report
 
 
+def read_stacks(outdir: Path) -> dict[str, dict]:
+    """Stack name -> parsed cdk.tf.json of a synthesized output directory."""
+    manifest = json.loads((outdir / "manifest.json").read_text())
+    return {
+        name: json.loads((outdir / stack["synthesizedStackPath"]).read_text())
+        for name, stack in manifest["stacks"].items()
+    }
+
+
 def of_type(doc: dict, rtype: str) -> dict:
+    """The resources of one type in a synthesized stack, by logical id."""
     return doc.get("resource", {}).get(rtype, {})
 
 
@@ -89,11 +104,10 @@ def irsa_binding(trust_policy: str) -> tuple[str, str, str]:
 
 def project_copy(tmp_path: Path) -> Path:
     """A copy of what main.py needs, to run it on deliberately broken input."""
-    root = Path(__file__).resolve().parent.parent
     project = tmp_path / "project"
     project.mkdir()
     for name in ("main.py", "catalog", "environments", "stacks", "constructs", "sparki"):
-        src = root / name
+        src = ROOT / name
         if src.is_dir():
             shutil.copytree(src, project / name, ignore=shutil.ignore_patterns("__pycache__"))
         else:
@@ -102,4 +116,4 @@ def project_copy(tmp_path: Path) -> Path:
 
 
 
-__all__ = ["App", "synth_construct", "of_type", "one", "data_of_type", "policy_statements", "irsa_binding", "policy_report", "project_copy"]
+__all__ = ["App", "ROOT", "PREVIOUS_MANIFEST", "synth_construct", "of_type", "one", "data_of_type", "policy_statements", "irsa_binding", "policy_report", "project_copy", "read_stacks"]

@@ -13,12 +13,11 @@ from pathlib import Path
 import pytest
 
 import environments
-import stacks as stacks_module
-from sparki.settings import RunSettings
+import sparki.synth as synth_module
 from sparki.synth import synth
 from sparki.terraform import aws_only_stacks, validate
-from tests.conftest import ROOT
-from tests.support import project_copy
+from stacks.run_settings import RunSettings
+from tests.support import PREVIOUS_MANIFEST, ROOT, project_copy
 
 CHECKOV_CONFIG = ROOT / ".checkov.yaml"
 
@@ -114,27 +113,30 @@ def test_bad_environment_value_fails_with_one_line_and_keeps_previous_output(tmp
     prod.write_text(prod.read_text().replace('nat_mode = "per_az"', 'nat_mode = "single"'))
     previous = project / "cdktf.out"
     previous.mkdir()
-    (previous / "manifest.json").write_text('{"stacks": {}}')
+    (previous / "manifest.json").write_text(PREVIOUS_MANIFEST)
     proc = subprocess.run([sys.executable, "main.py"], cwd=project, capture_output=True, text=True)
     assert proc.returncode == 2
     assert proc.stdout == ""
     assert proc.stderr.count("\n") == 1
     assert proc.stderr.startswith("sparki: error: environment 'prod': field 'network.nat_mode': 'single' is not allowed in production")
     assert [p.name for p in project.iterdir() if "cdktf.out" in p.name] == ["cdktf.out"]
-    assert (previous / "manifest.json").read_text() == '{"stacks": {}}'
+    assert (previous / "manifest.json").read_text() == PREVIOUS_MANIFEST
 
 
 def test_failure_during_synthesis_leaves_previous_output_untouched(tmp_path, monkeypatch):
     outdir = tmp_path / "cdktf.out"
     outdir.mkdir()
-    (outdir / "marker").write_text("previous")
+    (outdir / "manifest.json").write_text(PREVIOUS_MANIFEST)
 
-    def explode(scope, env, run, built):
+    build = synth_module.build_environment
+
+    def explode(scope, env, run):
+        build(scope, env, run)
         raise RuntimeError("boom in a later layer")
 
-    broken = stacks_module.LAYERS + (stacks_module.Layer("broken", explode),)
-    monkeypatch.setattr(stacks_module, "LAYERS", broken)
+    monkeypatch.setattr(synth_module, "build_environment", explode)
     with pytest.raises(RuntimeError, match="boom"):
         synth(environments.load(["dev"]), RunSettings(), outdir)
     assert [p.name for p in tmp_path.iterdir()] == ["cdktf.out"]
-    assert [p.name for p in outdir.iterdir()] == ["marker"]
+    assert [p.name for p in outdir.iterdir()] == ["manifest.json"]
+    assert (outdir / "manifest.json").read_text() == PREVIOUS_MANIFEST

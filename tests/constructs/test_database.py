@@ -6,8 +6,7 @@ import json
 import pytest
 
 from constructs.database import CA_CERT, LOG_EXPORTS, Database, DatabaseProps, postgres_parameters
-from tests.conftest import ROOT
-from tests.support import of_type, synth_construct
+from tests.support import ROOT, of_type, synth_construct
 
 KEY = "arn:aws:kms:us-east-1:123456789012:key/"
 MINIMAL = dict(

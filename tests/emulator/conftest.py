@@ -1,8 +1,9 @@
 """The emulator run (`make test-emulator`): one moto server and one dev synthesis per session.
 
-`deployed` plans, applies and re-plans every AWS-only dev stack in deploy order; `destroyed`
-tears them down in reverse. Tests that use `destroyed` always run last, so tests in between
-(the plan review) see the applied environment. Every step's time is printed at the end.
+`deployed` is Harness.deploy_all(): plan, apply and re-plan every AWS-only dev stack in deploy
+order; `destroyed` is Harness.destroy_all(): tear them down in reverse. Tests that use
+`destroyed` always run last, so tests in between (the plan review) see the applied
+environment. Every step's time is printed at the end.
 """
 from __future__ import annotations
 
@@ -13,10 +14,11 @@ import pytest
 
 import environments
 from sparki.emulator import Harness, MotoServer, Step
-from sparki.settings import RunSettings
+from sparki.synth import synth
+from stacks.run_settings import RunSettings
 
 ENV = "dev"
-_STEPS: list[Step] = []
+_HARNESSES: list[Harness] = []
 _SESSION_START = time.monotonic()
 
 
@@ -26,10 +28,11 @@ def pytest_collection_modifyitems(items):
 
 
 def pytest_terminal_summary(terminalreporter):
-    if not _STEPS:
+    steps = [step for harness in _HARNESSES for step in harness.steps]
+    if not steps:
         return
     terminalreporter.section("emulator steps (seconds)")
-    for step in _STEPS:
+    for step in steps:
         terminalreporter.write_line(f"  {step.stack:<24} {step.name:<9} {'ok  ' if step.ok else 'FAIL'} {step.seconds:6.1f}")
     terminalreporter.write_line(f"  emulator session total {time.monotonic() - _SESSION_START:.0f} s")
 
@@ -50,8 +53,6 @@ def moto(tmp_path_factory, environment):
 @pytest.fixture(scope="session")
 def emulator_outdir(tmp_path_factory, moto, environment) -> Path:
     """dev synthesized for the emulator into <tmp>/cdktf.out (state lands in <tmp>/.terraform-state)."""
-    from sparki.synth import synth
-
     outdir = tmp_path_factory.mktemp("emulator") / "cdktf.out"
     run = RunSettings(backend="local", aws_endpoint=moto.endpoint, environments=(ENV,))
     synth({ENV: environment}, run, outdir)
@@ -60,49 +61,18 @@ def emulator_outdir(tmp_path_factory, moto, environment) -> Path:
 
 @pytest.fixture(scope="session")
 def harness(emulator_outdir, moto, tmp_path_factory) -> Harness:
-    return Harness(emulator_outdir, moto, tmp_path_factory.mktemp("plans"))
-
-
-def _record(step: Step) -> Step:
-    _STEPS.append(step)
-    return step
+    harness = Harness(emulator_outdir, moto, tmp_path_factory.mktemp("plans"))
+    _HARNESSES.append(harness)
+    return harness
 
 
 @pytest.fixture(scope="session")
 def deployed(harness) -> dict[tuple[str, str], Step]:
-    """(stack, "plan" | "apply" | "converge") -> Step, for every AWS-only stack in deploy order.
-    A stack whose upstream did not apply is not run; its steps say which upstream failed."""
-    import json
-
-    manifest = json.loads((harness.outdir / "manifest.json").read_text())["stacks"]
-    results: dict[tuple[str, str], Step] = {}
-    broken: set[str] = set()
-    for stack in harness.order:
-        upstream = sorted(set(manifest[stack].get("dependencies", [])) & broken)
-        if upstream:
-            for name in ("plan", "apply", "converge"):
-                results[stack, name] = _record(Step(stack, name, False, f"not run: {', '.join(upstream)} did not apply", 0.0))
-            broken.add(stack)
-            continue
-        for name in ("plan", "apply", "converge"):
-            step = _record(getattr(harness, name)(stack))
-            results[stack, name] = step
-            if not step.ok:
-                for rest in ("plan", "apply", "converge")[("plan", "apply", "converge").index(name) + 1:]:
-                    results[stack, rest] = _record(Step(stack, rest, False, f"not run: {name} failed", 0.0))
-                if name != "converge":
-                    broken.add(stack)
-                break
-    return results
+    """(stack, "plan" | "apply" | "converge") -> Step, for every AWS-only stack in deploy order."""
+    return harness.deploy_all()
 
 
 @pytest.fixture(scope="session")
 def destroyed(deployed, harness) -> dict[str, Step]:
     """stack -> destroy Step, in reverse deploy order, for every stack that applied."""
-    results = {}
-    for stack in reversed(harness.order):
-        if deployed[stack, "apply"].ok:
-            results[stack] = _record(harness.destroy(stack))
-        else:
-            results[stack] = Step(stack, "destroy", False, "not run: the stack never applied", 0.0)
-    return results
+    return harness.destroy_all(deployed)

@@ -25,7 +25,7 @@ import pytest
 
 from sparki.emulator import terraform_env
 from sparki.plan_review import EXIT_OK, EXIT_STATEFUL
-from tests.conftest import ROOT
+from tests.support import ROOT
 
 STACKS = ("sparki-dev-state", "sparki-dev-security", "sparki-dev-network")
 

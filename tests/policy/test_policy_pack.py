@@ -16,14 +16,15 @@ from cdktf_cdktf_provider_aws.provider import AwsProvider, AwsProviderDefaultTag
 from cdktf_cdktf_provider_aws.s3_bucket import S3Bucket
 
 import environments
-import stacks as stacks_module
+import sparki.synth as synth_module
+from catalog.naming import stack_name
 from constructs import Construct
 from sparki.policy import REPORT_NAME, REQUIRED_TAGS, RULES, PolicyError, PolicyPack, PolicyViolations, Rule, suppress
-from sparki.settings import RunSettings
 from sparki.synth import synth
+from stacks import LAYERS
 from stacks.base import SparkiStack
-from tests.conftest import ROOT
-from tests.support import project_copy
+from stacks.run_settings import RunSettings
+from tests.support import PREVIOUS_MANIFEST, ROOT, project_copy
 
 TAGS = {t: "test" for t in REQUIRED_TAGS}
 DOCS = ROOT / "docs" / "security.md"
@@ -142,7 +143,7 @@ def test_a_stack_the_aspect_never_visited_is_an_error():
 
 def test_every_stack_of_every_environment_passes_the_pack(synth_dir):
     data = json.loads((synth_dir / REPORT_NAME).read_text())
-    expected = {f"sparki-{e}-{layer.name}" for e in environments.NAMES for layer in stacks_module.LAYERS}
+    expected = {stack_name(e, layer) for e in environments.NAMES for layer in LAYERS}
     assert set(data["stacks"]) == expected
     assert data["violations"] == []
     for name, counts in data["stacks"].items():
@@ -179,9 +180,9 @@ class BrokenStack(SparkiStack):
 def test_broken_resource_fails_synthesis_and_keeps_previous_output(tmp_path, monkeypatch):
     outdir = tmp_path / "cdktf.out"
     outdir.mkdir()
-    (outdir / "marker").write_text("previous")
-    layer = stacks_module.Layer("broken", lambda scope, env, run, built: BrokenStack(scope, env, run))
-    monkeypatch.setattr(stacks_module, "LAYERS", stacks_module.LAYERS + (layer,))
+    (outdir / "manifest.json").write_text(PREVIOUS_MANIFEST)
+    build = synth_module.build_environment
+    monkeypatch.setattr(synth_module, "build_environment", lambda scope, env, run: {**build(scope, env, run), "broken": BrokenStack(scope, env, run)})
     with pytest.raises(PolicyViolations) as err:
         synth(environments.load(["dev"]), RunSettings(), outdir)
     assert [(v.path, v.rule.id) for v in err.value.violations] == [
@@ -190,7 +191,8 @@ def test_broken_resource_fails_synthesis_and_keeps_previous_output(tmp_path, mon
         ("sparki-dev-broken/bucket", "SPK-S3-TLS"),
     ]
     assert [p.name for p in tmp_path.iterdir()] == ["cdktf.out"]
-    assert [p.name for p in outdir.iterdir()] == ["marker"]
+    assert [p.name for p in outdir.iterdir()] == ["manifest.json"]
+    assert (outdir / "manifest.json").read_text() == PREVIOUS_MANIFEST
 
 
 def documented_failure() -> tuple[str, list[str]]:
@@ -211,12 +213,12 @@ def test_main_prints_the_documented_message_and_exits_1(tmp_path):
     network.write_text(source.replace('"cidrBlocks": [props.vpc_cidr]', '"cidrBlocks": ["0.0.0.0/0"]'))
     previous = project / "cdktf.out"
     previous.mkdir()
-    (previous / "manifest.json").write_text('{"stacks": {}}')
+    (previous / "manifest.json").write_text(PREVIOUS_MANIFEST)
     env = {**os.environ, "SPARKI_ENV": "staging"}
     env.pop("CDKTF_OUTDIR", None)
     proc = subprocess.run([sys.executable, "main.py"], cwd=project, env=env, capture_output=True, text=True)
     assert proc.returncode == 1, proc.stderr
     assert proc.stdout == ""
     assert proc.stderr.splitlines() == expected
-    assert (previous / "manifest.json").read_text() == '{"stacks": {}}'
+    assert (previous / "manifest.json").read_text() == PREVIOUS_MANIFEST
     assert [p.name for p in project.iterdir() if "cdktf.out" in p.name] == ["cdktf.out"]

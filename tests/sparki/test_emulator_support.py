@@ -148,7 +148,7 @@ def test_failure_names_only_the_types_whose_api_moto_lacks():
     assert "moto 5.2.5 says: no service emulated at access-analyzer.us-east-1.amazonaws.com; " in text
     assert (
         "moto cannot apply aws_elasticache_parameter_group, aws_elasticache_user_group: add each to "
-        "sparki/emulator.py EXCLUSIONS (phase 'apply')"
+        "sparki/emulator/exclusions.py EXCLUSIONS (phase 'apply')"
     ) in text
 
 

@@ -20,7 +20,7 @@ from sparki.plan_review import (
     render,
     summarize,
 )
-from tests.conftest import ROOT
+from tests.support import ROOT
 
 
 def _rc(address: str, actions: list, mode: str = "managed", **change) -> dict:

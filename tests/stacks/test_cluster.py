@@ -8,12 +8,12 @@ import pytest
 from cdktf import App, TerraformOutput
 
 import environments
-import stacks as stacks_module
 from constructs.cluster_access import ADMIN_POLICY, EDIT_POLICY, VIEW_POLICY
 from constructs.platform_roles import SERVICE_ACCOUNTS
-from sparki.settings import RunSettings
-from tests.conftest import read_stacks
-from tests.support import irsa_binding, of_type
+from stacks.base import SparkiStack
+from stacks.compose import build_environment
+from stacks.run_settings import RunSettings
+from tests.support import irsa_binding, of_type, read_stacks
 from tests.test_toolchain import CHECKOV_CONFIG, checkov_binary
 
 ENVS = environments.load()
@@ -126,26 +126,22 @@ def test_access_entries_follow_the_environment(doc, env):
     assert granted == expected
 
 
-def test_exports_reach_a_later_layer_as_cross_stack_references(monkeypatch, tmp_path):
+def test_exports_reach_a_later_layer_as_cross_stack_references(tmp_path):
     """What the data layer (and the platform layer) will do: read the cluster's exports."""
     seen = {}
 
-    class Probe(stacks_module.SparkiStack):
+    class Probe(SparkiStack):
         layer = "probe"
 
-    def build_probe(scope, env, run, built):
-        stack = Probe(scope, env, run)
-        cluster = built["cluster"]
-        for name in EXPORTS:
-            TerraformOutput(stack, name, value=getattr(cluster, name))
-        for component, arn in cluster.irsa_role_arns.items():
-            TerraformOutput(stack, f"role_{component.replace('-', '_')}", value=arn)
-        seen["service_accounts"] = cluster.service_accounts
-        return stack
-
-    monkeypatch.setattr(stacks_module, "LAYERS", stacks_module.LAYERS + (stacks_module.Layer("probe", build_probe),))
     app = App(outdir=str(tmp_path / "cdktf.out"))
-    stacks_module.build_environment(app, ENVS["dev"], RunSettings())
+    run = RunSettings()
+    cluster = build_environment(app, ENVS["dev"], run)["cluster"]
+    probe_stack = Probe(app, ENVS["dev"], run)
+    for name in EXPORTS:
+        TerraformOutput(probe_stack, name, value=getattr(cluster, name))
+    for component, arn in cluster.irsa_role_arns.items():
+        TerraformOutput(probe_stack, f"role_{component.replace('-', '_')}", value=arn)
+    seen["service_accounts"] = cluster.service_accounts
     app.synth()
     docs = read_stacks(tmp_path / "cdktf.out")
     probe, cluster = docs["sparki-dev-probe"], docs["sparki-dev-cluster"]

@@ -7,9 +7,9 @@ import pytest
 from cdktf import App, TerraformOutput, TerraformStack
 
 import environments
-from sparki.settings import RunSettings
 from stacks.data import DataStack
-from tests.conftest import resources
+from stacks.run_settings import RunSettings
+from tests.support import of_type
 
 ENVS = environments.load()
 NAMES = {env: f"sparki-{env}-data" for env in ENVS}
@@ -35,7 +35,7 @@ def walk_keys(node, path=()):
 
 
 def one(doc, rtype, predicate=lambda r: True):
-    (value,) = [r for r in resources(doc, rtype).values() if predicate(r)]
+    (value,) = [r for r in of_type(doc, rtype).values() if predicate(r)]
     return value
 
 
@@ -58,10 +58,10 @@ def test_stores_use_the_security_layers_keys_and_topic(stacks, env):
     assert db["kms_key_id"] == data_key and db["performance_insights_kms_key_id"] == data_key
     assert db["master_user_secret_kms_key_id"] == secrets_key
     assert one(doc, "aws_elasticache_replication_group")["kms_key_id"] == data_key
-    for group in resources(doc, "aws_cloudwatch_log_group").values():
+    for group in of_type(doc, "aws_cloudwatch_log_group").values():
         assert group["kms_key_id"].startswith(logs_key)
         assert group["retention_in_days"] == ENVS[env].log_retention_days
-    topics = {tuple(a["alarm_actions"]) for a in resources(doc, "aws_cloudwatch_metric_alarm").values()}
+    topics = {tuple(a["alarm_actions"]) for a in of_type(doc, "aws_cloudwatch_metric_alarm").values()}
     assert len(topics) == 1 and next(iter(topics))[0].startswith(remote(env, "security", "aws_sns_topicalarm_topic"))
 
 
@@ -72,14 +72,14 @@ def test_stores_live_in_the_network_layers_database_subnets(stacks, env):
     assert db["db_subnet_group_name"].startswith(remote(env, "network", "aws_db_subnet_groupnetwork_db_subnet_group"))
     group = one(doc, "aws_elasticache_replication_group")
     assert group["subnet_group_name"].startswith(remote(env, "network", "aws_elasticache_subnet_groupnetwork_cache_subnet_group"))
-    for sg in resources(doc, "aws_security_group").values():
+    for sg in of_type(doc, "aws_security_group").values():
         assert sg["vpc_id"].startswith(remote(env, "network", "aws_vpcnetwork_vpc"))
 
 
 @pytest.mark.parametrize("env", list(ENVS))
 def test_only_the_cluster_nodes_can_connect(stacks, env):
     doc = stacks[NAMES[env]]
-    rules = list(resources(doc, "aws_vpc_security_group_ingress_rule").values())
+    rules = list(of_type(doc, "aws_vpc_security_group_ingress_rule").values())
     node_sg = f"cross-stack-reference-input-sparki-{env}-cluster.outputs.cross-stack-output-aws_eks_cluster"
     assert sorted(r["from_port"] for r in rules) == [5432, 6379]
     for rule in rules:
@@ -87,13 +87,13 @@ def test_only_the_cluster_nodes_can_connect(stacks, env):
         assert node_sg in rule["referenced_security_group_id"]
         assert rule["referenced_security_group_id"].endswith("cluster_security_group_id}")
         assert not any(k in rule for k in ("cidr_ipv4", "cidr_ipv6", "prefix_list_id"))
-    assert all(sg["egress"] == [] and "ingress" not in sg for sg in resources(doc, "aws_security_group").values())
+    assert all(sg["egress"] == [] and "ingress" not in sg for sg in of_type(doc, "aws_security_group").values())
 
 
 @pytest.mark.parametrize("env", list(ENVS))
 def test_environment_sizes_reach_the_resources(stacks, env):
     doc, settings = stacks[NAMES[env]], ENVS[env].data
-    dbs = list(resources(doc, "aws_db_instance").values())
+    dbs = list(of_type(doc, "aws_db_instance").values())
     assert len(dbs) == 1 + settings.database.read_replicas
     for db in dbs:
         assert db["instance_class"] == settings.database.instance_class
@@ -109,7 +109,7 @@ def test_environment_sizes_reach_the_resources(stacks, env):
     assert group["automatic_failover_enabled"] is group["multi_az_enabled"] is settings.cache.multi_az
     assert group["snapshot_retention_limit"] == settings.cache.snapshot_retention_days
     assert group["at_rest_encryption_enabled"] == "true" and group["transit_encryption_enabled"] is True
-    lag_alarms = [a for a in resources(doc, "aws_cloudwatch_metric_alarm").values() if a["metric_name"] in ("ReplicaLag", "ReplicationLag")]
+    lag_alarms = [a for a in of_type(doc, "aws_cloudwatch_metric_alarm").values() if a["metric_name"] in ("ReplicaLag", "ReplicationLag")]
     assert len(lag_alarms) == settings.database.read_replicas + (settings.cache.nodes if settings.cache.replicas else 0)
 
 
@@ -175,7 +175,7 @@ def test_every_export_is_a_cross_stack_output_of_the_right_attribute(wired):
 
 
 def test_given_client_groups_each_store_admits_them_on_its_port_only(wired):
-    rules = resources(wired["sparki-dev-data"], "aws_vpc_security_group_ingress_rule").values()
+    rules = of_type(wired["sparki-dev-data"], "aws_vpc_security_group_ingress_rule").values()
     by_port = {}
     for rule in rules:
         by_port.setdefault(rule["from_port"], set()).add(rule["referenced_security_group_id"])

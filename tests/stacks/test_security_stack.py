@@ -7,10 +7,10 @@ import pytest
 from cdktf import Testing as CdktfTesting
 
 import environments
-from sparki.settings import RunSettings
 from stacks.base import state_bucket_name
+from stacks.run_settings import RunSettings
 from stacks.security import SecurityStack
-from tests.conftest import resources
+from tests.support import of_type
 
 ENVS = environments.load()
 
@@ -20,12 +20,12 @@ def doc_of(stacks, env):
 
 
 def one(doc, rtype):
-    (value,) = resources(doc, rtype).values()
+    (value,) = of_type(doc, rtype).values()
     return value
 
 
 def by_name(doc, rtype, attr="name"):
-    return {r[attr]: r for r in resources(doc, rtype).values()}
+    return {r[attr]: r for r in of_type(doc, rtype).values()}
 
 
 @pytest.mark.parametrize("env", list(ENVS))
@@ -53,13 +53,13 @@ def test_audit_bucket_logs_access_ages_out_by_environment_and_admits_only_its_wr
     assert set(buckets) == {f"sparki-{env}-audit-{account}", f"sparki-{env}-access-logs-{account}"}
     logging = one(doc, "aws_s3_bucket_logging")
     assert logging["bucket"].startswith("${aws_s3_bucket.audit_bucket") and logging["target_bucket"].startswith("${aws_s3_bucket_policy.access_logs_policy")
-    lifecycles = {lc["bucket"].split(".")[1]: lc["rule"][0] for lc in resources(doc, "aws_s3_bucket_lifecycle_configuration").values()}
+    lifecycles = {lc["bucket"].split(".")[1]: lc["rule"][0] for lc in of_type(doc, "aws_s3_bucket_lifecycle_configuration").values()}
     audit_rule = next(rule for name, rule in lifecycles.items() if name.startswith("audit_"))
     assert audit_rule["transition"] == [{"days": sec.audit_archive_after_days, "storage_class": "GLACIER"}]
     assert audit_rule["expiration"] == [{"days": sec.audit_expire_after_days}]
     access_rule = next(rule for name, rule in lifecycles.items() if name.startswith("access_logs_"))
     assert access_rule["expiration"] == [{"days": sec.access_log_expire_after_days}]
-    policies = [json.loads(p["policy"]) for p in resources(doc, "aws_s3_bucket_policy").values()]
+    policies = [json.loads(p["policy"]) for p in of_type(doc, "aws_s3_bucket_policy").values()]
     writers = sorted(s["Principal"]["Service"] for p in policies for s in p["Statement"] if s["Sid"].endswith("Writes"))
     expected = ["cloudtrail.amazonaws.com", "logging.s3.amazonaws.com"] + (["config.amazonaws.com"] if sec.enable_config else [])
     assert writers == sorted(expected)
@@ -68,15 +68,15 @@ def test_audit_bucket_logs_access_ages_out_by_environment_and_admits_only_its_wr
 @pytest.mark.parametrize("env", list(ENVS))
 def test_fourteen_cis_alarms_notify_the_alarm_topic(stacks, env):
     doc = doc_of(stacks, env)
-    alarms = resources(doc, "aws_cloudwatch_metric_alarm")
-    assert len(alarms) == 14 == len(resources(doc, "aws_cloudwatch_log_metric_filter"))
+    alarms = of_type(doc, "aws_cloudwatch_metric_alarm")
+    assert len(alarms) == 14 == len(of_type(doc, "aws_cloudwatch_log_metric_filter"))
     topic = one(doc, "aws_sns_topic")
     assert topic["name"] == f"sparki-{env}-alarms" and topic["kms_master_key_id"].startswith("${aws_kms_key.keys_audit_key")
     (action,) = {tuple(a["alarm_actions"]) for a in alarms.values()}
     assert len(action) == 1 and action[0].startswith("${aws_sns_topic.alarm_topic") and action[0].endswith(".arn}")
     trail_group = one(doc, "aws_cloudwatch_log_group")
     assert trail_group["retention_in_days"] == ENVS[env].security.audit_log_retention_days
-    assert all(f["log_group_name"].startswith("${aws_cloudwatch_log_group.trail_log_group") for f in resources(doc, "aws_cloudwatch_log_metric_filter").values())
+    assert all(f["log_group_name"].startswith("${aws_cloudwatch_log_group.trail_log_group") for f in of_type(doc, "aws_cloudwatch_log_metric_filter").values())
 
 
 @pytest.mark.parametrize("env", list(ENVS))
@@ -89,7 +89,7 @@ def test_secrets_are_declared_by_name_encrypted_and_readable_only_by_their_roles
     assert all(s["recovery_window_in_days"] == e.security.secret_recovery_days for s in secrets.values())
     readers = sorted(
         sorted(json.loads(p["policy"])["Statement"][0]["Condition"]["ArnNotEquals"]["aws:PrincipalArn"])
-        for p in resources(doc, "aws_secretsmanager_secret_policy").values()
+        for p in of_type(doc, "aws_secretsmanager_secret_policy").values()
     )
     assert readers == sorted(sorted(f"arn:aws:iam::{e.account_id}:role/{r}" for r in s.readers) for s in e.security.secrets)
 
@@ -109,7 +109,7 @@ def test_scanners_follow_the_environment_switches(stacks, env):
     assert ("aws_securityhub_standards_subscription" in types) is sec.enable_security_hub
     assert ("aws_accessanalyzer_analyzer" in types) is sec.enable_access_analyzer
     assert ("aws_guardduty_detector" in types) is sec.enable_guardduty
-    features = {f["name"] for f in resources(doc, "aws_guardduty_detector_feature").values()}
+    features = {f["name"] for f in of_type(doc, "aws_guardduty_detector_feature").values()}
     assert features == (set(sec.guardduty_features) if sec.enable_guardduty else set())
     if sec.enable_guardduty:
         assert "EKS_AUDIT_LOGS" in features
@@ -126,10 +126,10 @@ def test_account_baseline_is_in_place(stacks, env):
 
 @pytest.mark.parametrize("env", list(ENVS))
 def test_state_key_stays_in_the_state_layer(stacks, env):
-    aliases = {a["name"] for a in resources(doc_of(stacks, env), "aws_kms_alias").values()}
+    aliases = {a["name"] for a in of_type(doc_of(stacks, env), "aws_kms_alias").values()}
     assert f"alias/sparki-{env}-state" not in aliases
     assert aliases == {f"alias/sparki-{env}-{p}" for p in ("logs", "data", "eks", "secrets", "audit")}
-    state_aliases = {a["name"] for a in resources(stacks[f"sparki-{env}-state"], "aws_kms_alias").values()}
+    state_aliases = {a["name"] for a in of_type(stacks[f"sparki-{env}-state"], "aws_kms_alias").values()}
     assert state_aliases == {f"alias/sparki-{env}-state"}
 
 

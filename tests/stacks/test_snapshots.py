@@ -8,9 +8,10 @@ import pytest
 from syrupy.extensions.json import JSONSnapshotExtension
 
 import environments
+from catalog.naming import stack_name
 from stacks import LAYERS
 
-NAMES = [f"sparki-{e}-{layer.name}" for e in environments.NAMES for layer in LAYERS]
+NAMES = [stack_name(e, layer) for e in environments.NAMES for layer in LAYERS]
 
 
 @pytest.fixture

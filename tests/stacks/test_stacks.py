@@ -4,13 +4,14 @@ from __future__ import annotations
 import pytest
 
 import environments
-from sparki.settings import RunSettings, SettingsError
+from catalog.naming import parse_stack_name, stack_name
 from stacks import LAYERS
 from stacks.base import AWS_SERVICES, EMULATOR_MAX_RETRIES
-from tests.conftest import ROOT, read_stacks
+from stacks.run_settings import RunSettings
+from tests.support import ROOT, read_stacks
 
 ENVS = environments.load()
-EXPECTED = [f"sparki-{e}-{layer.name}" for e in ENVS for layer in LAYERS]
+EXPECTED = [stack_name(e, layer) for e in ENVS for layer in LAYERS]
 
 
 def test_one_stack_per_environment_and_layer(stacks):
@@ -19,7 +20,7 @@ def test_one_stack_per_environment_and_layer(stacks):
 
 @pytest.mark.parametrize("name", EXPECTED)
 def test_aws_provider_pins_region_account_and_default_tags(stacks, name):
-    env, layer = name.split("-")[1:3]
+    env, layer = parse_stack_name(name)
     (aws,) = stacks[name]["provider"]["aws"]
     assert aws["region"] == ENVS[env].region
     assert aws["allowed_account_ids"] == [ENVS[env].account_id]
@@ -32,13 +33,13 @@ def test_aws_provider_pins_region_account_and_default_tags(stacks, name):
 
 @pytest.mark.parametrize("name", [n for n in EXPECTED if not n.endswith("-state")])
 def test_layers_use_the_environment_state_bucket_with_native_locking(stacks, name):
-    env, layer = name.split("-")[1:3]
+    env, layer = parse_stack_name(name)
     s3 = stacks[name]["terraform"]["backend"]["s3"]
     account = ENVS[env].account_id
     assert s3["bucket"] == f"sparki-{env}-tfstate-{account}"
     assert s3["key"] == f"{layer}/terraform.tfstate"
     assert s3["encrypt"] is True and s3["use_lockfile"] is True
-    assert s3["kms_key_id"] == f"arn:aws:kms:us-east-1:{account}:alias/sparki-{env}-state"
+    assert s3["kms_key_id"] == f"arn:aws:kms:{ENVS[env].region}:{account}:alias/sparki-{env}-state"
     assert "dynamodb_table" not in s3
 
 
@@ -100,21 +101,3 @@ def test_every_resource_type_has_an_emulated_endpoint(stacks):
         matches = [svc for prefix, svc in SERVICE_BY_PREFIX.items() if rtype.startswith(prefix)]
         assert matches, f"{rtype}: add its service to SERVICE_BY_PREFIX (and AWS_SERVICES)"
         assert matches[0] in AWS_SERVICES, f"{rtype}: service {matches[0]} missing from AWS_SERVICES"
-
-
-@pytest.mark.parametrize(
-    "environ, message",
-    [
-        ({"SPARKI_BACKEND": "gcs"}, "SPARKI_BACKEND='gcs': use one of s3, local"),
-        ({"SPARKI_AWS_ENDPOINT": "localhost"}, "SPARKI_AWS_ENDPOINT='localhost'"),
-    ],
-)
-def test_run_settings_reject_bad_values(environ, message):
-    with pytest.raises(SettingsError, match=message):
-        RunSettings.from_environ(environ)
-
-
-def test_run_settings_read_environment_selection():
-    run = RunSettings.from_environ({"SPARKI_ENV": "dev, prod"})
-    assert run.environments == ("dev", "prod") and run.backend == "s3" and run.aws_endpoint is None
-

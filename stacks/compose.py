@@ -1,0 +1,52 @@
+"""build_environment(): every layer's stack for one environment, in deploy order.
+
+Each stack receives only the exported attributes of the stacks built before it; cdktf turns
+each such attribute into an output there and a terraform_remote_state read here.
+"""
+from __future__ import annotations
+
+from constructs import Construct
+from environments.schema import Environment
+from stacks import LAYERS
+from stacks.base import SparkiStack
+from stacks.cluster import ClusterStack
+from stacks.data import DataStack
+from stacks.network import NetworkStack
+from stacks.run_settings import RunSettings
+from stacks.security import SecurityStack
+from stacks.state import StateStack
+
+
+def build_environment(scope: Construct, env: Environment, run: RunSettings) -> dict[str, SparkiStack]:
+    """layer name -> stack, in LAYERS order."""
+    state = StateStack(scope, env, run)
+    security = SecurityStack(scope, env, run)
+    network = NetworkStack(scope, env, run, logs_key_arn=security.keys.arn("logs"))
+    cluster = ClusterStack(
+        scope,
+        env,
+        run,
+        eks_key_arn=security.keys.arn("eks"),
+        data_key_arn=security.keys.arn("data"),
+        logs_key_arn=security.keys.arn("logs"),
+        vpc_id=network.network.vpc_id,
+        private_subnet_ids=network.network.private_subnet_ids,
+    )
+    data = DataStack(
+        scope,
+        env,
+        run,
+        vpc_id=network.network.vpc_id,
+        db_subnet_group_name=network.network.db_subnet_group_name,
+        cache_subnet_group_name=network.network.cache_subnet_group_name,
+        data_key_arn=security.keys.arn("data"),
+        secrets_key_arn=security.keys.arn("secrets"),
+        logs_key_arn=security.keys.arn("logs"),
+        alarm_topic_arn=security.alarm_topic_arn,
+        # Only the cluster's nodes reach the database and the cache.
+        client_security_group_ids=(cluster.node_security_group_id,),
+    )
+    built = {stack.layer: stack for stack in (state, security, network, cluster, data)}
+    if tuple(built) != LAYERS:
+        raise RuntimeError(f"build_environment() builds {', '.join(built)}; stacks.LAYERS says {', '.join(LAYERS)}: make them agree")
+    return built
