@@ -3,7 +3,7 @@
 For each stack (deploy order, or one layer): terraform init, terraform plan -out
 plans/<stack>.tfplan, terraform show -json; then plans/review.md: per stack the number of
 creates, updates, replacements and destroys and the addresses that change, and first of all a
-loud section for stateful resources (STATEFUL_TYPES) that would be destroyed or replaced.
+loud section for stateful resources (catalog/stateful.py) that would be destroyed or replaced.
 
 Exit status: 0 reviewed; 1 a stack could not be planned; 3 a stateful resource would be
 destroyed or replaced and that was not allowed (--allow-stateful-destroy or
@@ -19,28 +19,11 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from catalog.stateful import STATEFUL_TYPES
+
 EXIT_OK, EXIT_PLAN_FAILED, EXIT_STATEFUL = 0, 1, 3
 ACTIONS = ("create", "update", "replace", "destroy")
 SYMBOLS = {"create": "+", "update": "~", "replace": "-/+", "destroy": "-"}
-
-# Resources whose destruction loses data or breaks everything that trusts them. A replace is
-# a destroy too. One list; a new stateful type joins it in the same change that introduces it.
-STATEFUL_TYPES = frozenset(
-    {
-        # databases
-        "aws_db_instance", "aws_rds_cluster", "aws_dynamodb_table",
-        # caches
-        "aws_elasticache_replication_group", "aws_elasticache_cluster", "aws_elasticache_serverless_cache",
-        # buckets and other stored data
-        "aws_s3_bucket", "aws_efs_file_system", "aws_ebs_volume", "aws_ecr_repository",
-        # keys and secrets: losing a key makes everything encrypted with it unreadable
-        "aws_kms_key", "aws_kms_replica_key", "aws_secretsmanager_secret",
-        # log groups: audit and flow logs
-        "aws_cloudwatch_log_group",
-        # the cluster
-        "aws_eks_cluster",
-    }
-)
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,8 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from catalog.stateful import DELETION_PROTECTION, FORCE_DESTROY
+
 # Tags every taggable resource carries: the first four come from the stack's provider
 # default_tags (stacks/base.py), Owner and CostCenter from the environment's tags.
 REQUIRED_TAGS = ("Project", "Environment", "Layer", "ManagedBy", "Owner", "CostCenter")
@@ -400,6 +402,7 @@ def _kinesis(r: Resource) -> Finding:
     return COMPLIANT if r.get("encryption_type") == "KMS" else non_compliant("encryption_type is not KMS")
 
 
+# Data stores: every key is a stateful type (catalog/stateful.py; tests/catalog/test_stateful.py).
 ENCRYPTION: dict[str, Callable[[Resource], Finding]] = {
     "aws_db_instance": _flag("storage_encrypted"),
     "aws_rds_cluster": _flag("storage_encrypted"),
@@ -412,12 +415,15 @@ ENCRYPTION: dict[str, Callable[[Resource], Finding]] = {
     "aws_dynamodb_table": _dynamodb,
     "aws_ebs_volume": _flag("encrypted"),
     "aws_efs_file_system": _flag("encrypted"),
-    "aws_instance": _instance,
-    "aws_launch_template": _launch_template,
     "aws_eks_cluster": _eks,
     "aws_opensearch_domain": _opensearch,
     "aws_kinesis_stream": _kinesis,
     "aws_secretsmanager_secret": _kms_id("kms_key_id"),
+}
+# Not stores themselves, but what they write lands at rest: instance volumes, trail log files.
+WRITERS: dict[str, Callable[[Resource], Finding]] = {
+    "aws_instance": _instance,
+    "aws_launch_template": _launch_template,
     "aws_cloudtrail": _kms_id("kms_key_id"),
 }
 
@@ -430,7 +436,7 @@ ENCRYPTION: dict[str, Callable[[Resource], Finding]] = {
     "(DynamoDB), encrypted (EBS/EFS), encryption_config (EKS), kms_key_id (secrets, trails)",
 )
 def data_store_encrypted(r: Resource, stack: StackView) -> Finding:
-    check = ENCRYPTION.get(r.type)
+    check = ENCRYPTION.get(r.type) or WRITERS.get(r.type)
     return check(r) if check else NOT_APPLICABLE
 
 
@@ -445,20 +451,21 @@ def _final_snapshot(attr: str) -> Callable[[Resource], Finding]:
     return check
 
 
-def _not_force_destroy(r: Resource) -> Finding:
-    return non_compliant("force_destroy is true") if truthy(r.get("force_destroy")) else COMPLIANT
+def _not_forced(attr: str) -> Callable[[Resource], Finding]:
+    def check(r: Resource) -> Finding:
+        return non_compliant(f"{attr} is true") if truthy(r.get(attr)) else COMPLIANT
+
+    return check
 
 
+# Every key is a stateful type; the protections themselves are catalog facts the plan review
+# reads as well (a change that turns one off gates the review).
 DELETION: dict[str, Callable[[Resource], Finding]] = {
-    "aws_db_instance": _flag("deletion_protection"),
-    "aws_rds_cluster": _flag("deletion_protection"),
-    "aws_docdb_cluster": _flag("deletion_protection"),
-    "aws_neptune_cluster": _flag("deletion_protection"),
-    "aws_dynamodb_table": _flag("deletion_protection_enabled"),
+    **{rtype: _flag(attr) for rtype, attr in DELETION_PROTECTION.items()},
     "aws_elasticache_replication_group": _final_snapshot("final_snapshot_identifier"),
     "aws_elasticache_cluster": _final_snapshot("final_snapshot_identifier"),
     "aws_elasticache_serverless_cache": _final_snapshot("final_snapshot_name"),
-    "aws_s3_bucket": _not_force_destroy,
+    **{rtype: _not_forced(attr) for rtype, attr in FORCE_DESTROY.items()},
 }
 
 
@@ -466,8 +473,8 @@ DELETION: dict[str, Callable[[Resource], Finding]] = {
     "SPK-DATA-DEL",
     "production data store can be deleted by a single apply",
     "set deletion_protection=True (RDS, DocumentDB, Neptune), deletion_protection_enabled=True "
-    "(DynamoDB), a final snapshot name (ElastiCache), force_destroy=False (S3), or lifecycle "
-    "prevent_destroy",
+    "(DynamoDB), a final snapshot name (ElastiCache), force_destroy=False (S3, backup vaults, "
+    "hosted zones) or force_delete=False (ECR), or lifecycle prevent_destroy",
 )
 def prod_deletion_protected(r: Resource, stack: StackView) -> Finding:
     check = DELETION.get(r.type)

@@ -148,6 +148,8 @@ CASES = [
     ("SPK-DATA-DEL", res("aws_elasticache_replication_group"), [], True, NON_COMPLIANT_, "ElastiCache has no deletion protection"),
     ("SPK-DATA-DEL", res("aws_s3_bucket", force_destroy=False), [], True, COMPLIANT_, ""),
     ("SPK-DATA-DEL", res("aws_s3_bucket", force_destroy=True), [], True, NON_COMPLIANT_, "force_destroy is true"),
+    ("SPK-DATA-DEL", res("aws_ecr_repository", force_delete=True), [], True, NON_COMPLIANT_, "force_delete is true"),
+    ("SPK-DATA-DEL", res("aws_docdb_cluster", deletion_protection=False), [], True, NON_COMPLIANT_, "deletion_protection is not true"),
     ("SPK-DATA-DEL", res("aws_sns_topic"), [], True, NOT_APPLICABLE_, ""),
     # -- SPK-KMS-ROT
     ("SPK-KMS-ROT", res("aws_kms_key", enable_key_rotation=True), [], False, COMPLIANT_, ""),

@@ -2,7 +2,6 @@
 plans for the edge cases. Real plans against moto: tests/emulator/test_emulator_plan_review.py."""
 from __future__ import annotations
 
-import importlib.util
 import json
 
 import pytest
@@ -12,7 +11,6 @@ from sparki.plan_review import (
     EXIT_OK,
     EXIT_PLAN_FAILED,
     EXIT_STATEFUL,
-    STATEFUL_TYPES,
     Change,
     StackReview,
     allowed_by_environment,
@@ -61,19 +59,6 @@ def test_replacements_name_the_attributes_that_force_them():
 def test_only_destroys_and_replacements_of_stateful_types_are_stateful():
     stateful = [c.address for c in summarize("s", PLAN).stateful]
     assert stateful == ["aws_db_instance.db", "aws_cloudwatch_log_group.logs"]  # not the bucket's tag update
-
-
-@pytest.mark.parametrize("rtype", sorted(STATEFUL_TYPES))
-def test_every_stateful_type_is_a_real_aws_resource(rtype):
-    assert rtype.startswith("aws_")
-    assert importlib.util.find_spec(f"cdktf_cdktf_provider_aws.{rtype[4:]}"), f"{rtype} is no AWS provider resource"
-
-
-def test_stateful_types_cover_what_the_issue_names():
-    # databases, caches, buckets, KMS keys, log groups, the cluster
-    for rtype in ("aws_db_instance", "aws_elasticache_replication_group", "aws_s3_bucket", "aws_kms_key",
-                  "aws_cloudwatch_log_group", "aws_eks_cluster"):
-        assert rtype in STATEFUL_TYPES
 
 
 def test_render_puts_the_loud_section_first_and_no_values():
