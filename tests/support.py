@@ -92,7 +92,7 @@ def project_copy(tmp_path: Path) -> Path:
     root = Path(__file__).resolve().parent.parent
     project = tmp_path / "project"
     project.mkdir()
-    for name in ("main.py", "environments", "stacks", "constructs", "sparki"):
+    for name in ("main.py", "catalog", "environments", "stacks", "constructs", "sparki"):
         src = root / name
         if src.is_dir():
             shutil.copytree(src, project / name, ignore=shutil.ignore_patterns("__pycache__"))
