@@ -9,7 +9,8 @@ import pytest
 
 from catalog.stateful import DELETION_PROTECTION, FORCE_DESTROY, STATEFUL_TYPES
 from sparki.plan_review import summarize
-from sparki.policy.rules import DELETION, ENCRYPTION
+from sparki.policy.rules.encryption import ENCRYPTION
+from sparki.policy.rules.lifecycle import DELETION
 
 
 def _binding_source(rtype: str) -> str | None:
