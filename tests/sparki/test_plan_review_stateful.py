@@ -3,6 +3,9 @@ of dropping: forgets and moves. Synthetic plans in `terraform show -json` shape;
 on real plans against moto: tests/emulator/test_emulator_plan_review.py."""
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 
 from sparki.plan_protection import PROTECTIONS
@@ -51,6 +54,17 @@ REMOVALS = [
 
 def test_every_protection_of_the_table_has_a_case():
     assert {(p.type, p.attribute) for p in PROTECTIONS} == {(c[0], c[3]) for c in REMOVALS}
+
+
+def test_docs_list_exactly_the_table():
+    text = (Path(__file__).resolve().parents[2] / "docs" / "operations.md").read_text()
+    table = text.split("### Protection removed", 1)[1].split("\n\n", 2)[1]
+    documented = set()
+    for row in table.splitlines()[2:]:
+        cells = [c.strip() for c in row.strip("|").split("|")]
+        for rtype in re.findall(r"`(aws_\w+)`", cells[0]):
+            documented.add((rtype, cells[1].strip("`"), cells[2], cells[3], cells[5] == "yes"))
+    assert documented == {(p.type, p.attribute, p.before, p.after, p.gates) for p in PROTECTIONS}
 
 
 @pytest.mark.parametrize("rtype, before, after, attribute, gates", REMOVALS, ids=[f"{c[0]}.{c[3]}" for c in REMOVALS])
