@@ -36,7 +36,7 @@ def _validate(args: list) -> int:
 
 
 def _plan(args: list) -> int:
-    from sparki.plan_review import main as plan_main
+    from sparki.plan import main as plan_main
     from sparki.terraform import TerraformMissing
 
     try:

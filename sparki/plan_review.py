@@ -1,63 +1,79 @@
-"""`make plan`: plan every stack of an environment and render the review a pull request gets.
+"""The plan review: what `terraform show -json` of a plan means for a pull request.
 
-For each stack (deploy order, or one layer): terraform init, terraform plan -out
-plans/<stack>.tfplan, terraform show -json; then plans/review.md: per stack the number of
-creates, updates, replacements and destroys and the addresses that change, and first of all a
-loud section for stateful resources (STATEFUL_TYPES) that would be destroyed or replaced.
+sparki/plan.py (`make plan`) plans each stack and renders plans/review.md from these
+StackReviews: per stack the number of
+creates, updates, replacements, destroys, forgets and moves and the addresses that change, and
+first of all a loud section for stateful resources (catalog/stateful.py) that would be destroyed
+or replaced, and for updates that remove a protection (sparki/plan_protection.py).
 
-Exit status: 0 reviewed; 1 a stack could not be planned; 3 a stateful resource would be
-destroyed or replaced and that was not allowed (--allow-stateful-destroy or
-ALLOW_STATEFUL_DESTROY=1). The review names only addresses and attribute paths, never values:
-plan files and `show -json` output can hold secrets, the review cannot.
+Exit status: 0 reviewed; 1 a stack could not be planned (or its plan holds an action this review
+does not know); 3 a stateful resource would be destroyed or replaced, or lose its protection,
+and that was not allowed (--allow-stateful-destroy or ALLOW_STATEFUL_DESTROY=1). A forget
+(`removed { lifecycle { destroy = false } }`) does not gate: nothing is deleted. The review names
+only addresses and attribute paths, never values: plan files and `show -json` output can hold
+secrets, the review cannot.
 """
 from __future__ import annotations
 
-import argparse
-import os
-import sys
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
-from pathlib import Path
+from dataclasses import dataclass
 
-from catalog.naming import parse_stack_name
+from catalog.stateful import STATEFUL_TYPES
+from sparki.plan_protection import Protection, removed_protections
 
 EXIT_OK, EXIT_PLAN_FAILED, EXIT_STATEFUL = 0, 1, 3
-ACTIONS = ("create", "update", "replace", "destroy")
-SYMBOLS = {"create": "+", "update": "~", "replace": "-/+", "destroy": "-"}
-
-# Resources whose destruction loses data or breaks everything that trusts them. A replace is
-# a destroy too. One list; a new stateful type joins it in the same change that introduces it.
-STATEFUL_TYPES = frozenset(
-    {
-        # databases
-        "aws_db_instance", "aws_rds_cluster", "aws_dynamodb_table",
-        # caches
-        "aws_elasticache_replication_group", "aws_elasticache_cluster", "aws_elasticache_serverless_cache",
-        # buckets and other stored data
-        "aws_s3_bucket", "aws_efs_file_system", "aws_ebs_volume", "aws_ecr_repository",
-        # keys and secrets: losing a key makes everything encrypted with it unreadable
-        "aws_kms_key", "aws_kms_replica_key", "aws_secretsmanager_secret",
-        # log groups: audit and flow logs
-        "aws_cloudwatch_log_group",
-        # the cluster
-        "aws_eks_cluster",
-    }
-)
+ACTIONS = ("create", "update", "replace", "destroy", "forget", "move")
+SYMBOLS = {"create": "+", "update": "~", "replace": "-/+", "destroy": "-", "forget": ".", "move": "->"}
+# terraform show -json "actions" -> the review's action; no-op (unless moved) and read are left out.
+KNOWN_ACTIONS = {
+    ("create",): "create",
+    ("update",): "update",
+    ("delete", "create"): "replace",
+    ("create", "delete"): "replace",
+    ("delete",): "destroy",
+    ("forget",): "forget",
+    ("create", "forget"): "forget",  # replaced, but the old object is kept (destroy = false)
+    ("no-op",): None,
+    ("read",): None,
+}
 
 
 @dataclass(frozen=True)
 class Change:
-    """One managed resource the plan would change."""
+    """One managed resource the plan would change. moved_from: its previous address;
+    protections: the protections this change removes (plan_protection.PROTECTIONS rows);
+    recreated: a forget whose resource is created anew in its place."""
 
     address: str
     type: str
     action: str
     forced_by: tuple[str, ...] = ()
     attributes: tuple[str, ...] = ()
+    moved_from: str = ""
+    protections: tuple[Protection, ...] = ()
+    recreated: bool = False
 
     @property
     def stateful(self) -> bool:
+        """A stateful resource destroyed or replaced."""
         return self.type in STATEFUL_TYPES and self.action in ("replace", "destroy")
+
+    @property
+    def unprotected(self) -> tuple[Protection, ...]:
+        """Removed protections that gate the review like a destroy."""
+        return tuple(p for p in self.protections if p.gates)
+
+    @property
+    def gates(self) -> bool:
+        return self.stateful or bool(self.unprotected)
+
+    @property
+    def notes(self) -> list[str]:
+        """What a reviewer should see about a stateful resource that does not gate."""
+        notes = [f"`{p.attribute}` {p.before} -> {p.after}: {p.why}" for p in self.protections if not p.gates]
+        if self.action == "forget" and self.type in STATEFUL_TYPES:
+            notes.insert(0, "leaves Terraform state; it is NOT destroyed and nothing manages it afterwards")
+        return notes
 
     def describe(self) -> str:
         why = ""
@@ -65,7 +81,8 @@ class Change:
             why = f" (forced by {', '.join(self.forced_by)})"
         elif self.attributes:
             why = f" ({', '.join(self.attributes)})"
-        return f"{self.action} {self.address}{why}"
+        moved = f" (moved from {self.moved_from})" if self.moved_from else ""
+        return f"{self.action} {self.address}{moved}{why}"
 
 
 @dataclass(frozen=True)
@@ -77,24 +94,26 @@ class StackReview:
 
     @property
     def counts(self) -> dict[str, int]:
-        return {a: sum(c.action == a for c in self.changes) for a in ACTIONS}
+        """Per action; "move" counts every address that moves, also one that changes as well."""
+        counts = {a: sum(c.action == a for c in self.changes) for a in ACTIONS}
+        counts["move"] = sum(bool(c.moved_from) for c in self.changes)
+        return counts
 
     @property
     def stateful(self) -> list[Change]:
         return [c for c in self.changes if c.stateful]
 
+    @property
+    def unprotected(self) -> list[Change]:
+        return [c for c in self.changes if c.unprotected]
 
-def _action(actions: Sequence[str]) -> str | None:
-    acts = set(actions)
-    if acts == {"create", "delete"}:
-        return "replace"
-    if acts == {"create"}:
-        return "create"
-    if acts == {"update"}:
-        return "update"
-    if acts == {"delete"}:
-        return "destroy"
-    return None  # no-op, read, forget
+    @property
+    def noted(self) -> list[Change]:
+        return [c for c in self.changes if c.notes]
+
+    @property
+    def gates(self) -> bool:
+        return any(c.gates for c in self.changes)
 
 
 def _path(path: Sequence) -> str:
@@ -114,46 +133,102 @@ def _changed_attributes(change: Mapping) -> tuple[str, ...]:
 
 
 def summarize(stack: str, plan: Mapping, planfile: str = "") -> StackReview:
-    """A StackReview from `terraform show -json` of a plan; data sources and no-ops are left out."""
-    changes = []
+    """A StackReview from `terraform show -json` of a plan. Data sources and no-ops are left
+    out, but a no-op that moves is a "move". An action this review does not know is an error,
+    never silently dropped."""
+    changes, unknown = [], []
     for rc in plan.get("resource_changes", []):
         if rc.get("mode", "managed") != "managed":
             continue
         change = rc.get("change", {})
-        action = _action(change.get("actions", []))
+        actions = tuple(change.get("actions", []))
+        if actions not in KNOWN_ACTIONS:
+            unknown.append(f"{rc['address']}: {list(actions)}")
+            continue
+        action = KNOWN_ACTIONS[actions]
+        moved_from = rc.get("previous_address", "")
+        if action is None and moved_from:
+            action = "move"
         if action is None:
             continue
-        forced = tuple(_path(p) for p in change.get("replace_paths", []) or []) if action == "replace" else ()
+        replaced = action == "replace" or actions == ("create", "forget")
+        forced = tuple(_path(p) for p in change.get("replace_paths", []) or []) if replaced else ()
         attributes = _changed_attributes(change) if action == "update" else ()
-        changes.append(Change(rc["address"], rc["type"], action, forced, attributes))
-    return StackReview(stack, tuple(sorted(changes, key=lambda c: (ACTIONS.index(c.action), c.address))), planfile=planfile)
+        protections = removed_protections(rc["type"], change) if action in ("update", "replace") else ()
+        changes.append(Change(rc["address"], rc["type"], action, forced, attributes, moved_from, protections,
+                              recreated=actions == ("create", "forget")))
+    error = ""
+    if unknown:
+        error = f"the plan has actions the review does not know (teach sparki/plan_review.py KNOWN_ACTIONS): {'; '.join(unknown)}"
+    ordered = sorted(changes, key=lambda c: (ACTIONS.index(c.action), c.address))
+    return StackReview(stack, tuple(ordered), error=error, planfile=planfile)
 
 
-def render(environment: str, reviews: Sequence[StackReview], allowed: bool) -> str:
-    """The Markdown review: stateful destroys first, then a table, then each stack's changes."""
-    lines = [f"# Plan review: {environment}", ""]
-    stateful = [(r.stack, c) for r in reviews for c in r.stateful]
-    failed = [r for r in reviews if r.error]
-    if stateful:
+def _caution(reviews: Sequence[StackReview], allowed: bool) -> list[str]:
+    destroyed = sum(len(r.stateful) for r in reviews)
+    unprotected = sum(len(r.unprotected) for r in reviews)
+    if not destroyed and not unprotected:
+        return []
+    lines = ["> [!CAUTION]"]
+    if destroyed:
+        lines.append(f"> **{destroyed} stateful resource(s) would be DESTROYED or REPLACED.** Their data, keys or logs are lost.")
+    if unprotected:
+        lines.append(f"> **{unprotected} stateful resource(s) would LOSE THEIR PROTECTION** against deletion or data loss.")
+    lines += [
+        "> " + ("Allowed for this run (ALLOW_STATEFUL_DESTROY=1)." if allowed
+                else "The plan review fails until someone approves it with ALLOW_STATEFUL_DESTROY=1."),
+        "",
+    ]
+    if destroyed:
         lines += [
-            "> [!CAUTION]",
-            f"> **{len(stateful)} stateful resource(s) would be DESTROYED or REPLACED.** Their data, keys or logs are lost.",
-            "> " + ("Allowed for this run (ALLOW_STATEFUL_DESTROY=1)." if allowed
-                    else "The plan review fails until someone approves it with ALLOW_STATEFUL_DESTROY=1."),
-            "",
             "## STATEFUL RESOURCES DESTROYED OR REPLACED",
             "",
             "| stack | resource | action | forced by |",
             "|---|---|---|---|",
-            *(f"| {s} | `{c.address}` | **{c.action}** | {', '.join(f'`{p}`' for p in c.forced_by) or '-'} |" for s, c in stateful),
+            *(f"| {r.stack} | `{c.address}` | **{c.action}** | {', '.join(f'`{p}`' for p in c.forced_by) or '-'} |"
+              for r in reviews for c in r.stateful),
             "",
         ]
+    if unprotected:
+        lines += [
+            "## PROTECTION REMOVED",
+            "",
+            "| stack | resource | attribute | change | risk |",
+            "|---|---|---|---|---|",
+            *(f"| {r.stack} | `{c.address}` | `{p.attribute}` | {p.before} -> **{p.after}** | {p.why} |"
+              for r in reviews for c in r.unprotected for p in c.unprotected),
+            "",
+        ]
+    return lines
+
+
+def _notes(reviews: Sequence[StackReview]) -> list[str]:
+    rows = [f"| {r.stack} | `{c.address}` | {note} |" for r in reviews for c in r.noted for note in c.notes]
+    if not rows:
+        return []
+    return [
+        "> [!WARNING]",
+        f"> **{len(rows)} note(s) on stateful resources** that do not fail the review: read them before applying.",
+        "",
+        "## STATEFUL RESOURCES: NOTES",
+        "",
+        "| stack | resource | note |",
+        "|---|---|---|",
+        *rows,
+        "",
+    ]
+
+
+def render(environment: str, reviews: Sequence[StackReview], allowed: bool) -> str:
+    """The Markdown review: what gates first, then notes, a table, then each stack's changes."""
+    lines = [f"# Plan review: {environment}", "", *_caution(reviews, allowed), *_notes(reviews)]
+    failed = [r for r in reviews if r.error]
     if failed:
         lines += ["> [!WARNING]", f"> **{len(failed)} stack(s) could not be planned:** {', '.join(r.stack for r in failed)}", ""]
-    lines += ["## Summary", "", "| stack | create | update | replace | destroy |", "|---|---:|---:|---:|---:|"]
+    lines += ["## Summary", "", "| stack | " + " | ".join(ACTIONS) + " |", "|---|" + "---:|" * len(ACTIONS)]
     for r in reviews:
         if r.error:
-            lines.append(f"| {r.stack} | plan failed | | | |")
+            lines.append(f"| {r.stack} | plan failed |" + " |" * (len(ACTIONS) - 1))
         else:
             lines.append(f"| {r.stack} | " + " | ".join(str(r.counts[a]) for a in ACTIONS) + " |")
     for r in reviews:
@@ -163,105 +238,41 @@ def render(environment: str, reviews: Sequence[StackReview], allowed: bool) -> s
         elif not r.changes:
             lines.append("No changes.")
         else:
-            for c in r.changes:
-                mark = " **stateful**" if c.stateful else ""
-                lines.append(f"- `{SYMBOLS[c.action]}` {c.action} `{c.address}`{_why(c)}{mark}")
+            lines += [_line(c) for c in r.changes]
     return "\n".join(lines) + "\n"
 
 
-def _why(change: Change) -> str:
-    if change.forced_by:
-        return " (forced by " + ", ".join(f"`{p}`" for p in change.forced_by) + ")"
-    if change.attributes:
-        return " (" + ", ".join(f"`{a}`" for a in change.attributes) + ")"
-    return ""
+_MEANING = {
+    "forget": "leaves Terraform state; the object itself is kept",
+    "move": "nothing else changes",
+}
+
+
+def _line(c: Change) -> str:
+    parts = []
+    if c.moved_from:
+        parts.append(f"moved from `{c.moved_from}`")
+    if c.action in _MEANING:
+        parts.append(_MEANING[c.action])
+    if c.recreated:
+        parts.append("a new one is created in its place")
+    if c.forced_by:
+        parts.append("forced by " + ", ".join(f"`{p}`" for p in c.forced_by))
+    elif c.attributes:
+        parts.append(", ".join(f"`{a}`" for a in c.attributes))
+    why = f" ({'; '.join(parts)})" if parts else ""
+    marks = []
+    if c.stateful or (c.action == "forget" and c.type in STATEFUL_TYPES):
+        marks.append("**stateful**")
+    marks += [f"**protection removed: `{p.attribute}`**" for p in c.unprotected]
+    marks += [f"*note: `{p.attribute}`*" for p in c.protections if not p.gates]
+    return f"- `{SYMBOLS[c.action]}` {c.action} `{c.address}`{why}" + "".join(f" {m}" for m in marks)
 
 
 def exit_code(reviews: Iterable[StackReview], allowed: bool) -> int:
     reviews = list(reviews)
     if any(r.error for r in reviews):
         return EXIT_PLAN_FAILED
-    if not allowed and any(r.stateful for r in reviews):
+    if not allowed and any(r.gates for r in reviews):
         return EXIT_STATEFUL
     return EXIT_OK
-
-
-@dataclass
-class Planner:
-    """Plans stacks of a synthesized output directory into plans_dir."""
-
-    outdir: Path
-    plans_dir: Path
-    env: Mapping[str, str] = field(default_factory=dict)
-
-    def plan(self, names: Sequence[str]) -> list[StackReview]:
-        from sparki import terraform
-
-        env = self.env or terraform.cli_env()
-        dirs = terraform.stack_dirs(self.outdir)
-        self.plans_dir.mkdir(parents=True, exist_ok=True)
-        reviews = []
-        for name in terraform.deploy_order(self.outdir, names):
-            planfile = self.plans_dir / f"{name}.tfplan"
-            planfile.unlink(missing_ok=True)  # a stale plan must never pass for this run's
-            init = terraform.init(dirs[name], env)
-            if not init.ok:
-                reviews.append(StackReview(name, error=f"terraform init: {init.describe()}"))
-                continue
-            outcome = terraform.plan(dirs[name], env, planfile)
-            if outcome.returncode not in (0, 2):
-                reviews.append(StackReview(name, error=f"terraform plan: {outcome.describe()}"))
-                continue
-            reviews.append(summarize(name, terraform.show_plan(dirs[name], env, planfile), str(planfile)))
-        return reviews
-
-
-def select(outdir: Path, environment: str, layer: str | None) -> list[str]:
-    """The stacks of one environment (optionally one layer) in the manifest."""
-    from sparki import terraform
-
-    names = [n for n in terraform.stack_dirs(outdir) if parse_stack_name(n)[0] == environment]
-    if layer:
-        names = [n for n in names if parse_stack_name(n)[1] == layer]
-    return names
-
-
-def allowed_by_environment(environ: Mapping[str, str] = os.environ) -> bool:
-    return environ.get("ALLOW_STATEFUL_DESTROY", "").strip().lower() in ("1", "true", "yes")
-
-
-def main(argv: Sequence[str], root: Path) -> int:
-    parser = argparse.ArgumentParser(prog="python -m sparki plan", description=__doc__.split("\n\n")[0])
-    parser.add_argument("outdir", type=Path)
-    parser.add_argument("environment")
-    parser.add_argument("layer", nargs="?", default=None)
-    parser.add_argument("--plans-dir", type=Path, default=root / "plans")
-    parser.add_argument("--allow-stateful-destroy", action="store_true", help="or ALLOW_STATEFUL_DESTROY=1")
-    args = parser.parse_args(argv)
-    allowed = args.allow_stateful_destroy or allowed_by_environment()
-
-    if not (args.outdir / "manifest.json").exists():
-        print(f"sparki: error: {args.outdir} has no manifest.json; run `make synth` first", file=sys.stderr)
-        return 2
-    names = select(args.outdir, args.environment, args.layer)
-    if not names:
-        what = f"layer {args.layer!r} of " if args.layer else ""
-        print(f"sparki: error: no stack for {what}environment {args.environment!r} in {args.outdir}", file=sys.stderr)
-        return 2
-
-    reviews = Planner(args.outdir, args.plans_dir).plan(names)
-    review = args.plans_dir / "review.md"
-    review.write_text(render(args.environment, reviews, allowed))
-    for r in reviews:
-        counts = "plan FAILED" if r.error else "  ".join(f"{a} {n}" for a, n in r.counts.items())
-        print(f"{r.stack:<28} {counts}")
-    code = exit_code(reviews, allowed)
-    stateful = sum(len(r.stateful) for r in reviews)
-    if stateful:
-        verdict = "allowed by ALLOW_STATEFUL_DESTROY" if allowed else "set ALLOW_STATEFUL_DESTROY=1 to allow"
-        print(f"plan: {stateful} stateful resource(s) destroyed or replaced ({verdict})", file=sys.stderr)
-    for r in reviews:
-        if r.error:
-            print(f"plan: {r.stack} failed: {r.error.splitlines()[0]}", file=sys.stderr)
-    print(f"plan: {len(reviews)} stack(s) planned into {args.plans_dir}/; review: {review}")
-    return code

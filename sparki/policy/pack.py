@@ -16,31 +16,11 @@ import jsii
 from cdktf import Aspects, IAspect, TerraformResource, TerraformStack
 
 from constructs import IConstruct
-from sparki.policy.rules import COMPLIANT_, NON_COMPLIANT_, NOT_APPLICABLE_, RULES, Resource, Rule, StackView
+from sparki.policy.model import SUPPRESSION, Outcome, Rule, Suppression
+from sparki.policy.rules import RULES
+from sparki.policy.view import Resource, StackView
 
 REPORT_NAME = "policy-report.json"
-SUPPRESSION = "sparki:policy:suppress"
-MIN_REASON = 10
-
-
-def suppress(scope: IConstruct, rule_id: str, reason: str) -> None:
-    """Exempt scope and every construct below it from one rule, for a written reason.
-
-    The suppression is listed in the policy report with the resources it covered.
-    """
-    if rule_id not in RULES:
-        raise ValueError(f"suppress({scope.node.path!r}, {rule_id!r}): unknown rule; rules: {', '.join(RULES)}")
-    if not isinstance(reason, str) or len(reason.strip()) < MIN_REASON:
-        raise ValueError(f"suppress({scope.node.path!r}, {rule_id!r}): the reason must say why, in at least {MIN_REASON} characters")
-    scope.node.add_metadata(SUPPRESSION, {"rule": rule_id, "reason": reason.strip()})
-
-
-@dataclass(frozen=True)
-class Suppression:
-    stack: str
-    path: str
-    rule: str
-    reason: str
 
 
 @dataclass(frozen=True)
@@ -49,7 +29,7 @@ class Result:
     path: str
     address: str
     rule: str
-    outcome: str
+    outcome: Outcome
     detail: str = ""
     suppression: Suppression | None = None
 
@@ -91,7 +71,7 @@ class PolicyReport:
         return [
             Violation(r.path, by_id[r.rule], r.detail)
             for r in self.results
-            if r.outcome == NON_COMPLIANT_ and r.suppression is None
+            if r.outcome is Outcome.NON_COMPLIANT and r.suppression is None
         ]
 
     def raise_for_problems(self) -> None:
@@ -105,7 +85,7 @@ class PolicyReport:
         stacks = {}
         for name, production in sorted(self.stacks.items()):
             mine = [r for r in self.results if r.stack == name]
-            counts = {o: sum(r.outcome == o and r.suppression is None for r in mine) for o in (COMPLIANT_, NOT_APPLICABLE_, NON_COMPLIANT_)}
+            counts = {o.value: sum(r.outcome is o and r.suppression is None for r in mine) for o in (Outcome.COMPLIANT, Outcome.NOT_APPLICABLE, Outcome.NON_COMPLIANT)}
             stacks[name] = {
                 "production": production,
                 "resources": len({r.path for r in mine}),
@@ -137,7 +117,10 @@ class PolicyReport:
 class PolicyPack:
     """Runs every rule on every resource of the stacks it is applied to.
 
-    apply(stack, production=...) once per stack; after app.synth(), report().
+    A rule is called only for the resource types it declares; for every other resource the
+    pack records "not applicable" without calling it, so the report still accounts for every
+    (resource, rule) pair. apply(stack, production=...) once per stack; after app.synth(),
+    report().
     """
 
     def __init__(self, rules: Iterable[Rule] | None = None) -> None:
@@ -147,6 +130,7 @@ class PolicyPack:
         self._results: list[Result] = []
         self._suppressions: list[Suppression] = []
         self._errors: list[str] = []
+        self._by_type: dict[str, frozenset[str]] = {}
 
     def apply(self, stack: TerraformStack, *, production: bool) -> None:
         path = stack.node.path
@@ -191,13 +175,19 @@ class PolicyPack:
 
     def _check(self, resource: Resource, view: StackView) -> None:
         covering = self._covering(resource, view.name)
+        applicable = self._by_type.get(resource.type)
+        if applicable is None:
+            applicable = self._by_type[resource.type] = frozenset(r.id for r in self.rules if r.applies(resource.type))
         for rule in self.rules:
+            if rule.id not in applicable:
+                self._results.append(Result(view.name, resource.path, resource.address, rule.id, Outcome.NOT_APPLICABLE))
+                continue
             try:
                 finding = rule.check(resource, view)
             except Exception as exc:  # noqa: BLE001
                 self._errors.append(f"rule {rule.id} crashed on {resource.path}: {type(exc).__name__}: {exc}")
                 continue
-            suppression = covering.get(rule.id) if finding.outcome == NON_COMPLIANT_ else None
+            suppression = covering.get(rule.id) if finding.outcome is Outcome.NON_COMPLIANT else None
             self._results.append(Result(view.name, resource.path, resource.address, rule.id, finding.outcome, finding.detail, suppression))
 
     def report(self) -> PolicyReport:

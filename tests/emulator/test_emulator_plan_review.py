@@ -9,9 +9,12 @@ Changes made to the copy:
             becomes multi-region (replace, stateful; its alias and the secrets it encrypts
             follow: update); the audit
             alias is renamed (replace); the eks key and its alias are removed (destroy,
-            stateful).
+            stateful); one bucket's versioning leaves the state (`removed`, destroy = false:
+            forget, noted, not gating).
   network:  the VPC's Name tag (update).
-  state:    nothing.
+  state:    the bucket's force_destroy turned on, its versioning suspended, its key disabled
+            (protection removed: gates like a destroy); the key's alias moved to a new address
+            (`moved`: a move and nothing else).
 """
 from __future__ import annotations
 
@@ -65,14 +68,34 @@ def _security(doc: dict) -> None:
         del outputs[name]
 
 
+def _forget_versioning(doc: dict) -> None:
+    versions = doc["resource"]["aws_s3_bucket_versioning"]
+    forgotten = sorted(versions)[0]
+    del versions[forgotten]
+    doc["removed"] = [{"from": f"aws_s3_bucket_versioning.{forgotten}", "lifecycle": {"destroy": False}}]
+
+
+def _state(doc: dict) -> None:
+    (bucket,) = doc["resource"]["aws_s3_bucket"].values()
+    bucket["force_destroy"] = True
+    (versioning,) = doc["resource"]["aws_s3_bucket_versioning"].values()
+    versioning["versioning_configuration"]["status"] = "Suspended"
+    (key,) = doc["resource"]["aws_kms_key"].values()
+    key["is_enabled"] = False
+    aliases = doc["resource"]["aws_kms_alias"]
+    (old,) = list(aliases)
+    aliases["moved_alias"] = aliases.pop(old)
+    doc["moved"] = [{"from": f"aws_kms_alias.{old}", "to": "aws_kms_alias.moved_alias"}]
+
+
 def _network(doc: dict) -> None:
     (vpc,) = doc["resource"]["aws_vpc"].values()
     vpc["tags"]["Name"] = "sparki-dev-vpc-renamed"
 
 
 @pytest.fixture(scope="module")
-def changed(deployed, harness, emulator_outdir, tmp_path_factory) -> tuple[Path, dict]:
-    """(output directory, security's parsed JSON before the edit) of the edited copy."""
+def changed(deployed, harness, emulator_outdir, tmp_path_factory) -> tuple[Path, dict, dict]:
+    """(output directory, security's and state's parsed JSON before the edit) of the edited copy."""
     not_applied = [s for s in STACKS if not deployed[s, "apply"].ok]
     assert not not_applied, f"the plan review needs the applied environment; these did not apply: {not_applied}"
     world = tmp_path_factory.mktemp("review")
@@ -89,9 +112,12 @@ def changed(deployed, harness, emulator_outdir, tmp_path_factory) -> tuple[Path,
     for stack in STACKS:
         _edit(outdir, stack, lambda doc, stack=stack: _drop(doc, harness.left_out[stack]))
     before = json.loads((outdir / "stacks" / "sparki-dev-security" / "cdk.tf.json").read_text())
+    state = json.loads((outdir / "stacks" / "sparki-dev-state" / "cdk.tf.json").read_text())
     _edit(outdir, "sparki-dev-security", _security)
+    _edit(outdir, "sparki-dev-security", _forget_versioning)
     _edit(outdir, "sparki-dev-network", _network)
-    return outdir, before
+    _edit(outdir, "sparki-dev-state", _state)
+    return outdir, before, state
 
 
 def _plan(outdir: Path, plans: Path, *args: str, allow: bool = False) -> subprocess.CompletedProcess:
@@ -108,7 +134,7 @@ def _plan(outdir: Path, plans: Path, *args: str, allow: bool = False) -> subproc
 @pytest.fixture(scope="module")
 def whole_environment(changed, tmp_path_factory):
     """`make plan ENV=dev` on the edited copy: (process, review.md text, plans dir)."""
-    outdir, _ = changed
+    outdir = changed[0]
     plans = tmp_path_factory.mktemp("plans-dev")
     proc = _plan(outdir, plans)
     review = plans / "review.md"
@@ -124,6 +150,7 @@ def test_stateful_destroy_fails_the_review(whole_environment):
     proc, review, _ = whole_environment
     assert proc.returncode == EXIT_STATEFUL, proc.stdout + proc.stderr
     assert "2 stateful resource(s) destroyed or replaced" in proc.stderr
+    assert "3 stateful resource(s) lose their protection" in proc.stderr
     assert "ALLOW_STATEFUL_DESTROY=1" in review
 
 
@@ -135,17 +162,19 @@ def test_every_stack_gets_a_plan_file_in_deploy_order(whole_environment):
 
 def test_counts_per_stack(whole_environment):
     _, review, _ = whole_environment
-    assert "| sparki-dev-state | 0 | 0 | 0 | 0 |" in review
+    # create, update, replace, destroy, forget, move
+    assert "| sparki-dev-state | 0 | 3 | 0 | 0 | 0 | 1 |" in review
     # updates: the data key's description, the secrets alias, and each secret re-encrypted
     # under the replaced secrets key
-    assert "| sparki-dev-security | 1 | 4 | 2 | 2 |" in review
-    assert "| sparki-dev-network | 0 | 1 | 0 | 0 |" in review
+    assert "| sparki-dev-security | 1 | 4 | 2 | 2 | 1 | 0 |" in review
+    assert "| sparki-dev-network | 0 | 1 | 0 | 0 | 0 | 0 |" in review
 
 
 def test_changed_addresses_are_listed_with_their_cause(whole_environment, changed):
     _, review, _ = whole_environment
-    _, before = changed
+    _, before, _ = changed
     section = review.split("## sparki-dev-security", 1)[1].split("\n## ", 1)[0]
+    forgotten = sorted(before["resource"]["aws_s3_bucket_versioning"])[0]
     expected = [
         "`+` create `aws_sns_topic.review_topic`",
         f"`~` update `{_address(before, 'aws_kms_key', 'Name', 'sparki-dev-data')}` (`description`)",
@@ -155,6 +184,7 @@ def test_changed_addresses_are_listed_with_their_cause(whole_environment, change
         f"`-/+` replace `{_address(before, 'aws_kms_alias', 'name', 'alias/sparki-dev-audit')}` (forced by `name`)",
         f"`-` destroy `{_address(before, 'aws_kms_key', 'Name', 'sparki-dev-eks')}` **stateful**",
         f"`-` destroy `{_address(before, 'aws_kms_alias', 'name', 'alias/sparki-dev-eks')}`",
+        f"`.` forget `aws_s3_bucket_versioning.{forgotten}` (leaves Terraform state; the object itself is kept) **stateful**",
     ] + [
         # each secret follows its key's replacement
         f"`~` update `aws_secretsmanager_secret.{name}` (`kms_key_id`)"
@@ -163,12 +193,51 @@ def test_changed_addresses_are_listed_with_their_cause(whole_environment, change
     for line in expected:
         assert line in section, f"{line!r} not in:\n{section}"
     assert section.count("\n- ") == len(expected)
-    assert "No changes." in review.split("## sparki-dev-state\n", 1)[1].split("\n## ", 1)[0]
+
+
+def _only(doc: dict, rtype: str) -> str:
+    (name,) = doc["resource"][rtype]
+    return f"{rtype}.{name}"
+
+
+def test_state_changes_show_removed_protections_and_the_move(whole_environment, changed):
+    _, review, _ = whole_environment
+    _, _, state = changed
+    section = review.split("## sparki-dev-state\n", 1)[1].split("\n## ", 1)[0]
+    assert section.strip().splitlines() == [
+        f"- `~` update `{_only(state, 'aws_kms_key')}` (`is_enabled`) **protection removed: `is_enabled`**",
+        f"- `~` update `{_only(state, 'aws_s3_bucket')}` (`force_destroy`) **protection removed: `force_destroy`**",
+        f"- `~` update `{_only(state, 'aws_s3_bucket_versioning')}` (`versioning_configuration`) "
+        "**protection removed: `versioning_configuration[0].status`**",
+        f"- `->` move `aws_kms_alias.moved_alias` (moved from `{_only(state, 'aws_kms_alias')}`; nothing else changes)",
+    ]
+
+
+def test_loud_section_names_exactly_the_removed_protections(whole_environment, changed):
+    _, review, _ = whole_environment
+    _, _, state = changed
+    loud = review.split("## PROTECTION REMOVED", 1)[1].split("\n## ", 1)[0]
+    rows = [line.rsplit(" | ", 1)[0] for line in loud.splitlines() if line.startswith("| sparki-")]
+    assert rows == [
+        f"| sparki-dev-state | `{_only(state, 'aws_kms_key')}` | `is_enabled` | true -> **false**",
+        f"| sparki-dev-state | `{_only(state, 'aws_s3_bucket')}` | `force_destroy` | false -> **true**",
+        f"| sparki-dev-state | `{_only(state, 'aws_s3_bucket_versioning')}` | `versioning_configuration[0].status` | Enabled -> **Suspended**",
+    ]
+    assert "**3 stateful resource(s) would LOSE THEIR PROTECTION**" in review
+    assert review.index("## PROTECTION REMOVED") < review.index("## Summary")
+
+
+def test_a_forgotten_stateful_resource_is_noted_not_gated(whole_environment, changed):
+    _, review, _ = whole_environment
+    _, before, _ = changed
+    notes = review.split("## STATEFUL RESOURCES: NOTES", 1)[1].split("\n## ", 1)[0]
+    forgotten = sorted(before["resource"]["aws_s3_bucket_versioning"])[0]
+    assert f"| sparki-dev-security | `aws_s3_bucket_versioning.{forgotten}` | leaves Terraform state; it is NOT destroyed" in notes
 
 
 def test_loud_section_names_exactly_the_stateful_keys(whole_environment, changed):
     _, review, _ = whole_environment
-    _, before = changed
+    _, before, _ = changed
     loud = review.split("## STATEFUL RESOURCES DESTROYED OR REPLACED", 1)[1].split("\n## ", 1)[0]
     rows = [line for line in loud.splitlines() if line.startswith("| sparki-")]
     assert rows == [
@@ -185,7 +254,7 @@ def test_review_holds_no_value_from_the_plan(whole_environment):
 
 
 def test_allowing_stateful_destroy_passes_and_says_so(changed, tmp_path):
-    outdir, _ = changed
+    outdir = changed[0]
     proc = _plan(outdir, tmp_path, "security", allow=True)
     assert proc.returncode == EXIT_OK, proc.stdout + proc.stderr
     review = (tmp_path / "review.md").read_text()
@@ -194,16 +263,16 @@ def test_allowing_stateful_destroy_passes_and_says_so(changed, tmp_path):
 
 
 def test_changes_without_stateful_destroy_pass(changed, tmp_path):
-    outdir, _ = changed
+    outdir = changed[0]
     proc = _plan(outdir, tmp_path, "network")
     assert proc.returncode == EXIT_OK, proc.stdout + proc.stderr
     review = (tmp_path / "review.md").read_text()
-    assert "| sparki-dev-network | 0 | 1 | 0 | 0 |" in review and "STATEFUL" not in review
+    assert "| sparki-dev-network | 0 | 1 | 0 | 0 | 0 | 0 |" in review and "STATEFUL" not in review
 
 
 def test_an_unplannable_stack_fails_the_review(changed, tmp_path):
     """A broken configuration fails loudly, with terraform's error in the review."""
-    outdir, _ = changed
+    outdir = changed[0]
     broken = tmp_path / "cdktf.out"
     shutil.copytree(outdir, broken, symlinks=True)
     shutil.copytree(outdir.parent / ".terraform-state", tmp_path / ".terraform-state")
@@ -211,5 +280,5 @@ def test_an_unplannable_stack_fails_the_review(changed, tmp_path):
     proc = _plan(broken, tmp_path / "plans", "network")
     assert proc.returncode == 1, proc.stdout + proc.stderr
     review = (tmp_path / "plans" / "review.md").read_text()
-    assert "| sparki-dev-network | plan failed | | | |" in review and "not-a-cidr" in review
+    assert "| sparki-dev-network | plan failed | | | | | |" in review and "not-a-cidr" in review
     assert not (tmp_path / "plans" / "sparki-dev-network.tfplan").exists()

@@ -120,6 +120,18 @@ def test_a_crashing_rule_is_reported_after_synthesis_not_through_jsii(tmp_path):
         pack.report().raise_for_problems()
 
 
+def test_a_rule_runs_only_on_the_types_it_declares(tmp_path):
+    app = App(outdir=str(tmp_path))
+    stack = tagged_stack(app, "s")
+    S3Bucket(stack, "bucket", bucket="b")
+    pack = PolicyPack([Rule("SPK-QUEUES", "crashes on anything", "fix the rule", lambda r, s: 1 / 0, frozenset({"aws_sqs_queue"}))])
+    pack.apply(stack, production=False)
+    app.synth()
+    report = pack.report()
+    assert not report.errors
+    assert [(r.path, r.outcome) for r in report.results] == [("s/bucket", "not-applicable")]
+
+
 def test_the_pack_is_applied_once_per_stack():
     app = App()
     stack = tagged_stack(app, "s")

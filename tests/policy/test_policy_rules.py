@@ -1,4 +1,4 @@
-"""Every rule of sparki/policy/rules.py on plain data: a compliant and a non-compliant case each
+"""Every rule of sparki/policy/rules/ on plain data: a compliant and a non-compliant case each
 (and the not-applicable edges), without cdktf."""
 from __future__ import annotations
 
@@ -7,15 +7,9 @@ import json
 import pytest
 
 from constructs.state_bucket import tls_only_policy
-from sparki.policy.rules import (
-    COMPLIANT_,
-    NON_COMPLIANT_,
-    NOT_APPLICABLE_,
-    REQUIRED_TAGS,
-    RULES,
-    Resource,
-    StackView,
-)
+from sparki.policy.model import Outcome
+from sparki.policy.rules import REQUIRED_TAGS, RULES
+from sparki.policy.view import Resource, StackView
 
 TAGS = {t: "x" for t in REQUIRED_TAGS}
 BUCKET_ARN = "${aws_s3_bucket.b.arn}"
@@ -79,113 +73,115 @@ def lb(internal=False, groups=("${aws_security_group.lb_sg.id}",)) -> Resource:
 # (rule, target, other resources, production, outcome, detail contains)
 CASES = [
     # -- SPK-S3-ENC
-    ("SPK-S3-ENC", bucket(), [sse("aws:kms")], False, COMPLIANT_, ""),
-    ("SPK-S3-ENC", bucket(bucket="named"), [sse("aws:kms:dsse", target="named")], False, COMPLIANT_, ""),
-    ("SPK-S3-ENC", bucket(server_side_encryption_configuration=[{"rule": [{"apply_server_side_encryption_by_default": [{"sse_algorithm": "aws:kms"}]}]}]), [], False, COMPLIANT_, ""),
-    ("SPK-S3-ENC", bucket(), [sse("AES256")], False, NON_COMPLIANT_, "default encryption is AES256"),
-    ("SPK-S3-ENC", bucket(), [sse("aws:kms", target="${aws_s3_bucket.other.id}")], False, NON_COMPLIANT_, "no default encryption configured"),
-    ("SPK-S3-ENC", res("aws_sns_topic"), [], False, NOT_APPLICABLE_, ""),
+    ("SPK-S3-ENC", bucket(), [sse("aws:kms")], False, Outcome.COMPLIANT, ""),
+    ("SPK-S3-ENC", bucket(bucket="named"), [sse("aws:kms:dsse", target="named")], False, Outcome.COMPLIANT, ""),
+    ("SPK-S3-ENC", bucket(server_side_encryption_configuration=[{"rule": [{"apply_server_side_encryption_by_default": [{"sse_algorithm": "aws:kms"}]}]}]), [], False, Outcome.COMPLIANT, ""),
+    ("SPK-S3-ENC", bucket(), [sse("AES256")], False, Outcome.NON_COMPLIANT, "default encryption is AES256"),
+    ("SPK-S3-ENC", bucket(), [sse("aws:kms", target="${aws_s3_bucket.other.id}")], False, Outcome.NON_COMPLIANT, "no default encryption configured"),
+    ("SPK-S3-ENC", res("aws_sns_topic"), [], False, Outcome.NOT_APPLICABLE, ""),
     # -- SPK-S3-PAB
-    ("SPK-S3-PAB", bucket(), [pab()], False, COMPLIANT_, ""),
-    ("SPK-S3-PAB", bucket(), [pab(restrict_public_buckets=False)], False, NON_COMPLIANT_, "restrict_public_buckets not true"),
-    ("SPK-S3-PAB", bucket(), [], False, NON_COMPLIANT_, "no aws_s3_bucket_public_access_block names it"),
-    ("SPK-S3-PAB", res("aws_s3_bucket_policy"), [], False, NOT_APPLICABLE_, ""),
+    ("SPK-S3-PAB", bucket(), [pab()], False, Outcome.COMPLIANT, ""),
+    ("SPK-S3-PAB", bucket(), [pab(restrict_public_buckets=False)], False, Outcome.NON_COMPLIANT, "restrict_public_buckets not true"),
+    ("SPK-S3-PAB", bucket(), [], False, Outcome.NON_COMPLIANT, "no aws_s3_bucket_public_access_block names it"),
+    ("SPK-S3-PAB", res("aws_s3_bucket_policy"), [], False, Outcome.NOT_APPLICABLE, ""),
     # -- SPK-S3-TLS
-    ("SPK-S3-TLS", bucket(), [policy(tls_only_policy(BUCKET_ARN))], False, COMPLIANT_, ""),
-    ("SPK-S3-TLS", bucket(), [policy("${data.aws_iam_policy_document.tls.json}")], False, COMPLIANT_, ""),
-    ("SPK-S3-TLS", bucket(policy=tls_only_policy(BUCKET_ARN)), [], False, COMPLIANT_, ""),
-    ("SPK-S3-TLS", bucket(), [policy(ALLOW_ONLY)], False, NON_COMPLIANT_, "no statement denies aws:SecureTransport=false"),
-    ("SPK-S3-TLS", bucket(), [policy(DENY_BUCKET_ONLY)], False, NON_COMPLIANT_, "no statement denies"),
-    ("SPK-S3-TLS", bucket(), [policy("${var.policy}")], False, NON_COMPLIANT_, "cannot be read at synth time"),
-    ("SPK-S3-TLS", bucket(), [], False, NON_COMPLIANT_, "no bucket policy"),
+    ("SPK-S3-TLS", bucket(), [policy(tls_only_policy(BUCKET_ARN))], False, Outcome.COMPLIANT, ""),
+    ("SPK-S3-TLS", bucket(), [policy("${data.aws_iam_policy_document.tls.json}")], False, Outcome.COMPLIANT, ""),
+    ("SPK-S3-TLS", bucket(policy=tls_only_policy(BUCKET_ARN)), [], False, Outcome.COMPLIANT, ""),
+    ("SPK-S3-TLS", bucket(), [policy(ALLOW_ONLY)], False, Outcome.NON_COMPLIANT, "no statement denies aws:SecureTransport=false"),
+    ("SPK-S3-TLS", bucket(), [policy(DENY_BUCKET_ONLY)], False, Outcome.NON_COMPLIANT, "no statement denies"),
+    ("SPK-S3-TLS", bucket(), [policy("${var.policy}")], False, Outcome.NON_COMPLIANT, "cannot be read at synth time"),
+    ("SPK-S3-TLS", bucket(), [], False, Outcome.NON_COMPLIANT, "no bucket policy"),
     # -- SPK-LOG-ENC
-    ("SPK-LOG-ENC", res("aws_cloudwatch_log_group", kms_key_id="${aws_kms_key.k.arn}"), [], False, COMPLIANT_, ""),
-    ("SPK-LOG-ENC", res("aws_cloudwatch_log_group"), [], False, NON_COMPLIANT_, "kms_key_id is not set"),
-    ("SPK-LOG-ENC", res("aws_s3_bucket"), [], False, NOT_APPLICABLE_, ""),
+    ("SPK-LOG-ENC", res("aws_cloudwatch_log_group", kms_key_id="${aws_kms_key.k.arn}"), [], False, Outcome.COMPLIANT, ""),
+    ("SPK-LOG-ENC", res("aws_cloudwatch_log_group"), [], False, Outcome.NON_COMPLIANT, "kms_key_id is not set"),
+    ("SPK-LOG-ENC", res("aws_s3_bucket"), [], False, Outcome.NOT_APPLICABLE, ""),
     # -- SPK-LOG-RET
-    ("SPK-LOG-RET", res("aws_cloudwatch_log_group", retention_in_days=30), [], False, COMPLIANT_, ""),
-    ("SPK-LOG-RET", res("aws_cloudwatch_log_group"), [], False, NON_COMPLIANT_, "kept forever"),
-    ("SPK-LOG-RET", res("aws_cloudwatch_log_group", retention_in_days=0), [], False, NON_COMPLIANT_, "kept forever"),
-    ("SPK-LOG-RET", res("aws_cloudwatch_log_group", retention_in_days="${var.days}"), [], False, NON_COMPLIANT_, "retention_in_days is '${var.days}'"),
+    ("SPK-LOG-RET", res("aws_cloudwatch_log_group", retention_in_days=30), [], False, Outcome.COMPLIANT, ""),
+    ("SPK-LOG-RET", res("aws_cloudwatch_log_group"), [], False, Outcome.NON_COMPLIANT, "kept forever"),
+    ("SPK-LOG-RET", res("aws_cloudwatch_log_group", retention_in_days=0), [], False, Outcome.NON_COMPLIANT, "kept forever"),
+    ("SPK-LOG-RET", res("aws_cloudwatch_log_group", retention_in_days="${var.days}"), [], False, Outcome.NON_COMPLIANT, "retention_in_days is '${var.days}'"),
     # -- SPK-MSG-ENC
-    ("SPK-MSG-ENC", res("aws_sns_topic", kms_master_key_id="${aws_kms_key.k.arn}"), [], False, COMPLIANT_, ""),
-    ("SPK-MSG-ENC", res("aws_sqs_queue", kms_master_key_id="${aws_kms_key.k.arn}"), [], False, COMPLIANT_, ""),
-    ("SPK-MSG-ENC", res("aws_sns_topic"), [], False, NON_COMPLIANT_, "kms_master_key_id is not set"),
-    ("SPK-MSG-ENC", res("aws_sqs_queue", sqs_managed_sse_enabled=True), [], False, NON_COMPLIANT_, "SQS-managed"),
-    ("SPK-MSG-ENC", res("aws_sns_topic_policy"), [], False, NOT_APPLICABLE_, ""),
+    ("SPK-MSG-ENC", res("aws_sns_topic", kms_master_key_id="${aws_kms_key.k.arn}"), [], False, Outcome.COMPLIANT, ""),
+    ("SPK-MSG-ENC", res("aws_sqs_queue", kms_master_key_id="${aws_kms_key.k.arn}"), [], False, Outcome.COMPLIANT, ""),
+    ("SPK-MSG-ENC", res("aws_sns_topic"), [], False, Outcome.NON_COMPLIANT, "kms_master_key_id is not set"),
+    ("SPK-MSG-ENC", res("aws_sqs_queue", sqs_managed_sse_enabled=True), [], False, Outcome.NON_COMPLIANT, "SQS-managed"),
+    ("SPK-MSG-ENC", res("aws_sns_topic_policy"), [], False, Outcome.NOT_APPLICABLE, ""),
     # -- SPK-DATA-ENC
-    ("SPK-DATA-ENC", res("aws_db_instance", storage_encrypted=True), [], False, COMPLIANT_, ""),
-    ("SPK-DATA-ENC", res("aws_db_instance", storage_encrypted=False), [], False, NON_COMPLIANT_, "storage_encrypted is not true"),
-    ("SPK-DATA-ENC", res("aws_rds_cluster"), [], False, NON_COMPLIANT_, "storage_encrypted is not true"),
-    ("SPK-DATA-ENC", res("aws_elasticache_replication_group", at_rest_encryption_enabled="true"), [], False, COMPLIANT_, ""),
-    ("SPK-DATA-ENC", res("aws_elasticache_replication_group"), [], False, NON_COMPLIANT_, "at_rest_encryption_enabled is not true"),
-    ("SPK-DATA-ENC", res("aws_elasticache_cluster", replication_group_id="${aws_elasticache_replication_group.g.id}"), [], False, COMPLIANT_, ""),
-    ("SPK-DATA-ENC", res("aws_elasticache_cluster", engine="redis"), [], False, NON_COMPLIANT_, "standalone cache cluster"),
-    ("SPK-DATA-ENC", res("aws_dynamodb_table", server_side_encryption=[{"enabled": True}]), [], False, COMPLIANT_, ""),
-    ("SPK-DATA-ENC", res("aws_dynamodb_table"), [], False, NON_COMPLIANT_, "server_side_encryption"),
-    ("SPK-DATA-ENC", res("aws_ebs_volume", encrypted=True), [], False, COMPLIANT_, ""),
-    ("SPK-DATA-ENC", res("aws_efs_file_system"), [], False, NON_COMPLIANT_, "encrypted is not true"),
-    ("SPK-DATA-ENC", res("aws_instance", root_block_device=[{"encrypted": True}]), [], False, COMPLIANT_, ""),
-    ("SPK-DATA-ENC", res("aws_instance"), [], False, NON_COMPLIANT_, "unencrypted volume(s): root"),
-    ("SPK-DATA-ENC", res("aws_launch_template", block_device_mappings=[{"ebs": [{"encrypted": "true"}]}]), [], False, COMPLIANT_, ""),
-    ("SPK-DATA-ENC", res("aws_launch_template", block_device_mappings=[{"ebs": [{"encrypted": "false"}]}]), [], False, NON_COMPLIANT_, "encrypted != true"),
-    ("SPK-DATA-ENC", res("aws_launch_template"), [], False, NOT_APPLICABLE_, ""),
-    ("SPK-DATA-ENC", res("aws_eks_cluster", encryption_config=[{"resources": ["secrets"], "provider": [{"key_arn": "${aws_kms_key.k.arn}"}]}]), [], False, COMPLIANT_, ""),
-    ("SPK-DATA-ENC", res("aws_eks_cluster"), [], False, NON_COMPLIANT_, "envelope-encrypted"),
-    ("SPK-DATA-ENC", res("aws_secretsmanager_secret", kms_key_id="${aws_kms_key.k.arn}"), [], False, COMPLIANT_, ""),
-    ("SPK-DATA-ENC", res("aws_secretsmanager_secret"), [], False, NON_COMPLIANT_, "AWS-managed key"),
-    ("SPK-DATA-ENC", res("aws_cloudtrail"), [], False, NON_COMPLIANT_, "kms_key_id is not set"),
-    ("SPK-DATA-ENC", res("aws_kinesis_stream", encryption_type="KMS"), [], False, COMPLIANT_, ""),
-    ("SPK-DATA-ENC", res("aws_opensearch_domain", encrypt_at_rest=[{"enabled": False}]), [], False, NON_COMPLIANT_, "encrypt_at_rest"),
-    ("SPK-DATA-ENC", res("aws_vpc"), [], False, NOT_APPLICABLE_, ""),
+    ("SPK-DATA-ENC", res("aws_db_instance", storage_encrypted=True), [], False, Outcome.COMPLIANT, ""),
+    ("SPK-DATA-ENC", res("aws_db_instance", storage_encrypted=False), [], False, Outcome.NON_COMPLIANT, "storage_encrypted is not true"),
+    ("SPK-DATA-ENC", res("aws_rds_cluster"), [], False, Outcome.NON_COMPLIANT, "storage_encrypted is not true"),
+    ("SPK-DATA-ENC", res("aws_elasticache_replication_group", at_rest_encryption_enabled="true"), [], False, Outcome.COMPLIANT, ""),
+    ("SPK-DATA-ENC", res("aws_elasticache_replication_group"), [], False, Outcome.NON_COMPLIANT, "at_rest_encryption_enabled is not true"),
+    ("SPK-DATA-ENC", res("aws_elasticache_cluster", replication_group_id="${aws_elasticache_replication_group.g.id}"), [], False, Outcome.COMPLIANT, ""),
+    ("SPK-DATA-ENC", res("aws_elasticache_cluster", engine="redis"), [], False, Outcome.NON_COMPLIANT, "standalone cache cluster"),
+    ("SPK-DATA-ENC", res("aws_dynamodb_table", server_side_encryption=[{"enabled": True}]), [], False, Outcome.COMPLIANT, ""),
+    ("SPK-DATA-ENC", res("aws_dynamodb_table"), [], False, Outcome.NON_COMPLIANT, "server_side_encryption"),
+    ("SPK-DATA-ENC", res("aws_ebs_volume", encrypted=True), [], False, Outcome.COMPLIANT, ""),
+    ("SPK-DATA-ENC", res("aws_efs_file_system"), [], False, Outcome.NON_COMPLIANT, "encrypted is not true"),
+    ("SPK-DATA-ENC", res("aws_instance", root_block_device=[{"encrypted": True}]), [], False, Outcome.COMPLIANT, ""),
+    ("SPK-DATA-ENC", res("aws_instance"), [], False, Outcome.NON_COMPLIANT, "unencrypted volume(s): root"),
+    ("SPK-DATA-ENC", res("aws_launch_template", block_device_mappings=[{"ebs": [{"encrypted": "true"}]}]), [], False, Outcome.COMPLIANT, ""),
+    ("SPK-DATA-ENC", res("aws_launch_template", block_device_mappings=[{"ebs": [{"encrypted": "false"}]}]), [], False, Outcome.NON_COMPLIANT, "encrypted != true"),
+    ("SPK-DATA-ENC", res("aws_launch_template"), [], False, Outcome.NOT_APPLICABLE, ""),
+    ("SPK-DATA-ENC", res("aws_eks_cluster", encryption_config=[{"resources": ["secrets"], "provider": [{"key_arn": "${aws_kms_key.k.arn}"}]}]), [], False, Outcome.COMPLIANT, ""),
+    ("SPK-DATA-ENC", res("aws_eks_cluster"), [], False, Outcome.NON_COMPLIANT, "envelope-encrypted"),
+    ("SPK-DATA-ENC", res("aws_secretsmanager_secret", kms_key_id="${aws_kms_key.k.arn}"), [], False, Outcome.COMPLIANT, ""),
+    ("SPK-DATA-ENC", res("aws_secretsmanager_secret"), [], False, Outcome.NON_COMPLIANT, "AWS-managed key"),
+    ("SPK-DATA-ENC", res("aws_cloudtrail"), [], False, Outcome.NON_COMPLIANT, "kms_key_id is not set"),
+    ("SPK-DATA-ENC", res("aws_kinesis_stream", encryption_type="KMS"), [], False, Outcome.COMPLIANT, ""),
+    ("SPK-DATA-ENC", res("aws_opensearch_domain", encrypt_at_rest=[{"enabled": False}]), [], False, Outcome.NON_COMPLIANT, "encrypt_at_rest"),
+    ("SPK-DATA-ENC", res("aws_vpc"), [], False, Outcome.NOT_APPLICABLE, ""),
     # -- SPK-DATA-DEL
-    ("SPK-DATA-DEL", res("aws_db_instance", deletion_protection=True), [], True, COMPLIANT_, ""),
-    ("SPK-DATA-DEL", res("aws_db_instance", deletion_protection=False), [], True, NON_COMPLIANT_, "deletion_protection is not true"),
-    ("SPK-DATA-DEL", res("aws_db_instance", deletion_protection=False), [], False, NOT_APPLICABLE_, ""),
-    ("SPK-DATA-DEL", res("aws_rds_cluster", lifecycle={"prevent_destroy": True}), [], True, COMPLIANT_, ""),
-    ("SPK-DATA-DEL", res("aws_dynamodb_table"), [], True, NON_COMPLIANT_, "deletion_protection_enabled"),
-    ("SPK-DATA-DEL", res("aws_elasticache_replication_group", final_snapshot_identifier="sparki-prod-cache-final"), [], True, COMPLIANT_, ""),
-    ("SPK-DATA-DEL", res("aws_elasticache_replication_group"), [], True, NON_COMPLIANT_, "ElastiCache has no deletion protection"),
-    ("SPK-DATA-DEL", res("aws_s3_bucket", force_destroy=False), [], True, COMPLIANT_, ""),
-    ("SPK-DATA-DEL", res("aws_s3_bucket", force_destroy=True), [], True, NON_COMPLIANT_, "force_destroy is true"),
-    ("SPK-DATA-DEL", res("aws_sns_topic"), [], True, NOT_APPLICABLE_, ""),
+    ("SPK-DATA-DEL", res("aws_db_instance", deletion_protection=True), [], True, Outcome.COMPLIANT, ""),
+    ("SPK-DATA-DEL", res("aws_db_instance", deletion_protection=False), [], True, Outcome.NON_COMPLIANT, "deletion_protection is not true"),
+    ("SPK-DATA-DEL", res("aws_db_instance", deletion_protection=False), [], False, Outcome.NOT_APPLICABLE, ""),
+    ("SPK-DATA-DEL", res("aws_rds_cluster", lifecycle={"prevent_destroy": True}), [], True, Outcome.COMPLIANT, ""),
+    ("SPK-DATA-DEL", res("aws_dynamodb_table"), [], True, Outcome.NON_COMPLIANT, "deletion_protection_enabled"),
+    ("SPK-DATA-DEL", res("aws_elasticache_replication_group", final_snapshot_identifier="sparki-prod-cache-final"), [], True, Outcome.COMPLIANT, ""),
+    ("SPK-DATA-DEL", res("aws_elasticache_replication_group"), [], True, Outcome.NON_COMPLIANT, "ElastiCache has no deletion protection"),
+    ("SPK-DATA-DEL", res("aws_s3_bucket", force_destroy=False), [], True, Outcome.COMPLIANT, ""),
+    ("SPK-DATA-DEL", res("aws_s3_bucket", force_destroy=True), [], True, Outcome.NON_COMPLIANT, "force_destroy is true"),
+    ("SPK-DATA-DEL", res("aws_ecr_repository", force_delete=True), [], True, Outcome.NON_COMPLIANT, "force_delete is true"),
+    ("SPK-DATA-DEL", res("aws_docdb_cluster", deletion_protection=False), [], True, Outcome.NON_COMPLIANT, "deletion_protection is not true"),
+    ("SPK-DATA-DEL", res("aws_sns_topic"), [], True, Outcome.NOT_APPLICABLE, ""),
     # -- SPK-KMS-ROT
-    ("SPK-KMS-ROT", res("aws_kms_key", enable_key_rotation=True), [], False, COMPLIANT_, ""),
-    ("SPK-KMS-ROT", res("aws_kms_key"), [], False, NON_COMPLIANT_, "enable_key_rotation is not true"),
-    ("SPK-KMS-ROT", res("aws_kms_key", customer_master_key_spec="RSA_2048"), [], False, NOT_APPLICABLE_, ""),
+    ("SPK-KMS-ROT", res("aws_kms_key", enable_key_rotation=True), [], False, Outcome.COMPLIANT, ""),
+    ("SPK-KMS-ROT", res("aws_kms_key"), [], False, Outcome.NON_COMPLIANT, "enable_key_rotation is not true"),
+    ("SPK-KMS-ROT", res("aws_kms_key", customer_master_key_spec="RSA_2048"), [], False, Outcome.NOT_APPLICABLE, ""),
     # -- SPK-NET-INGRESS
-    ("SPK-NET-INGRESS", sg("sg", ingress(443, cidr="10.0.0.0/16")), [], False, COMPLIANT_, ""),
-    ("SPK-NET-INGRESS", sg("sg", ingress(22)), [], False, NON_COMPLIANT_, "tcp 22 from 0.0.0.0/0"),
-    ("SPK-NET-INGRESS", sg("sg", ingress(443, cidr=None, v6="::/0")), [], False, NON_COMPLIANT_, "tcp 443 from ::/0"),
-    ("SPK-NET-INGRESS", sg("sg", ingress(0, protocol="-1", to=0)), [], False, NON_COMPLIANT_, "all traffic from 0.0.0.0/0"),
-    ("SPK-NET-INGRESS", sg("sg", ingress(1024, to=2048)), [], False, NON_COMPLIANT_, "tcp 1024-2048"),
-    ("SPK-NET-INGRESS", sg("lb_sg", ingress(443), ingress(80, v6="::/0")), [lb()], False, COMPLIANT_, ""),
-    ("SPK-NET-INGRESS", sg("lb_sg", ingress(22)), [lb()], False, NON_COMPLIANT_, "tcp 22 from 0.0.0.0/0"),
-    ("SPK-NET-INGRESS", sg("lb_sg", ingress(443)), [lb(internal=True)], False, NON_COMPLIANT_, "tcp 443 from 0.0.0.0/0"),
-    ("SPK-NET-INGRESS", res("aws_security_group_rule", type="ingress", security_group_id="${aws_security_group.sg.id}", from_port=22, to_port=22, protocol="tcp", cidr_blocks=["0.0.0.0/0"]), [], False, NON_COMPLIANT_, "tcp 22"),
-    ("SPK-NET-INGRESS", res("aws_security_group_rule", type="ingress", security_group_id="${aws_security_group.lb_sg.id}", from_port=443, to_port=443, protocol="tcp", cidr_blocks=["0.0.0.0/0"]), [sg("lb_sg"), lb()], False, COMPLIANT_, ""),
-    ("SPK-NET-INGRESS", res("aws_security_group_rule", type="egress", from_port=0, to_port=0, protocol="-1", cidr_blocks=["0.0.0.0/0"]), [], False, NOT_APPLICABLE_, ""),
-    ("SPK-NET-INGRESS", res("aws_vpc_security_group_ingress_rule", security_group_id="${aws_security_group.lb_sg.id}", from_port=443, to_port=443, ip_protocol="tcp", cidr_ipv4="0.0.0.0/0"), [sg("lb_sg"), lb()], False, COMPLIANT_, ""),
-    ("SPK-NET-INGRESS", res("aws_vpc_security_group_ingress_rule", security_group_id="${aws_security_group.sg.id}", from_port=443, to_port=443, ip_protocol="tcp", cidr_ipv4="0.0.0.0/0"), [sg("sg")], False, NON_COMPLIANT_, "tcp 443 from 0.0.0.0/0"),
-    ("SPK-NET-INGRESS", res("aws_vpc_security_group_ingress_rule", security_group_id="${aws_security_group.sg.id}", from_port=5432, to_port=5432, ip_protocol="tcp", referenced_security_group_id="${aws_security_group.nodes.id}"), [], False, COMPLIANT_, ""),
-    ("SPK-NET-INGRESS", res("aws_default_security_group", ingress=[]), [], False, COMPLIANT_, ""),
-    ("SPK-NET-INGRESS", res("aws_subnet"), [], False, NOT_APPLICABLE_, ""),
+    ("SPK-NET-INGRESS", sg("sg", ingress(443, cidr="10.0.0.0/16")), [], False, Outcome.COMPLIANT, ""),
+    ("SPK-NET-INGRESS", sg("sg", ingress(22)), [], False, Outcome.NON_COMPLIANT, "tcp 22 from 0.0.0.0/0"),
+    ("SPK-NET-INGRESS", sg("sg", ingress(443, cidr=None, v6="::/0")), [], False, Outcome.NON_COMPLIANT, "tcp 443 from ::/0"),
+    ("SPK-NET-INGRESS", sg("sg", ingress(0, protocol="-1", to=0)), [], False, Outcome.NON_COMPLIANT, "all traffic from 0.0.0.0/0"),
+    ("SPK-NET-INGRESS", sg("sg", ingress(1024, to=2048)), [], False, Outcome.NON_COMPLIANT, "tcp 1024-2048"),
+    ("SPK-NET-INGRESS", sg("lb_sg", ingress(443), ingress(80, v6="::/0")), [lb()], False, Outcome.COMPLIANT, ""),
+    ("SPK-NET-INGRESS", sg("lb_sg", ingress(22)), [lb()], False, Outcome.NON_COMPLIANT, "tcp 22 from 0.0.0.0/0"),
+    ("SPK-NET-INGRESS", sg("lb_sg", ingress(443)), [lb(internal=True)], False, Outcome.NON_COMPLIANT, "tcp 443 from 0.0.0.0/0"),
+    ("SPK-NET-INGRESS", res("aws_security_group_rule", type="ingress", security_group_id="${aws_security_group.sg.id}", from_port=22, to_port=22, protocol="tcp", cidr_blocks=["0.0.0.0/0"]), [], False, Outcome.NON_COMPLIANT, "tcp 22"),
+    ("SPK-NET-INGRESS", res("aws_security_group_rule", type="ingress", security_group_id="${aws_security_group.lb_sg.id}", from_port=443, to_port=443, protocol="tcp", cidr_blocks=["0.0.0.0/0"]), [sg("lb_sg"), lb()], False, Outcome.COMPLIANT, ""),
+    ("SPK-NET-INGRESS", res("aws_security_group_rule", type="egress", from_port=0, to_port=0, protocol="-1", cidr_blocks=["0.0.0.0/0"]), [], False, Outcome.NOT_APPLICABLE, ""),
+    ("SPK-NET-INGRESS", res("aws_vpc_security_group_ingress_rule", security_group_id="${aws_security_group.lb_sg.id}", from_port=443, to_port=443, ip_protocol="tcp", cidr_ipv4="0.0.0.0/0"), [sg("lb_sg"), lb()], False, Outcome.COMPLIANT, ""),
+    ("SPK-NET-INGRESS", res("aws_vpc_security_group_ingress_rule", security_group_id="${aws_security_group.sg.id}", from_port=443, to_port=443, ip_protocol="tcp", cidr_ipv4="0.0.0.0/0"), [sg("sg")], False, Outcome.NON_COMPLIANT, "tcp 443 from 0.0.0.0/0"),
+    ("SPK-NET-INGRESS", res("aws_vpc_security_group_ingress_rule", security_group_id="${aws_security_group.sg.id}", from_port=5432, to_port=5432, ip_protocol="tcp", referenced_security_group_id="${aws_security_group.nodes.id}"), [], False, Outcome.COMPLIANT, ""),
+    ("SPK-NET-INGRESS", res("aws_default_security_group", ingress=[]), [], False, Outcome.COMPLIANT, ""),
+    ("SPK-NET-INGRESS", res("aws_subnet"), [], False, Outcome.NOT_APPLICABLE, ""),
     # -- SPK-TAGS (provider default tags are given in check())
-    ("SPK-TAGS", res("aws_vpc", taggable=True), [], False, COMPLIANT_, ""),
-    ("SPK-TAGS", res("aws_vpc", taggable=True, tags={"Name": "v"}), [], False, COMPLIANT_, ""),
-    ("SPK-TAGS", res("aws_vpc", taggable=True, tags={"Owner": ""}), [], False, NON_COMPLIANT_, "missing Owner"),
-    ("SPK-TAGS", res("aws_vpc", taggable=True, provider="aws.bare"), [], False, NON_COMPLIANT_, "missing Project, Environment, Layer, ManagedBy, Owner, CostCenter"),
-    ("SPK-TAGS", res("aws_vpc", taggable=True, provider="aws.dr"), [], False, COMPLIANT_, ""),
-    ("SPK-TAGS", res("aws_kms_alias"), [], False, NOT_APPLICABLE_, ""),
+    ("SPK-TAGS", res("aws_vpc", taggable=True), [], False, Outcome.COMPLIANT, ""),
+    ("SPK-TAGS", res("aws_vpc", taggable=True, tags={"Name": "v"}), [], False, Outcome.COMPLIANT, ""),
+    ("SPK-TAGS", res("aws_vpc", taggable=True, tags={"Owner": ""}), [], False, Outcome.NON_COMPLIANT, "missing Owner"),
+    ("SPK-TAGS", res("aws_vpc", taggable=True, provider="aws.bare"), [], False, Outcome.NON_COMPLIANT, "missing Project, Environment, Layer, ManagedBy, Owner, CostCenter"),
+    ("SPK-TAGS", res("aws_vpc", taggable=True, provider="aws.dr"), [], False, Outcome.COMPLIANT, ""),
+    ("SPK-TAGS", res("aws_kms_alias"), [], False, Outcome.NOT_APPLICABLE, ""),
     # -- SPK-SECRET-LITERAL
-    ("SPK-SECRET-LITERAL", res("aws_secretsmanager_secret_version", secret_string="${random_password.p.result}"), [], False, COMPLIANT_, ""),
-    ("SPK-SECRET-LITERAL", res("aws_secretsmanager_secret_version", secret_string="hunter2"), [], False, NON_COMPLIANT_, "secret_string is a literal"),
-    ("SPK-SECRET-LITERAL", res("aws_db_instance", manage_master_user_password=True), [], False, COMPLIANT_, ""),
-    ("SPK-SECRET-LITERAL", res("aws_db_instance", password="correct-horse"), [], False, NON_COMPLIANT_, "password is a literal"),
-    ("SPK-SECRET-LITERAL", res("aws_elasticache_replication_group", auth_token="tok"), [], False, NON_COMPLIANT_, "auth_token"),
-    ("SPK-SECRET-LITERAL", res("aws_mq_broker", user=[{"username": "u", "password": "p"}]), [], False, NON_COMPLIANT_, "user is a literal"),
-    ("SPK-SECRET-LITERAL", res("aws_ssm_parameter", type="SecureString", value="plain"), [], False, NON_COMPLIANT_, "value is a literal"),
-    ("SPK-SECRET-LITERAL", res("aws_ssm_parameter", type="String", value="us-east-1"), [], False, NOT_APPLICABLE_, ""),
+    ("SPK-SECRET-LITERAL", res("aws_secretsmanager_secret_version", secret_string="${random_password.p.result}"), [], False, Outcome.COMPLIANT, ""),
+    ("SPK-SECRET-LITERAL", res("aws_secretsmanager_secret_version", secret_string="hunter2"), [], False, Outcome.NON_COMPLIANT, "secret_string is a literal"),
+    ("SPK-SECRET-LITERAL", res("aws_db_instance", manage_master_user_password=True), [], False, Outcome.COMPLIANT, ""),
+    ("SPK-SECRET-LITERAL", res("aws_db_instance", password="correct-horse"), [], False, Outcome.NON_COMPLIANT, "password is a literal"),
+    ("SPK-SECRET-LITERAL", res("aws_elasticache_replication_group", auth_token="tok"), [], False, Outcome.NON_COMPLIANT, "auth_token"),
+    ("SPK-SECRET-LITERAL", res("aws_mq_broker", user=[{"username": "u", "password": "p"}]), [], False, Outcome.NON_COMPLIANT, "user is a literal"),
+    ("SPK-SECRET-LITERAL", res("aws_ssm_parameter", type="SecureString", value="plain"), [], False, Outcome.NON_COMPLIANT, "value is a literal"),
+    ("SPK-SECRET-LITERAL", res("aws_ssm_parameter", type="String", value="us-east-1"), [], False, Outcome.NOT_APPLICABLE, ""),
 ]
 
 
@@ -195,7 +191,7 @@ def check(rule_id, target, others, production):
         data={"aws_iam_policy_document": {"tls": TLS_DATA_SOURCE}},
         provider_tags={"aws": TAGS, "aws.dr": TAGS, "aws.bare": {}},
     )
-    return RULES[rule_id].check(target, view)
+    return RULES[rule_id].evaluate(target, view)
 
 
 @pytest.mark.parametrize("rule_id, target, others, production, outcome, detail", CASES, ids=[f"{c[0]}-{i}" for i, c in enumerate(CASES)])
@@ -208,7 +204,7 @@ def test_rule(rule_id, target, others, production, outcome, detail):
 @pytest.mark.parametrize("rule_id", list(RULES))
 def test_every_rule_has_a_compliant_and_a_non_compliant_case(rule_id):
     outcomes = {c[4] for c in CASES if c[0] == rule_id}
-    assert {COMPLIANT_, NON_COMPLIANT_} <= outcomes
+    assert {Outcome.COMPLIANT, Outcome.NON_COMPLIANT} <= outcomes
 
 
 def test_the_required_rules_exist():
