@@ -12,7 +12,10 @@ from cdktf import TerraformProvider
 from cdktf_cdktf_provider_aws.cloudwatch_log_group import CloudwatchLogGroup
 from cdktf_cdktf_provider_aws.wafv2_ip_set import Wafv2IpSet
 from cdktf_cdktf_provider_aws.wafv2_web_acl import Wafv2WebAcl, Wafv2WebAclRule
-from cdktf_cdktf_provider_aws.wafv2_web_acl_logging_configuration import Wafv2WebAclLoggingConfiguration
+from cdktf_cdktf_provider_aws.wafv2_web_acl_logging_configuration import (
+    Wafv2WebAclLoggingConfiguration,
+    Wafv2WebAclLoggingConfigurationRedactedFields,
+)
 
 from constructs import Construct
 
@@ -203,7 +206,7 @@ class WebAcl(Construct):
             provider=provider,
             resource_arn=acl.arn,
             log_destination_configs=[group.arn],
-            redacted_fields=[{"single_header": {"name": h}} for h in REDACTED_HEADERS],
+            redacted_fields=[Wafv2WebAclLoggingConfigurationRedactedFields(single_header={"name": h}) for h in REDACTED_HEADERS],
         )
         self.arn: str = acl.arn
         self.name: str = props.name
