@@ -42,8 +42,6 @@ class OriginBucket(Construct):
 
     def __init__(self, scope: Construct, id: str, bucket_name: str, kms_key_arn: str, force_destroy: bool, tags: Mapping[str, str]) -> None:
         super().__init__(scope, id)
-        if not 3 <= len(bucket_name) <= 63 or bucket_name.lower() != bucket_name:
-            raise ValueError(f"bucket_name={bucket_name!r}: must be 3-63 lowercase characters")
         self._bucket = S3Bucket(self, "bucket", bucket=bucket_name, force_destroy=force_destroy, tags={**tags, "Name": bucket_name})
         bucket_id = self._bucket.id
         S3BucketOwnershipControls(self, "ownership", bucket=bucket_id, rule={"object_ownership": "BucketOwnerEnforced"})

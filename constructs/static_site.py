@@ -116,6 +116,8 @@ class StaticAssetsProps:
     def __post_init__(self) -> None:
         if not NAME.match(self.name):
             raise ValueError(f"name={self.name!r}: lowercase letters, digits and '-', at most 51 characters")
+        if not 3 <= len(self.bucket_name) <= 63 or self.bucket_name.lower() != self.bucket_name:
+            raise ValueError(f"bucket_name={self.bucket_name!r}: must be 3-63 lowercase characters")
         check_domain_name("domain_name", self.domain_name)
         if self.domain_name.startswith("*."):
             raise ValueError(f"domain_name={self.domain_name!r}: give the one name the assets are served under, not a wildcard")
