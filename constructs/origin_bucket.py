@@ -6,6 +6,13 @@ import json
 from collections.abc import Mapping
 
 from cdktf_cdktf_provider_aws.s3_bucket import S3Bucket
+from cdktf_cdktf_provider_aws.s3_bucket_lifecycle_configuration import (
+    S3BucketLifecycleConfiguration,
+    S3BucketLifecycleConfigurationRule,
+    S3BucketLifecycleConfigurationRuleAbortIncompleteMultipartUpload,
+    S3BucketLifecycleConfigurationRuleFilter,
+    S3BucketLifecycleConfigurationRuleNoncurrentVersionExpiration,
+)
 from cdktf_cdktf_provider_aws.s3_bucket_ownership_controls import S3BucketOwnershipControls
 from cdktf_cdktf_provider_aws.s3_bucket_policy import S3BucketPolicy
 from cdktf_cdktf_provider_aws.s3_bucket_public_access_block import S3BucketPublicAccessBlock
@@ -37,10 +44,13 @@ def origin_policy(bucket_arn: str, distribution_arn: str) -> str:
 
 
 class OriginBucket(Construct):
-    """Private (public access blocked, ACLs disabled), versioned, SSE-KMS; its policy is set by
+    """Private (public access blocked, ACLs disabled), versioned, SSE-KMS; overwritten objects
+    are kept noncurrent_days for a rollback, then expire. Its policy is set by
     admit_distribution(), once the distribution's ARN exists."""
 
-    def __init__(self, scope: Construct, id: str, bucket_name: str, kms_key_arn: str, force_destroy: bool, tags: Mapping[str, str]) -> None:
+    def __init__(
+        self, scope: Construct, id: str, bucket_name: str, kms_key_arn: str, noncurrent_days: int, force_destroy: bool, tags: Mapping[str, str]
+    ) -> None:
         super().__init__(scope, id)
         self._bucket = S3Bucket(self, "bucket", bucket=bucket_name, force_destroy=force_destroy, tags={**tags, "Name": bucket_name})
         bucket_id = self._bucket.id
@@ -57,6 +67,18 @@ class OriginBucket(Construct):
                     apply_server_side_encryption_by_default={"sse_algorithm": "aws:kms", "kms_master_key_id": kms_key_arn},
                     # Every cache miss is a GetObject: a bucket key saves a KMS call on most of them.
                     bucket_key_enabled=True,
+                )
+            ],
+        )
+        S3BucketLifecycleConfiguration(
+            self, "lifecycle", bucket=bucket_id,
+            rule=[
+                S3BucketLifecycleConfigurationRule(
+                    id="expire-overwritten-assets",
+                    status="Enabled",
+                    filter=[S3BucketLifecycleConfigurationRuleFilter(prefix="")],
+                    noncurrent_version_expiration=[S3BucketLifecycleConfigurationRuleNoncurrentVersionExpiration(noncurrent_days=noncurrent_days)],
+                    abort_incomplete_multipart_upload=[S3BucketLifecycleConfigurationRuleAbortIncompleteMultipartUpload(days_after_initiation=7)],
                 )
             ],
         )

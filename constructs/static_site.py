@@ -91,6 +91,8 @@ class StaticAssetsProps:
         PriceClass_All.
     default_root_object: served for "/"; default "index.html".
     default_ttl_seconds: cache lifetime when the object sets none; default 86400 (one day).
+    noncurrent_days: days an overwritten or deleted asset version is kept for a rollback;
+        default 30, >= 1.
     log_provider: a us-east-1 provider for the log delivery resources; default the stack's
         (then the stack must be in us-east-1).
     force_destroy: let destroy empty the origin bucket; default False.
@@ -109,6 +111,7 @@ class StaticAssetsProps:
     price_class: str = "PriceClass_100"
     default_root_object: str = "index.html"
     default_ttl_seconds: int = 86_400
+    noncurrent_days: int = 30
     log_provider: TerraformProvider | None = None
     force_destroy: bool = False
     tags: Mapping[str, str] = field(default_factory=dict)
@@ -129,6 +132,8 @@ class StaticAssetsProps:
             raise ValueError(f"default_root_object={self.default_root_object!r}: an object key without a leading '/'")
         if not 0 <= self.default_ttl_seconds <= 31_536_000:
             raise ValueError(f"default_ttl_seconds={self.default_ttl_seconds}: must be 0..31536000 (one year)")
+        if self.noncurrent_days < 1:
+            raise ValueError(f"noncurrent_days={self.noncurrent_days}: must be at least 1")
         for prop in ("zone_id", "certificate_arn", "web_acl_arn", "kms_key_arn", "log_bucket_arn"):
             if not getattr(self, prop):
                 raise ValueError(f"{prop}: required")
@@ -159,7 +164,7 @@ class StaticAssets(Construct):
     def __init__(self, scope: Construct, id: str, props: StaticAssetsProps) -> None:
         super().__init__(scope, id)
         tags = {"Name": props.name, **dict(props.tags)}
-        origin = OriginBucket(self, "origin", props.bucket_name, props.kms_key_arn, props.force_destroy, tags)
+        origin = OriginBucket(self, "origin", props.bucket_name, props.kms_key_arn, props.noncurrent_days, props.force_destroy, tags)
         oac = CloudfrontOriginAccessControl(
             self, "oac", name=props.name, description=f"{props.name}: signs every origin request",
             origin_access_control_origin_type="s3", signing_behavior="always", signing_protocol="sigv4",

@@ -21,7 +21,7 @@ MINIMAL = dict(
     content_security_policy="default-src 'self'; frame-ancestors 'none'",
     log_bucket_arn="arn:aws:s3:::sparki-t-logs-123456789012",
 )
-FULL = dict(MINIMAL, price_class="PriceClass_All", default_root_object="app/index.html", default_ttl_seconds=600, force_destroy=True, tags={"Team": "edge"})
+FULL = dict(MINIMAL, price_class="PriceClass_All", default_root_object="app/index.html", default_ttl_seconds=600, noncurrent_days=7, force_destroy=True, tags={"Team": "edge"})
 captured: dict[str, StaticAssets] = {}
 
 
@@ -60,6 +60,8 @@ def test_origin_bucket_is_private_versioned_and_kms_encrypted(minimal):
     (rule,) = one(minimal, "aws_s3_bucket_server_side_encryption_configuration")["rule"]
     assert rule["apply_server_side_encryption_by_default"] == {"sse_algorithm": "aws:kms", "kms_master_key_id": MINIMAL["kms_key_arn"]}
     assert one(minimal, "aws_s3_bucket")["force_destroy"] is False
+    (lifecycle,) = one(minimal, "aws_s3_bucket_lifecycle_configuration")["rule"]
+    assert lifecycle["noncurrent_version_expiration"] == [{"noncurrent_days": 30}] and "expiration" not in lifecycle
 
 
 def test_only_this_distribution_reads_the_bucket_and_only_over_tls(minimal):
@@ -158,6 +160,8 @@ def test_full_applies_its_settings_and_puts_log_delivery_in_us_east_1(full):
     assert (dist["price_class"], dist["default_root_object"]) == ("PriceClass_All", "app/index.html")
     assert one(full, "aws_cloudfront_cache_policy")["default_ttl"] == 600
     assert one(full, "aws_s3_bucket")["force_destroy"] is True
+    (lifecycle,) = one(full, "aws_s3_bucket_lifecycle_configuration")["rule"]
+    assert lifecycle["noncurrent_version_expiration"] == [{"noncurrent_days": 7}]
     for rtype in ("aws_cloudwatch_log_delivery_source", "aws_cloudwatch_log_delivery_destination", "aws_cloudwatch_log_delivery"):
         assert one(full, rtype)["provider"] == f"aws.{ALIAS}", rtype
     assert dist["tags"] == {"Name": "sparki-t-static", "Team": "edge"}
@@ -179,6 +183,7 @@ def test_passes_the_policy_pack(build, production):
         (dict(name="Sparki_static"), "name='Sparki_static'"),
         (dict(default_root_object="/index.html"), "default_root_object='/index.html'"),
         (dict(default_ttl_seconds=-1), "default_ttl_seconds=-1"),
+        (dict(noncurrent_days=0), "noncurrent_days=0"),
         (dict(web_acl_arn=""), "web_acl_arn: required"),
         (dict(bucket_name="Static"), "bucket_name='Static': must be 3-63 lowercase"),
     ],
