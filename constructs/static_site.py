@@ -93,8 +93,6 @@ class StaticAssetsProps:
     default_ttl_seconds: cache lifetime when the object sets none; default 86400 (one day).
     noncurrent_days: days an overwritten or deleted asset version is kept for a rollback;
         default 30, >= 1.
-    log_provider: a us-east-1 provider for the log delivery resources; default the stack's
-        (then the stack must be in us-east-1).
     force_destroy: let destroy empty the origin bucket; default False.
     tags: extra tags; default none.
     """
@@ -112,7 +110,6 @@ class StaticAssetsProps:
     default_root_object: str = "index.html"
     default_ttl_seconds: int = 86_400
     noncurrent_days: int = 30
-    log_provider: TerraformProvider | None = None
     force_destroy: bool = False
     tags: Mapping[str, str] = field(default_factory=dict)
 
@@ -159,9 +156,12 @@ class StaticAssets(Construct):
 
     distribution_id / distribution_arn / domain_name: the distribution ("d123.cloudfront.net").
     bucket_name / bucket_arn: the origin. log_source_name: the log delivery source.
+
+    provider: a us-east-1 provider for the log delivery resources (CloudFront delivers its logs
+    only from us-east-1); default the stack's, which must then be in us-east-1.
     """
 
-    def __init__(self, scope: Construct, id: str, props: StaticAssetsProps) -> None:
+    def __init__(self, scope: Construct, id: str, props: StaticAssetsProps, provider: TerraformProvider | None = None) -> None:
         super().__init__(scope, id)
         tags = {"Name": props.name, **dict(props.tags)}
         origin = OriginBucket(self, "origin", props.bucket_name, props.kms_key_arn, props.noncurrent_days, props.force_destroy, tags)
@@ -220,15 +220,15 @@ class StaticAssets(Construct):
         # policy, like every other service delivering into our log bucket.
         log_name = f"{props.name}-access-logs"
         source = CloudwatchLogDeliverySource(
-            self, "log_source", provider=props.log_provider, name=log_name, log_type="ACCESS_LOGS", resource_arn=distribution.arn, tags=tags,
+            self, "log_source", provider=provider, name=log_name, log_type="ACCESS_LOGS", resource_arn=distribution.arn, tags=tags,
         )
         destination = CloudwatchLogDeliveryDestination(
-            self, "log_destination", provider=props.log_provider, name=log_name, output_format="parquet",
+            self, "log_destination", provider=provider, name=log_name, output_format="parquet",
             delivery_destination_configuration=[CloudwatchLogDeliveryDestinationDeliveryDestinationConfiguration(destination_resource_arn=props.log_bucket_arn)],
             tags=tags,
         )
         CloudwatchLogDelivery(
-            self, "log_delivery", provider=props.log_provider, delivery_source_name=source.name,
+            self, "log_delivery", provider=provider, delivery_source_name=source.name,
             delivery_destination_arn=destination.arn, tags=tags,
         )
         for record_type in ("A", "AAAA"):

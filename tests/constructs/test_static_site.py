@@ -30,7 +30,7 @@ def build_minimal(stack):
 
 
 def build_full(stack):
-    captured["full"] = StaticAssets(stack, "site", StaticAssetsProps(**FULL, log_provider=virginia(stack)))
+    captured["full"] = StaticAssets(stack, "site", StaticAssetsProps(**FULL), provider=virginia(stack))
 
 
 @pytest.fixture(scope="module")
