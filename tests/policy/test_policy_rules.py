@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from constructs.state_bucket import tls_only_policy
+from constructs.private_bucket import tls_only_policy
 from sparki.policy.rules import (
     COMPLIANT_,
     NON_COMPLIANT_,
