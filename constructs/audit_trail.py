@@ -16,6 +16,7 @@ from cdktf_cdktf_provider_aws.iam_role_policy import IamRolePolicy
 
 from constructs import Construct
 from constructs.log_bucket import ServiceWriter
+from constructs.trust_policy import service_trust_policy
 
 
 def trail_arn(name: str, region: str, account_id: str) -> str:
@@ -92,20 +93,8 @@ class AuditTrail(Construct):
             self,
             "logs_role",
             name=f"{props.name}-to-logs",
-            assume_role_policy=json.dumps(
-                {
-                    "Version": "2012-10-17",
-                    "Statement": [
-                        {
-                            "Effect": "Allow",
-                            "Principal": {"Service": "cloudtrail.amazonaws.com"},
-                            "Action": "sts:AssumeRole",
-                            # Confused-deputy guard: only this trail may use the role.
-                            "Condition": {"StringEquals": {"aws:SourceArn": props.arn}},
-                        }
-                    ],
-                }
-            ),
+            # Confused-deputy guard: only this trail may use the role.
+            assume_role_policy=service_trust_policy("cloudtrail.amazonaws.com", source_arn=props.arn),
             tags={"Name": f"{props.name}-to-logs"},
         )
         IamRolePolicy(

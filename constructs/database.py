@@ -1,7 +1,6 @@
 """PostgreSQL on RDS: private, encrypted, IAM-authenticated, tuned, monitored and alarmed."""
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -16,6 +15,7 @@ from cdktf_cdktf_provider_aws.iam_role_policy_attachment import IamRolePolicyAtt
 from constructs import Construct
 from constructs.client_security_group import ClientSecurityGroup, ClientSecurityGroupProps
 from constructs.metric_alarm import MetricAlarm, MetricAlarmProps
+from constructs.trust_policy import service_trust_policy
 
 PORT = 5432
 # Logs RDS can export for PostgreSQL: the server log (slow statements, DDL, locks, errors)
@@ -354,22 +354,11 @@ class Database(Construct):
             "monitoring_role",
             name=f"{props.name}-rds-monitoring",
             description="Enhanced Monitoring publishes OS metrics of the database instances",
-            assume_role_policy=json.dumps(
-                {
-                    "Version": "2012-10-17",
-                    "Statement": [
-                        {
-                            "Effect": "Allow",
-                            "Principal": {"Service": "monitoring.rds.amazonaws.com"},
-                            "Action": "sts:AssumeRole",
-                            # Confused-deputy guard: only this account's instances of this database.
-                            "Condition": {
-                                "StringEquals": {"aws:SourceAccount": props.account_id},
-                                "ArnLike": {"aws:SourceArn": f"arn:aws:rds:{props.region}:{props.account_id}:db:{props.identifier}*"},
-                            },
-                        }
-                    ],
-                }
+            # Confused-deputy guard: only this account's instances of this database.
+            assume_role_policy=service_trust_policy(
+                "monitoring.rds.amazonaws.com",
+                source_account=props.account_id,
+                source_arn=f"arn:aws:rds:{props.region}:{props.account_id}:db:{props.identifier}*",
             ),
             tags={"Name": f"{props.name}-rds-monitoring"},
         )

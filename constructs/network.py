@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import ipaddress
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -27,6 +26,7 @@ from cdktf_cdktf_provider_aws.vpc_endpoint import VpcEndpoint
 from constructs import Construct
 from constructs.kms_key import EncryptionKey, EncryptionKeyProps, KeyGrant
 from constructs.policy_document import PolicyDocument
+from constructs.trust_policy import service_trust_policy
 
 TIERS = ("public", "private", "database")
 INTERFACE_SERVICES = ("ecr.api", "ecr.dkr", "sts", "logs", "secretsmanager", "kms")
@@ -288,20 +288,8 @@ class Network(Construct):
             self,
             "flow_log_role",
             name=f"{props.name}-vpc-flow-logs",
-            assume_role_policy=json.dumps(
-                {
-                    "Version": "2012-10-17",
-                    "Statement": [
-                        {
-                            "Effect": "Allow",
-                            "Principal": {"Service": "vpc-flow-logs.amazonaws.com"},
-                            "Action": "sts:AssumeRole",
-                            # Confused-deputy guard: only flow logs of this account.
-                            "Condition": {"StringEquals": {"aws:SourceAccount": props.account_id}},
-                        }
-                    ],
-                }
-            ),
+            # Confused-deputy guard: only flow logs of this account.
+            assume_role_policy=service_trust_policy("vpc-flow-logs.amazonaws.com", source_account=props.account_id),
             tags={"Name": f"{props.name}-vpc-flow-logs"},
         )
         # A policy document, not a JSON string, so checkov's IAM checks can read it.

@@ -1,7 +1,6 @@
 """An EKS managed node group with its own node role and a hardened launch template."""
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -26,6 +25,7 @@ from cdktf_cdktf_provider_aws.launch_template import (
 )
 
 from constructs import Construct
+from constructs.trust_policy import service_trust_policy
 
 # What a node needs: join the cluster and pull images. The VPC CNI's ENI permissions are not
 # here: aws-node gets them through its own IRSA role, so pods cannot borrow them from the node.
@@ -131,11 +131,10 @@ class NodeGroup(Construct):
             "role",
             name=f"{props.name}-node",
             description=f"EKS nodes of {props.name}",
-            assume_role_policy=json.dumps(
-                {
-                    "Version": "2012-10-17",
-                    "Statement": [{"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}],
-                }
+            assume_role_policy=service_trust_policy(
+                "ec2.amazonaws.com",
+                unguarded_because="EC2 sets neither aws:SourceAccount nor aws:SourceArn when an instance profile's role is assumed; "
+                "iam:PassRole and the launch template decide which instances get the role",
             ),
             tags={"Name": f"{props.name}-node"},
         )
