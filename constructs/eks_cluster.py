@@ -46,6 +46,8 @@ class EksClusterProps:
     """Settings for the control plane.
 
     name: the cluster name, e.g. "sparki-dev-eks".
+    region / account_id: where the cluster lives; the cluster role trusts EKS only for this
+        cluster (confused-deputy guard).
     kubernetes_version: e.g. "1.33".
     subnet_ids: private subnets in at least two AZs; the control plane's network interfaces and
         the private endpoint live there.
@@ -58,6 +60,8 @@ class EksClusterProps:
     """
 
     name: str
+    region: str
+    account_id: str
     kubernetes_version: str
     subnet_ids: Sequence[str]
     secrets_key_arn: str
@@ -93,10 +97,13 @@ class EksCluster(Construct):
             "role",
             name=f"{props.name}-cluster",
             description=f"EKS control plane of {props.name}",
+            # Confused-deputy guard, which EKS accepts for cluster roles (EKS User Guide,
+            # "Cross-service confused deputy prevention in Amazon EKS"): only this cluster.
             assume_role_policy=service_trust_policy(
                 "eks.amazonaws.com",
+                source_account=props.account_id,
+                source_arn=f"arn:aws:eks:{props.region}:{props.account_id}:cluster/{props.name}",
                 actions=("sts:AssumeRole", "sts:TagSession"),
-                unguarded_because="kept as deployed until the guard, which EKS documents since 2025-08, is added in its own change",
             ),
             tags={"Name": f"{props.name}-cluster"},
         )

@@ -288,8 +288,13 @@ class Network(Construct):
             self,
             "flow_log_role",
             name=f"{props.name}-vpc-flow-logs",
-            # Confused-deputy guard: only flow logs of this account.
-            assume_role_policy=service_trust_policy("vpc-flow-logs.amazonaws.com", source_account=props.account_id),
+            # Confused-deputy guard (VPC User Guide, "IAM role for publishing flow logs to
+            # CloudWatch Logs"): only flow logs of this account in this region.
+            assume_role_policy=service_trust_policy(
+                "vpc-flow-logs.amazonaws.com",
+                source_account=props.account_id,
+                source_arn=f"arn:aws:ec2:{props.region}:{props.account_id}:vpc-flow-log/*",
+            ),
             tags={"Name": f"{props.name}-vpc-flow-logs"},
         )
         # A policy document, not a JSON string, so checkov's IAM checks can read it.

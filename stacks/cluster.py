@@ -45,6 +45,8 @@ class ClusterStack(SparkiStack):
             "eks",
             EksClusterProps(
                 name=name,
+                region=env.region,
+                account_id=env.account_id,
                 kubernetes_version=settings.kubernetes_version,
                 subnet_ids=private_subnet_ids,
                 secrets_key_arn=eks_key_arn,
