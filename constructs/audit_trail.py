@@ -93,8 +93,14 @@ class AuditTrail(Construct):
             self,
             "logs_role",
             name=f"{props.name}-to-logs",
-            # Confused-deputy guard: only this trail may use the role.
-            assume_role_policy=service_trust_policy("cloudtrail.amazonaws.com", source_arn=props.arn),
+            assume_role_policy=service_trust_policy(
+                "cloudtrail.amazonaws.com",
+                unguarded_because="CloudTrail User Guide ('Role policy document for CloudTrail to use CloudWatch Logs "
+                "for monitoring'): confused-deputy prevention is not applicable to this role, CloudTrail does not support "
+                "aws:SourceArn/aws:SourceAccount on it, and a condition on them makes CreateTrail refuse the role. "
+                "Another account cannot pass this role to its trail (iam:PassRole is same-account), and it may only "
+                "write this trail's log group",
+            ),
             tags={"Name": f"{props.name}-to-logs"},
         )
         IamRolePolicy(

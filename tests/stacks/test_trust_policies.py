@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 # Each one's reason is written at its service_trust_policy() call.
-UNGUARDED_SERVICES = {"ec2.amazonaws.com"}
+UNGUARDED_SERVICES = {"ec2.amazonaws.com", "cloudtrail.amazonaws.com"}
 
 
 def service_statements(stacks):
