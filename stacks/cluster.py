@@ -7,8 +7,9 @@ from constructs import Construct
 from constructs.cluster_access import ClusterAccess, ClusterAccessProps
 from constructs.eks_addon import EksAddon, EksAddonProps
 from constructs.eks_cluster import EksCluster, EksClusterProps
+from constructs.irsa_policies import CLUSTER_TAG
 from constructs.node_group import GROUP_LABEL, NodeGroup, NodeGroupProps, Taint
-from constructs.platform_roles import CLUSTER_TAG, SERVICE_ACCOUNTS, PlatformRoles, PlatformRolesProps
+from constructs.platform_roles import SERVICE_ACCOUNTS, PlatformRoles, PlatformRolesProps
 from environments.schema import SYSTEM_NODE_GROUP, Environment
 from sparki.settings import RunSettings
 from stacks.base import SparkiStack
