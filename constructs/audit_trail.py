@@ -15,6 +15,7 @@ from cdktf_cdktf_provider_aws.iam_role import IamRole
 from cdktf_cdktf_provider_aws.iam_role_policy import IamRolePolicy
 
 from constructs import Construct
+from constructs.kms_key import EncryptionKey
 from constructs.log_bucket import ServiceWriter
 from constructs.trust_policy import service_trust_policy
 
@@ -30,7 +31,7 @@ class AuditTrailProps:
     name: trail name, e.g. "sparki-dev-audit"; also names the log group "/<name>" and its role.
     bucket_name: the audit bucket; it must admit writer(...) (a LogBucket with that writer).
     s3_key_prefix: where the trail writes in the bucket; default "cloudtrail".
-    kms_key_arn: encrypts the log files (the audit key).
+    kms_key_arn: encrypts the log files (the audit key); grant_key(key) admits CloudTrail to it.
     log_key_arn: encrypts the CloudWatch log group (the logs key).
     log_retention_days: CloudWatch retention; the CIS metric filters search this group.
     data_event_bucket_arns: buckets whose object-level calls are recorded (S3 data events),
@@ -59,6 +60,21 @@ class AuditTrailProps:
     @property
     def arn(self) -> str:
         return trail_arn(self.name, self.region, self.account_id)
+
+    def grant_key(self, key: EncryptionKey) -> None:
+        """What kms_key_arn's key must allow: CloudTrail encrypting this account's trails."""
+        # CloudTrail's documentation recommends aws:SourceArn (the trails) over aws:SourceAccount.
+        trails = f"arn:aws:cloudtrail:*:{self.account_id}:trail/*"
+        key.grant_to_service(
+            "cloudtrail.amazonaws.com",
+            sid="CloudTrailEncryptsThisAccountsTrails",
+            actions=("kms:GenerateDataKey*",),
+            conditions={"StringLike": {"kms:EncryptionContext:aws:cloudtrail:arn": trails, "aws:SourceArn": trails}},
+        )
+        # CreateTrail/UpdateTrail check the key; that call carries no encryption context.
+        key.grant_to_service(
+            "cloudtrail.amazonaws.com", sid="CloudTrailDescribesKey", actions=("kms:DescribeKey",), conditions={"StringLike": {"aws:SourceArn": trails}}
+        )
 
     def writer(self) -> ServiceWriter:
         """What the audit bucket must admit: this trail, and only into its own prefix."""

@@ -8,6 +8,7 @@ from typing import Any
 from cdktf_cdktf_provider_aws.s3_bucket_logging import S3BucketLoggingA
 
 from constructs import Construct
+from constructs.kms_key import EncryptionKey
 from constructs.private_bucket import PrivateBucket, PrivateBucketProps, check_bucket_name
 
 # S3 lifecycle by default does not transition objects under 128 KB: Glacier's per-object
@@ -71,6 +72,17 @@ class ServiceWriter:
             }
         )
         return result
+
+
+def grant_access_log_delivery(key: EncryptionKey, account_id: str) -> None:
+    """S3 server access logs land in a bucket whose default encryption is `key`; the log
+    delivery service encrypts as the writer, so the key must admit it."""
+    key.grant_to_service(
+        "logging.s3.amazonaws.com",
+        sid="S3ServerAccessLogsEncrypt",
+        actions=("kms:GenerateDataKey*",),
+        conditions={"StringEquals": {"aws:SourceAccount": account_id}},
+    )
 
 
 @dataclass(frozen=True)

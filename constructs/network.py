@@ -24,7 +24,7 @@ from cdktf_cdktf_provider_aws.vpc import Vpc
 from cdktf_cdktf_provider_aws.vpc_endpoint import VpcEndpoint
 
 from constructs import Construct
-from constructs.kms_key import EncryptionKey, EncryptionKeyProps, KeyGrant
+from constructs.kms_key import EncryptionKey, EncryptionKeyProps
 from constructs.policy_document import PolicyDocument
 from constructs.trust_policy import service_trust_policy
 
@@ -265,15 +265,13 @@ class Network(Construct):
                     description=f"Encrypts the VPC flow logs of {props.name}",
                     account_id=props.account_id,
                     deletion_window_days=props.key_deletion_window_days,
-                    grants=[
-                        KeyGrant(
-                            sid="CloudWatchLogsUsesKeyForThisLogGroup",
-                            service=f"logs.{props.region}.amazonaws.com",
-                            actions=("kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"),
-                            condition={"ArnEquals": {"kms:EncryptionContext:aws:logs:arn": log_group_arn}},
-                        )
-                    ],
                 ),
+            )
+            key.grant_to_service(
+                f"logs.{props.region}.amazonaws.com",
+                sid="CloudWatchLogsUsesKeyForThisLogGroup",
+                actions=("kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"),
+                conditions={"ArnEquals": {"kms:EncryptionContext:aws:logs:arn": log_group_arn}},
             )
             key_arn = key.key_arn
         group = CloudwatchLogGroup(

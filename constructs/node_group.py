@@ -25,6 +25,7 @@ from cdktf_cdktf_provider_aws.launch_template import (
 )
 
 from constructs import Construct
+from constructs.kms_key import EncryptionKey, KeyGrant
 from constructs.trust_policy import service_trust_policy
 
 # What a node needs: join the cluster and pull images. The VPC CNI's ENI permissions are not
@@ -65,7 +66,8 @@ class NodeGroupProps:
     instance_types: EC2 types; capacity_type "SPOT" needs at least two.
     min_size <= desired_size <= max_size: desired_size is only set at creation; afterwards the
         cluster autoscaler owns it.
-    root_volume_key_arn: KMS key of the encrypted gp3 root volume.
+    root_volume_key_arn: KMS key of the encrypted gp3 root volume; grant_node_volume_key(key)
+        admits the Auto Scaling role that launches the nodes.
     capacity_type: "ON_DEMAND" (default) or "SPOT".
     ami_type: one of AMI_TYPES; default "AL2023_x86_64_STANDARD".
     disk_size_gib: root volume size; default 50.
@@ -118,6 +120,22 @@ class NodeGroupProps:
             raise ValueError(f"{self.name}: max_unavailable_percent={self.max_unavailable_percent}; use 1..100")
         if GROUP_LABEL in self.labels:
             raise ValueError(f"{self.name}: label {GROUP_LABEL!r} is set by the construct; remove it")
+
+
+def grant_node_volume_key(key: EncryptionKey, account_id: str) -> None:
+    """What root_volume_key_arn's key must allow. EKS managed node groups launch encrypted EBS
+    volumes through the Auto Scaling service-linked role, which takes no IAM policy: the key
+    policy must name it."""
+    slr = f"arn:aws:iam::{account_id}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling"
+    key.grant_encrypt_decrypt(slr, sid="AutoScalingUsesKeyForNodeVolumes", conditions={"StringEquals": {"kms:CallerAccount": account_id}})
+    key.grant(
+        KeyGrant(
+            sid="AutoScalingAttachesPersistentResources",
+            role_arn=slr,
+            actions=("kms:CreateGrant",),
+            condition={"Bool": {"kms:GrantIsForAWSResource": "true"}},
+        )
+    )
 
 
 class NodeGroup(Construct):
