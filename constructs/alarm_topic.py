@@ -17,7 +17,8 @@ class AlarmTopicProps:
     """Settings for the topic.
 
     name: topic name, e.g. "sparki-dev-alarms".
-    kms_key_arn: encrypts messages at rest; grant_key(key) admits CloudWatch and EventBridge.
+    kms_key_arn: encrypts messages at rest; grant_key(key) admits CloudWatch, and EventBridge
+        when event_rule_arns are given.
     account_id: CloudWatch alarms of this account may publish.
     event_rule_arns: EventBridge rules that may publish (e.g. GuardDuty findings); default none.
     """
@@ -38,8 +39,9 @@ class AlarmTopicProps:
         publish = ("kms:Decrypt", "kms:GenerateDataKey*")
         # Alarms publish to the encrypted alarm topic.
         key.grant_to_service("cloudwatch.amazonaws.com", sid="CloudWatchPublishesAlarmsToEncryptedTopic", actions=publish, conditions=same_account)
-        # GuardDuty findings reach the alarm topic through an EventBridge rule.
-        key.grant_to_service("events.amazonaws.com", sid="EventBridgePublishesFindingsToEncryptedTopic", actions=publish, conditions=same_account)
+        if self.event_rule_arns:
+            # GuardDuty findings reach the alarm topic through an EventBridge rule.
+            key.grant_to_service("events.amazonaws.com", sid="EventBridgePublishesFindingsToEncryptedTopic", actions=publish, conditions=same_account)
 
 
 def alarm_topic_policy(topic_arn: str, props: AlarmTopicProps) -> str:

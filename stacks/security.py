@@ -96,7 +96,8 @@ class SecurityStack(SparkiStack):
         # The audit key's users ask for access; this order is the key policy's statement order.
         trail_props.grant_key(self.keys.audit)
         topic_props.grant_key(self.keys.audit)
-        config_props.grant_key(self.keys.audit)
+        if sec.enable_config:
+            config_props.grant_key(self.keys.audit)
         grant_access_log_delivery(self.keys.audit, account)
         audit = LogBucket(
             self,

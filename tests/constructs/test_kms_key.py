@@ -66,6 +66,9 @@ TRAILS = f"arn:aws:cloudtrail:*:{ACCOUNT}:trail/*"
         ]),
         (AlarmTopicProps(name="t", kms_key_arn="k", account_id=ACCOUNT).grant_key, [
             ("CloudWatchPublishesAlarmsToEncryptedTopic", "cloudwatch.amazonaws.com", SAME_ACCOUNT),
+        ]),
+        (AlarmTopicProps(name="t", kms_key_arn="k", account_id=ACCOUNT, event_rule_arns=(f"arn:aws:events:us-east-1:{ACCOUNT}:rule/r",)).grant_key, [
+            ("CloudWatchPublishesAlarmsToEncryptedTopic", "cloudwatch.amazonaws.com", SAME_ACCOUNT),
             ("EventBridgePublishesFindingsToEncryptedTopic", "events.amazonaws.com", SAME_ACCOUNT),
         ]),
         (ConfigRecorderProps(name="t", account_id=ACCOUNT, bucket_name="b", kms_key_arn="k").grant_key, [
@@ -75,7 +78,7 @@ TRAILS = f"arn:aws:cloudtrail:*:{ACCOUNT}:trail/*"
             ("S3ServerAccessLogsEncrypt", "logging.s3.amazonaws.com", SAME_ACCOUNT),
         ]),
     ],
-    ids=["trail", "alarm-topic", "config", "access-logs"],
+    ids=["trail", "alarm-topic", "alarm-topic-with-rules", "config", "access-logs"],
 )
 def test_services_ask_for_the_key_under_a_condition(grant, expected):
     granted = statements(grant)[1:]
