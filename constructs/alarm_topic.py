@@ -9,6 +9,7 @@ from cdktf_cdktf_provider_aws.sns_topic import SnsTopic
 from cdktf_cdktf_provider_aws.sns_topic_policy import SnsTopicPolicy
 
 from constructs import Construct
+from constructs.kms_key import EncryptionKey
 
 
 @dataclass(frozen=True)
@@ -16,8 +17,8 @@ class AlarmTopicProps:
     """Settings for the topic.
 
     name: topic name, e.g. "sparki-dev-alarms".
-    kms_key_arn: encrypts messages at rest; its policy must let CloudWatch (and EventBridge,
-        with event_rule_arns) use it.
+    kms_key_arn: encrypts messages at rest; grant_key(key) admits CloudWatch, and EventBridge
+        when event_rule_arns are given.
     account_id: CloudWatch alarms of this account may publish.
     event_rule_arns: EventBridge rules that may publish (e.g. GuardDuty findings); default none.
     """
@@ -31,6 +32,16 @@ class AlarmTopicProps:
         for arn in self.event_rule_arns:
             if not arn.startswith("arn:aws:events:") or ":rule/" not in arn:
                 raise ValueError(f"event_rule_arns: {arn!r} is not an EventBridge rule ARN")
+
+    def grant_key(self, key: EncryptionKey) -> None:
+        """What kms_key_arn's key must allow: the publishers encrypting messages to the topic."""
+        same_account = {"StringEquals": {"aws:SourceAccount": self.account_id}}
+        publish = ("kms:Decrypt", "kms:GenerateDataKey*")
+        # Alarms publish to the encrypted alarm topic.
+        key.grant_to_service("cloudwatch.amazonaws.com", sid="CloudWatchPublishesAlarmsToEncryptedTopic", actions=publish, conditions=same_account)
+        if self.event_rule_arns:
+            # GuardDuty findings reach the alarm topic through an EventBridge rule.
+            key.grant_to_service("events.amazonaws.com", sid="EventBridgePublishesFindingsToEncryptedTopic", actions=publish, conditions=same_account)
 
 
 def alarm_topic_policy(topic_arn: str, props: AlarmTopicProps) -> str:

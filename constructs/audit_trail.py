@@ -15,7 +15,9 @@ from cdktf_cdktf_provider_aws.iam_role import IamRole
 from cdktf_cdktf_provider_aws.iam_role_policy import IamRolePolicy
 
 from constructs import Construct
+from constructs.kms_key import EncryptionKey
 from constructs.log_bucket import ServiceWriter
+from constructs.trust_policy import service_trust_policy
 
 
 def trail_arn(name: str, region: str, account_id: str) -> str:
@@ -29,7 +31,7 @@ class AuditTrailProps:
     name: trail name, e.g. "sparki-dev-audit"; also names the log group "/<name>" and its role.
     bucket_name: the audit bucket; it must admit writer(...) (a LogBucket with that writer).
     s3_key_prefix: where the trail writes in the bucket; default "cloudtrail".
-    kms_key_arn: encrypts the log files (the audit key).
+    kms_key_arn: encrypts the log files (the audit key); grant_key(key) admits CloudTrail to it.
     log_key_arn: encrypts the CloudWatch log group (the logs key).
     log_retention_days: CloudWatch retention; the CIS metric filters search this group.
     data_event_bucket_arns: buckets whose object-level calls are recorded (S3 data events),
@@ -58,6 +60,21 @@ class AuditTrailProps:
     @property
     def arn(self) -> str:
         return trail_arn(self.name, self.region, self.account_id)
+
+    def grant_key(self, key: EncryptionKey) -> None:
+        """What kms_key_arn's key must allow: CloudTrail encrypting this account's trails."""
+        # CloudTrail's documentation recommends aws:SourceArn (the trails) over aws:SourceAccount.
+        trails = f"arn:aws:cloudtrail:*:{self.account_id}:trail/*"
+        key.grant_to_service(
+            "cloudtrail.amazonaws.com",
+            sid="CloudTrailEncryptsThisAccountsTrails",
+            actions=("kms:GenerateDataKey*",),
+            conditions={"StringLike": {"kms:EncryptionContext:aws:cloudtrail:arn": trails, "aws:SourceArn": trails}},
+        )
+        # CreateTrail/UpdateTrail check the key; that call carries no encryption context.
+        key.grant_to_service(
+            "cloudtrail.amazonaws.com", sid="CloudTrailDescribesKey", actions=("kms:DescribeKey",), conditions={"StringLike": {"aws:SourceArn": trails}}
+        )
 
     def writer(self) -> ServiceWriter:
         """What the audit bucket must admit: this trail, and only into its own prefix."""
@@ -92,19 +109,13 @@ class AuditTrail(Construct):
             self,
             "logs_role",
             name=f"{props.name}-to-logs",
-            assume_role_policy=json.dumps(
-                {
-                    "Version": "2012-10-17",
-                    "Statement": [
-                        {
-                            "Effect": "Allow",
-                            "Principal": {"Service": "cloudtrail.amazonaws.com"},
-                            "Action": "sts:AssumeRole",
-                            # Confused-deputy guard: only this trail may use the role.
-                            "Condition": {"StringEquals": {"aws:SourceArn": props.arn}},
-                        }
-                    ],
-                }
+            assume_role_policy=service_trust_policy(
+                "cloudtrail.amazonaws.com",
+                unguarded_because="CloudTrail User Guide ('Role policy document for CloudTrail to use CloudWatch Logs "
+                "for monitoring'): confused-deputy prevention is not applicable to this role, CloudTrail does not support "
+                "aws:SourceArn/aws:SourceAccount on it, and a condition on them makes CreateTrail refuse the role. "
+                "Another account cannot pass this role to its trail (iam:PassRole is same-account), and it may only "
+                "write this trail's log group",
             ),
             tags={"Name": f"{props.name}-to-logs"},
         )

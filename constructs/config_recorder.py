@@ -18,6 +18,7 @@ from cdktf_cdktf_provider_aws.config_delivery_channel import (
 from cdktf_cdktf_provider_aws.iam_service_linked_role import IamServiceLinkedRole
 
 from constructs import Construct
+from constructs.kms_key import EncryptionKey
 from constructs.log_bucket import ServiceWriter
 
 CONFIG_SERVICE = "config.amazonaws.com"
@@ -72,7 +73,7 @@ class ConfigRecorderProps:
 
     name: prefix of every name, e.g. "sparki-prod".
     bucket_name: the audit bucket; it must admit writer(...).
-    kms_key_arn: encrypts the delivered snapshots and history (the audit key).
+    kms_key_arn: encrypts the delivered snapshots and history (the audit key); grant_key(key) admits Config.
     s3_key_prefix: default "config".
     snapshot_frequency: configuration snapshot delivery; default "TwentyFour_Hours".
     rules: managed rules to evaluate; default CIS_RULES; () for recording only.
@@ -100,6 +101,15 @@ class ConfigRecorderProps:
     def delivery_prefix(self) -> str:
         return f"{self.s3_key_prefix}/AWSLogs/{self.account_id}/Config/"
 
+    def grant_key(self, key: EncryptionKey) -> None:
+        """What kms_key_arn's key must allow: the delivery channel writing encrypted snapshots."""
+        key.grant_to_service(
+            CONFIG_SERVICE,
+            sid="ConfigDeliversEncryptedSnapshots",
+            actions=("kms:Decrypt", "kms:GenerateDataKey*"),
+            conditions={"StringEquals": {"aws:SourceAccount": self.account_id}},
+        )
+
     def writer(self) -> ServiceWriter:
         """What the audit bucket must admit: Config of this account, into its own prefix."""
         return ServiceWriter(
@@ -120,7 +130,7 @@ class ConfigRecorder(Construct):
         super().__init__(scope, id)
         # The service-linked role, not a role of our own: Security Hub's CIS control for AWS Config
         # (Config.1) requires it. It delivers through the bucket policy and the key policy, which
-        # admit config.amazonaws.com for this account (writer(), the audit key's grants). An
+        # admit config.amazonaws.com for this account (writer(), grant_key()). An
         # account where it already exists imports it once (docs/security.md).
         role = IamServiceLinkedRole(self, "service_role", aws_service_name=CONFIG_SERVICE, tags={"Name": f"{props.name}-config"})
         recorder = ConfigConfigurationRecorder(

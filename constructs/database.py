@@ -1,17 +1,13 @@
 """PostgreSQL on RDS: private, encrypted, IAM-authenticated, tuned, monitored and alarmed."""
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from cdktf import TerraformResourceLifecycle
-from cdktf_cdktf_provider_aws.cloudwatch_log_group import CloudwatchLogGroup
 from cdktf_cdktf_provider_aws.db_instance import DbInstance
 from cdktf_cdktf_provider_aws.db_parameter_group import DbParameterGroup, DbParameterGroupParameter
-from cdktf_cdktf_provider_aws.iam_role import IamRole
-from cdktf_cdktf_provider_aws.iam_role_policy_attachment import IamRolePolicyAttachment
 
 from catalog.aws import (
     DAILY_WINDOW,
@@ -23,7 +19,15 @@ from catalog.aws import (
 )
 from constructs import Construct
 from constructs.client_security_group import ClientSecurityGroup, ClientSecurityGroupProps
-from constructs.metric_alarm import MetricAlarm, MetricAlarmProps
+from constructs.database_monitoring import (
+    GIB,
+    DatabaseAlarmProps,
+    MonitoringRoleProps,
+    add_database_alarms,
+    enhanced_monitoring_role,
+    exported_log_groups,
+)
+from constructs.postgres_parameters import postgres_parameters
 
 PORT = 5432
 # Logs RDS can export for PostgreSQL: the server log (slow statements, DDL, locks, errors)
@@ -31,44 +35,8 @@ PORT = 5432
 LOG_EXPORTS = ("postgresql", "upgrade")
 # Current RDS CA; the provider's default can still be an expiring one on older accounts.
 CA_CERT = "rds-ca-rsa2048-g1"
-GIB = 1024**3
-MIB = 1024**2
 _CLASS = re.compile(r"^db\.[a-z0-9]+\.[a-z0-9]+$")
 _IDENT = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
-
-
-@dataclass(frozen=True)
-class Parameter:
-    """One PostgreSQL setting and why it has the value it has."""
-
-    name: str
-    value: str
-    # Static parameters only take effect after a reboot; RDS rejects "immediate" for them.
-    apply_method: str
-    why: str
-
-
-def postgres_parameters(max_connections: int, slow_statement_ms: int) -> list[Parameter]:
-    """The tuned parameter group. Memory settings are RDS formulas over DBInstanceClassMemory
-    (bytes), so they follow the instance class when it is resized, without a new group."""
-    # work_mem (kB) = a quarter of memory shared by every allowed connection: one sort per
-    # backend at once never pushes the instance into swap.
-    work_mem_divisor = 4 * 1024 * max_connections
-    return [
-        Parameter("rds.force_ssl", "1", "pending-reboot", "reject every connection that is not TLS: credentials and data never cross the VPC in clear text"),
-        Parameter("ssl_min_protocol_version", "TLSv1.2", "pending-reboot", "no TLS 1.0/1.1 clients"),
-        Parameter("max_connections", str(max_connections), "pending-reboot", "explicit ceiling sized per environment; the connections alarm fires at 80% of it"),
-        Parameter("shared_buffers", "{DBInstanceClassMemory/32768}", "pending-reboot", "a quarter of memory (8 kB pages) for PostgreSQL's own cache; the OS page cache holds the rest"),
-        Parameter("effective_cache_size", "{DBInstanceClassMemory*3/32768}", "immediate", "tells the planner three quarters of memory caches data, so it prefers index scans"),
-        Parameter("work_mem", f"GREATEST({{DBInstanceClassMemory/{work_mem_divisor}}},4096)", "immediate", "per-sort memory: a quarter of memory over max_connections, at least 4 MB"),
-        Parameter("maintenance_work_mem", "GREATEST({DBInstanceClassMemory/16384},65536)", "immediate", "a sixteenth of memory (at least 64 MB) so vacuum and index builds finish quickly"),
-        Parameter("log_min_duration_statement", str(slow_statement_ms), "immediate", "log every statement slower than this many milliseconds, with its duration"),
-        Parameter("log_statement", "ddl", "immediate", "log schema changes: who changed which table, and when"),
-        Parameter("log_lock_waits", "1", "immediate", "log waits longer than deadlock_timeout: lock contention shows up before it becomes an outage"),
-        Parameter("log_temp_files", "10240", "immediate", "log sorts and hashes that spill more than 10 MB to disk: the sign work_mem is too small"),
-        Parameter("log_autovacuum_min_duration", "10000", "immediate", "log autovacuum runs longer than 10 s, the usual first sign of bloat"),
-        Parameter("track_io_timing", "1", "immediate", "I/O time per query in pg_stat_statements and Performance Insights"),
-    ]
 
 
 @dataclass(frozen=True)
@@ -183,7 +151,6 @@ class Database(Construct):
 
     def __init__(self, scope: Construct, id: str, props: DatabaseProps) -> None:
         super().__init__(scope, id)
-        self._props = props
         major = props.engine_version
 
         self.security_group = ClientSecurityGroup(
@@ -214,48 +181,39 @@ class Database(Construct):
             tags={"Name": f"{props.identifier}{major}"},
         )
 
-        monitoring_role = self._monitoring_role()
-
-        primary_logs = self._log_groups("primary", props.identifier)
-        primary = DbInstance(
+        monitoring_role = enhanced_monitoring_role(
             self,
-            "instance",
-            identifier=props.identifier,
-            engine="postgres",
-            engine_version=major,
+            MonitoringRoleProps(
+                name=props.name,
+                identifier=props.identifier,
+                region=props.region,
+                account_id=props.account_id,
+                create_os_metrics_log_group=props.create_os_metrics_log_group,
+                log_retention_days=props.log_retention_days,
+                log_key_arn=props.log_key_arn,
+            ),
+        )
+        # What the primary and its replicas share: a replica is a data store of its own, with
+        # the primary's class, encryption, network, parameters, standby and monitoring.
+        shared = dict(
             instance_class=props.instance_class,
-            db_name=props.database_name,
-            username=props.master_username,
             port=PORT,
-            # RDS generates the master password, keeps it in Secrets Manager under the secrets
-            # key and rotates it; Terraform never sees it, so neither JSON nor state holds it.
-            manage_master_user_password=True,
-            master_user_secret_kms_key_id=props.secret_key_arn,
             # Applications authenticate with short-lived IAM tokens; the master secret is for
             # break-glass administration only.
             iam_database_authentication_enabled=True,
             storage_type="gp3",
-            allocated_storage=props.allocated_storage_gib,
             max_allocated_storage=props.max_allocated_storage_gib,
             storage_encrypted=True,
             kms_key_id=props.storage_key_arn,
-            db_subnet_group_name=props.subnet_group_name,
             vpc_security_group_ids=[self.security_group.security_group_id],
             publicly_accessible=False,
             ca_cert_identifier=CA_CERT,
             parameter_group_name=parameters.name,
             multi_az=props.multi_az,
             deletion_protection=props.deletion_protection,
-            backup_retention_period=props.backup_retention_days,
-            backup_window=props.backup_window,
             maintenance_window=props.maintenance_window,
             copy_tags_to_snapshot=True,
-            # Keep automated backups after the instance is deleted, until their retention ends.
-            delete_automated_backups=False,
-            skip_final_snapshot=False,
-            final_snapshot_identifier=f"{props.identifier}-final",
             auto_minor_version_upgrade=True,
-            allow_major_version_upgrade=False,
             # Changes wait for the maintenance window unless an operator applies them.
             apply_immediately=False,
             performance_insights_enabled=True,
@@ -264,57 +222,69 @@ class Database(Construct):
             monitoring_interval=props.monitoring_interval,
             monitoring_role_arn=monitoring_role.arn,
             enabled_cloudwatch_logs_exports=list(LOG_EXPORTS),
-            # RDS would create the log groups itself, unencrypted and kept forever.
-            depends_on=primary_logs,
+        )
+
+        def logs(prefix: str, identifier: str) -> list:
+            return exported_log_groups(self, prefix, identifier, LOG_EXPORTS, props.log_retention_days, props.log_key_arn)
+
+        primary = DbInstance(
+            self,
+            "instance",
+            identifier=props.identifier,
+            engine="postgres",
+            engine_version=major,
+            db_name=props.database_name,
+            username=props.master_username,
+            # RDS generates the master password, keeps it in Secrets Manager under the secrets
+            # key and rotates it; Terraform never sees it, so neither JSON nor state holds it.
+            manage_master_user_password=True,
+            master_user_secret_kms_key_id=props.secret_key_arn,
+            allocated_storage=props.allocated_storage_gib,
+            db_subnet_group_name=props.subnet_group_name,
+            backup_retention_period=props.backup_retention_days,
+            backup_window=props.backup_window,
+            # Keep automated backups after the instance is deleted, until their retention ends.
+            delete_automated_backups=False,
+            skip_final_snapshot=False,
+            final_snapshot_identifier=f"{props.identifier}-final",
+            allow_major_version_upgrade=False,
+            depends_on=logs("primary", props.identifier),
             tags={"Name": props.identifier},
+            **shared,
         )
 
         self.replicas: list[DbInstance] = []
         for n in range(1, props.read_replicas + 1):
             replica_id = f"{props.identifier}-replica-{n}"
-            logs = self._log_groups(f"replica_{n}", replica_id)
             self.replicas.append(
                 DbInstance(
                     self,
                     f"replica_{n}",
                     identifier=replica_id,
-                    # Engine, version, credentials, storage encryption key and subnet group
-                    # come from the source; RDS refuses some of them on a replica.
+                    # Engine, version, credentials, allocation and subnet group come from the
+                    # source; RDS refuses some of them on a replica.
                     replicate_source_db=primary.identifier,
-                    instance_class=props.instance_class,
-                    port=PORT,
-                    iam_database_authentication_enabled=True,
-                    storage_type="gp3",
-                    max_allocated_storage=props.max_allocated_storage_gib,
-                    storage_encrypted=True,
-                    kms_key_id=props.storage_key_arn,
-                    vpc_security_group_ids=[self.security_group.security_group_id],
-                    publicly_accessible=False,
-                    ca_cert_identifier=CA_CERT,
-                    parameter_group_name=parameters.name,
-                    # A replica is a data store of its own: it gets a standby where the
-                    # primary has one.
-                    multi_az=props.multi_az,
-                    deletion_protection=props.deletion_protection,
-                    maintenance_window=props.maintenance_window,
-                    copy_tags_to_snapshot=True,
                     # A replica is rebuilt from the primary; its final snapshot would only
                     # duplicate the primary's.
                     skip_final_snapshot=True,
-                    auto_minor_version_upgrade=True,
-                    apply_immediately=False,
-                    performance_insights_enabled=True,
-                    performance_insights_kms_key_id=props.storage_key_arn,
-                    performance_insights_retention_period=props.insights_retention_days,
-                    monitoring_interval=props.monitoring_interval,
-                    monitoring_role_arn=monitoring_role.arn,
-                    enabled_cloudwatch_logs_exports=list(LOG_EXPORTS),
-                    depends_on=logs,
+                    depends_on=logs(f"replica_{n}", replica_id),
                     tags={"Name": replica_id},
+                    **shared,
                 )
             )
 
-        self._alarms()
+        add_database_alarms(
+            self,
+            DatabaseAlarmProps(
+                identifier=props.identifier,
+                topic_arn=props.alarm_topic_arn,
+                max_connections=props.max_connections,
+                free_storage_bytes=props.free_storage_alarm_bytes,
+                free_memory_mib=props.free_memory_alarm_mib,
+                read_replicas=props.read_replicas,
+                replica_lag_seconds=props.replica_lag_alarm_seconds,
+            ),
+        )
 
         self.identifier: str = props.identifier
         self.endpoint: str = primary.address
@@ -325,99 +295,3 @@ class Database(Construct):
         self.security_group_id: str = self.security_group.security_group_id
         self.parameter_group_name: str = parameters.name
         self.replica_endpoints: list[str] = [r.address for r in self.replicas]
-
-    def _log_groups(self, prefix: str, identifier: str) -> list[CloudwatchLogGroup]:
-        props = self._props
-        return [
-            CloudwatchLogGroup(
-                self,
-                f"{prefix}_{log}_logs",
-                # The name RDS writes to; it must exist before the instance does.
-                name=f"/aws/rds/instance/{identifier}/{log}",
-                retention_in_days=props.log_retention_days,
-                kms_key_id=props.log_key_arn,
-                tags={"Name": f"{identifier}-{log}"},
-            )
-            for log in LOG_EXPORTS
-        ]
-
-    def _monitoring_role(self) -> IamRole:
-        props = self._props
-        if props.create_os_metrics_log_group:
-            # Enhanced Monitoring writes to this fixed, account-wide group; made here it is
-            # encrypted and expires like every other log.
-            CloudwatchLogGroup(
-                self,
-                "os_metrics_logs",
-                name="RDSOSMetrics",
-                retention_in_days=props.log_retention_days,
-                kms_key_id=props.log_key_arn,
-                tags={"Name": "RDSOSMetrics"},
-            )
-        role = IamRole(
-            self,
-            "monitoring_role",
-            name=f"{props.name}-rds-monitoring",
-            description="Enhanced Monitoring publishes OS metrics of the database instances",
-            assume_role_policy=json.dumps(
-                {
-                    "Version": "2012-10-17",
-                    "Statement": [
-                        {
-                            "Effect": "Allow",
-                            "Principal": {"Service": "monitoring.rds.amazonaws.com"},
-                            "Action": "sts:AssumeRole",
-                            # Confused-deputy guard: only this account's instances of this database.
-                            "Condition": {
-                                "StringEquals": {"aws:SourceAccount": props.account_id},
-                                "ArnLike": {"aws:SourceArn": f"arn:aws:rds:{props.region}:{props.account_id}:db:{props.identifier}*"},
-                            },
-                        }
-                    ],
-                }
-            ),
-            tags={"Name": f"{props.name}-rds-monitoring"},
-        )
-        # AWS maintains this policy: write access to the RDSOSMetrics log group only.
-        IamRolePolicyAttachment(
-            self,
-            "monitoring_policy",
-            role=role.name,
-            policy_arn="arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole",
-        )
-        return role
-
-    def _alarms(self) -> None:
-        props = self._props
-
-        def alarm(id: str, suffix: str, instance: str, **kwargs) -> None:
-            MetricAlarm(
-                self,
-                id,
-                MetricAlarmProps(
-                    name=f"{instance}-{suffix}",
-                    namespace="AWS/RDS",
-                    dimensions={"DBInstanceIdentifier": instance},
-                    topic_arn=props.alarm_topic_arn,
-                    **kwargs,
-                ),
-            )
-
-        ident = props.identifier
-        alarm("cpu_alarm", "cpu", ident, metric="CPUUtilization", statistic="Average", comparison=">", threshold=80,
-              description=f"{ident}: CPU above 80% for 15 minutes; look at Performance Insights' top SQL, then the class")
-        alarm("storage_alarm", "free-storage", ident, metric="FreeStorageSpace", statistic="Minimum", comparison="<",
-              threshold=props.free_storage_alarm_bytes, periods=1,
-              description=f"{ident}: free storage below {props.free_storage_alarm_bytes // GIB} GiB; autoscaling is at its ceiling or cooling down")
-        alarm("memory_alarm", "free-memory", ident, metric="FreeableMemory", statistic="Average", comparison="<",
-              threshold=props.free_memory_alarm_mib * MIB,
-              description=f"{ident}: freeable memory below {props.free_memory_alarm_mib} MiB for 15 minutes; check connections and work_mem")
-        connections = int(props.max_connections * 0.8)
-        alarm("connections_alarm", "connections", ident, metric="DatabaseConnections", statistic="Maximum", comparison=">",
-              threshold=connections,
-              description=f"{ident}: more than {connections} of {props.max_connections} connections for 15 minutes; check client pools")
-        for n in range(1, props.read_replicas + 1):
-            replica_id = f"{ident}-replica-{n}"
-            alarm(f"replica_{n}_lag_alarm", "replica-lag", replica_id, metric="ReplicaLag", statistic="Maximum", comparison=">",
-                  threshold=props.replica_lag_alarm_seconds,
-                  description=f"{replica_id}: more than {props.replica_lag_alarm_seconds} s behind the primary for 15 minutes")

@@ -3,7 +3,6 @@ IAM OIDC provider for IRSA."""
 from __future__ import annotations
 
 import ipaddress
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -29,6 +28,7 @@ from cdktf_cdktf_provider_aws.iam_role_policy_attachment import IamRolePolicyAtt
 from catalog.aws import LOG_RETENTION_DAYS
 from constructs import Construct
 from constructs.policy_document import PolicyDocument
+from constructs.trust_policy import service_trust_policy
 
 # Every control-plane log type EKS offers (CIS EKS 2.1.1; checkov CKV_AWS_37).
 CONTROL_PLANE_LOG_TYPES = ("api", "audit", "authenticator", "controllerManager", "scheduler")
@@ -41,20 +41,13 @@ EKS_OIDC_ROOT_CA_THUMBPRINT = "9e99a48a9960b14926bb7f3b02e22da2b0ab7280"
 SERVICE_IPV4_CIDR = "172.20.0.0/16"
 
 
-def _role_trust(service: str) -> str:
-    return json.dumps(
-        {
-            "Version": "2012-10-17",
-            "Statement": [{"Effect": "Allow", "Principal": {"Service": service}, "Action": ["sts:AssumeRole", "sts:TagSession"]}],
-        }
-    )
-
-
 @dataclass(frozen=True)
 class EksClusterProps:
     """Settings for the control plane.
 
     name: the cluster name, e.g. "sparki-dev-eks".
+    region / account_id: where the cluster lives; the cluster role trusts EKS only for this
+        cluster (confused-deputy guard).
     kubernetes_version: e.g. "1.33".
     subnet_ids: private subnets in at least two AZs; the control plane's network interfaces and
         the private endpoint live there.
@@ -67,6 +60,8 @@ class EksClusterProps:
     """
 
     name: str
+    region: str
+    account_id: str
     kubernetes_version: str
     subnet_ids: Sequence[str]
     secrets_key_arn: str
@@ -102,7 +97,14 @@ class EksCluster(Construct):
             "role",
             name=f"{props.name}-cluster",
             description=f"EKS control plane of {props.name}",
-            assume_role_policy=_role_trust("eks.amazonaws.com"),
+            # Confused-deputy guard, which EKS accepts for cluster roles (EKS User Guide,
+            # "Cross-service confused deputy prevention in Amazon EKS"): only this cluster.
+            assume_role_policy=service_trust_policy(
+                "eks.amazonaws.com",
+                source_account=props.account_id,
+                source_arn=f"arn:aws:eks:{props.region}:{props.account_id}:cluster/{props.name}",
+                actions=("sts:AssumeRole", "sts:TagSession"),
+            ),
             tags={"Name": f"{props.name}-cluster"},
         )
         # AmazonEKSClusterPolicy is all a cluster with managed node groups needs; the Auto Mode

@@ -1,15 +1,25 @@
-"""A customer-managed KMS key with an explicit policy, rotation and an alias."""
+"""A customer-managed KMS key with an explicit policy, rotation and an alias.
+
+Principals other than the account's IAM are admitted by grants that whoever needs the access
+asks for (`key.grant_to_service(...)`, in the aws-cdk manner), so the key knows no users of its
+own. Statements appear in the policy in the order the grants are made.
+"""
 from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from cdktf_cdktf_provider_aws.kms_alias import KmsAlias
 from cdktf_cdktf_provider_aws.kms_key import KmsKey
 
 from constructs import Construct
+
+# What "use the key for data" means for a service or role: envelope encryption and the
+# DescribeKey call that precedes it.
+ENCRYPT_DECRYPT = ("kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey")
+ADMIN_SID = "AccountAdministersKeyThroughIam"
 
 
 @dataclass(frozen=True)
@@ -46,14 +56,12 @@ class EncryptionKeyProps:
     alias: the alias without the "alias/" prefix, e.g. "sparki-dev-state".
     account_id: the key's account; its root principal administers the key through IAM.
     deletion_window_days: 7..30; default 30.
-    grants: service principals allowed to use the key (each with a condition); default none.
     """
 
     alias: str
     description: str
     account_id: str
     deletion_window_days: int = 30
-    grants: Sequence[KeyGrant] = field(default_factory=tuple)
 
     def __post_init__(self) -> None:
         if not 7 <= self.deletion_window_days <= 30:
@@ -68,7 +76,7 @@ def key_policy(account_id: str, grants: Sequence[KeyGrant]) -> str:
         {
             # The default key policy statement: IAM policies of this account decide who may
             # use the key. Without it the key can become unmanageable.
-            "Sid": "AccountAdministersKeyThroughIam",
+            "Sid": ADMIN_SID,
             "Effect": "Allow",
             "Principal": {"AWS": f"arn:aws:iam::{account_id}:root"},
             "Action": "kms:*",
@@ -90,20 +98,42 @@ def key_policy(account_id: str, grants: Sequence[KeyGrant]) -> str:
 
 
 class EncryptionKey(Construct):
-    """A rotating customer-managed key whose policy names every principal that may use it."""
+    """A rotating customer-managed key whose policy names every principal that may use it:
+    the account's IAM, and whoever was granted access through grant*()."""
 
     def __init__(self, scope: Construct, id: str, props: EncryptionKeyProps) -> None:
         super().__init__(scope, id)
-        key = KmsKey(
+        self._props = props
+        self._grants: list[KeyGrant] = []
+        self._key = KmsKey(
             self,
             "key",
             description=props.description,
             enable_key_rotation=True,
             deletion_window_in_days=props.deletion_window_days,
-            policy=key_policy(props.account_id, props.grants),
+            policy=key_policy(props.account_id, self._grants),
             tags={"Name": props.alias},
         )
-        KmsAlias(self, "alias", name=f"alias/{props.alias}", target_key_id=key.key_id)
-        self.key_arn: str = key.arn
-        self.key_id: str = key.key_id
+        KmsAlias(self, "alias", name=f"alias/{props.alias}", target_key_id=self._key.key_id)
+        self.key_arn: str = self._key.arn
+        self.key_id: str = self._key.key_id
         self.alias_name = f"alias/{props.alias}"
+
+    def grant(self, *grants: KeyGrant) -> None:
+        """Add statements to the key policy, after those granted before."""
+        for grant in grants:
+            taken = {ADMIN_SID, *(g.sid for g in self._grants)}
+            if grant.sid in taken:
+                raise ValueError(f"{self.alias_name}: grant sid {grant.sid!r} is already in the key policy; give each grant its own sid")
+            self._grants.append(grant)
+        self._key.policy = key_policy(self._props.account_id, self._grants)
+
+    def grant_to_service(self, service: str, *, sid: str, conditions: Mapping[str, Any], actions: Sequence[str] = ENCRYPT_DECRYPT) -> None:
+        """Let an AWS service principal (e.g. "logs.us-east-1.amazonaws.com") use the key, under
+        `conditions` that tie it to this account's resources; default actions: ENCRYPT_DECRYPT."""
+        self.grant(KeyGrant(sid=sid, service=service, actions=tuple(actions), condition=conditions))
+
+    def grant_encrypt_decrypt(self, role_arn: str, *, sid: str, conditions: Mapping[str, Any]) -> None:
+        """Let a role that cannot be given an IAM policy (a service-linked role) encrypt and
+        decrypt with the key, under `conditions`."""
+        self.grant(KeyGrant(sid=sid, role_arn=role_arn, actions=ENCRYPT_DECRYPT, condition=conditions))

@@ -1,40 +1,15 @@
 """An S3 bucket that AWS services deliver logs into: private, versioned, KMS, TLS-only, aging out."""
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from cdktf_cdktf_provider_aws.s3_bucket import S3Bucket
-from cdktf_cdktf_provider_aws.s3_bucket_lifecycle_configuration import (
-    S3BucketLifecycleConfiguration,
-    S3BucketLifecycleConfigurationRule,
-    S3BucketLifecycleConfigurationRuleAbortIncompleteMultipartUpload,
-    S3BucketLifecycleConfigurationRuleExpiration,
-    S3BucketLifecycleConfigurationRuleFilter,
-    S3BucketLifecycleConfigurationRuleNoncurrentVersionExpiration,
-    S3BucketLifecycleConfigurationRuleTransition,
-)
 from cdktf_cdktf_provider_aws.s3_bucket_logging import S3BucketLoggingA
-from cdktf_cdktf_provider_aws.s3_bucket_ownership_controls import (
-    S3BucketOwnershipControls,
-    S3BucketOwnershipControlsRule,
-)
-from cdktf_cdktf_provider_aws.s3_bucket_policy import S3BucketPolicy
-from cdktf_cdktf_provider_aws.s3_bucket_public_access_block import S3BucketPublicAccessBlock
-from cdktf_cdktf_provider_aws.s3_bucket_server_side_encryption_configuration import (
-    S3BucketServerSideEncryptionConfigurationA,
-    S3BucketServerSideEncryptionConfigurationRuleA,
-    S3BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultA,
-)
-from cdktf_cdktf_provider_aws.s3_bucket_versioning import (
-    S3BucketVersioningA,
-    S3BucketVersioningVersioningConfiguration,
-)
 
 from constructs import Construct
-from constructs.state_bucket import tls_only_policy
+from constructs.kms_key import EncryptionKey
+from constructs.private_bucket import PrivateBucket, PrivateBucketProps, check_bucket_name
 
 # S3 lifecycle by default does not transition objects under 128 KB: Glacier's per-object
 # overhead (40 KB billed, a request each) would cost more than it saves on small log files.
@@ -99,6 +74,17 @@ class ServiceWriter:
         return result
 
 
+def grant_access_log_delivery(key: EncryptionKey, account_id: str) -> None:
+    """S3 server access logs land in a bucket whose default encryption is `key`; the log
+    delivery service encrypts as the writer, so the key must admit it."""
+    key.grant_to_service(
+        "logging.s3.amazonaws.com",
+        sid="S3ServerAccessLogsEncrypt",
+        actions=("kms:GenerateDataKey*",),
+        conditions={"StringEquals": {"aws:SourceAccount": account_id}},
+    )
+
+
 @dataclass(frozen=True)
 class LogBucketProps:
     """Settings for a log bucket.
@@ -125,8 +111,7 @@ class LogBucketProps:
     force_destroy: bool = False
 
     def __post_init__(self) -> None:
-        if not 3 <= len(self.bucket_name) <= 63 or self.bucket_name.lower() != self.bucket_name:
-            raise ValueError(f"bucket_name={self.bucket_name!r}: must be 3-63 lowercase characters")
+        check_bucket_name(self.bucket_name)
         if self.expire_after_days < 1:
             raise ValueError(f"expire_after_days={self.expire_after_days}: must be at least 1")
         if self.archive_after_days is not None and not 1 <= self.archive_after_days < self.expire_after_days:
@@ -140,15 +125,7 @@ class LogBucketProps:
             raise ValueError(f"writers: sid repeated in {sids}; give each writer its own sid")
 
 
-def log_bucket_policy(bucket_arn: str, writers: Sequence[ServiceWriter]) -> str:
-    """TLS-only, plus one Allow per writer, each limited to its prefix and its condition."""
-    policy = json.loads(tls_only_policy(bucket_arn))
-    for writer in writers:
-        policy["Statement"].extend(writer.statements(bucket_arn))
-    return json.dumps(policy)
-
-
-class LogBucket(Construct):
+class LogBucket(PrivateBucket):
     """A private, versioned, KMS-encrypted, TLS-only bucket; the services it names may write
     under their prefix; objects archive and expire on schedule.
 
@@ -158,60 +135,21 @@ class LogBucket(Construct):
     """
 
     def __init__(self, scope: Construct, id: str, props: LogBucketProps) -> None:
-        super().__init__(scope, id)
-        bucket = S3Bucket(self, "bucket", bucket=props.bucket_name, force_destroy=props.force_destroy, tags={"Name": props.bucket_name})
-        S3BucketOwnershipControls(self, "ownership", bucket=bucket.id, rule=S3BucketOwnershipControlsRule(object_ownership="BucketOwnerEnforced"))
-        S3BucketPublicAccessBlock(
-            self,
-            "public_access_block",
-            bucket=bucket.id,
-            block_public_acls=True,
-            block_public_policy=True,
-            ignore_public_acls=True,
-            restrict_public_buckets=True,
+        super().__init__(
+            scope,
+            id,
+            PrivateBucketProps(
+                bucket_name=props.bucket_name,
+                kms_key_arn=props.kms_key_arn,
+                lifecycle_rule_id="archive-then-expire",
+                noncurrent_days=props.noncurrent_days,
+                expire_after_days=props.expire_after_days,
+                archive_after_days=props.archive_after_days,
+                transition_minimum_object_size=SMALL_OBJECTS_STAY,
+                force_destroy=props.force_destroy,
+            ),
         )
-        S3BucketVersioningA(self, "versioning", bucket=bucket.id, versioning_configuration=S3BucketVersioningVersioningConfiguration(status="Enabled"))
-        S3BucketServerSideEncryptionConfigurationA(
-            self,
-            "encryption",
-            bucket=bucket.id,
-            rule=[
-                S3BucketServerSideEncryptionConfigurationRuleA(
-                    apply_server_side_encryption_by_default=S3BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultA(
-                        sse_algorithm="aws:kms", kms_master_key_id=props.kms_key_arn
-                    ),
-                    # Log delivery writes many small objects: a bucket key saves a KMS call each.
-                    bucket_key_enabled=True,
-                )
-            ],
-        )
-        policy = S3BucketPolicy(self, "policy", bucket=bucket.id, policy=log_bucket_policy(bucket.arn, props.writers))
-        transitions = []
-        if props.archive_after_days is not None:
-            transitions = [S3BucketLifecycleConfigurationRuleTransition(days=props.archive_after_days, storage_class="GLACIER")]
-        S3BucketLifecycleConfiguration(
-            self,
-            "lifecycle",
-            bucket=bucket.id,
-            transition_default_minimum_object_size=SMALL_OBJECTS_STAY,
-            rule=[
-                S3BucketLifecycleConfigurationRule(
-                    id="archive-then-expire",
-                    status="Enabled",
-                    filter=[S3BucketLifecycleConfigurationRuleFilter(prefix="")],
-                    transition=transitions or None,
-                    expiration=[S3BucketLifecycleConfigurationRuleExpiration(days=props.expire_after_days)],
-                    noncurrent_version_expiration=[
-                        S3BucketLifecycleConfigurationRuleNoncurrentVersionExpiration(noncurrent_days=props.noncurrent_days)
-                    ],
-                    abort_incomplete_multipart_upload=[
-                        S3BucketLifecycleConfigurationRuleAbortIncompleteMultipartUpload(days_after_initiation=7)
-                    ],
-                )
-            ],
-        )
+        for writer in props.writers:
+            self.add_to_resource_policy(*writer.statements(self.bucket_arn))
         if props.access_log_bucket:
-            S3BucketLoggingA(self, "access_logging", bucket=bucket.id, target_bucket=props.access_log_bucket, target_prefix=f"{props.bucket_name}/")
-        self.bucket_name: str = bucket.bucket
-        self.bucket_arn: str = bucket.arn
-        self.ready_bucket_name: str = policy.bucket
+            S3BucketLoggingA(self, "access_logging", bucket=self.bucket_id, target_bucket=props.access_log_bucket, target_prefix=f"{props.bucket_name}/")

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import ipaddress
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -26,8 +25,9 @@ from cdktf_cdktf_provider_aws.vpc_endpoint import VpcEndpoint
 
 from catalog.aws import INTERFACE_ENDPOINTS
 from constructs import Construct
-from constructs.kms_key import EncryptionKey, EncryptionKeyProps, KeyGrant
+from constructs.kms_key import EncryptionKey, EncryptionKeyProps
 from constructs.policy_document import PolicyDocument
+from constructs.trust_policy import service_trust_policy
 
 TIERS = ("public", "private", "database")
 INTERFACE_SERVICES = INTERFACE_ENDPOINTS
@@ -266,15 +266,13 @@ class Network(Construct):
                     description=f"Encrypts the VPC flow logs of {props.name}",
                     account_id=props.account_id,
                     deletion_window_days=props.key_deletion_window_days,
-                    grants=[
-                        KeyGrant(
-                            sid="CloudWatchLogsUsesKeyForThisLogGroup",
-                            service=f"logs.{props.region}.amazonaws.com",
-                            actions=("kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"),
-                            condition={"ArnEquals": {"kms:EncryptionContext:aws:logs:arn": log_group_arn}},
-                        )
-                    ],
                 ),
+            )
+            key.grant_to_service(
+                f"logs.{props.region}.amazonaws.com",
+                sid="CloudWatchLogsUsesKeyForThisLogGroup",
+                actions=("kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"),
+                conditions={"ArnEquals": {"kms:EncryptionContext:aws:logs:arn": log_group_arn}},
             )
             key_arn = key.key_arn
         group = CloudwatchLogGroup(
@@ -289,19 +287,12 @@ class Network(Construct):
             self,
             "flow_log_role",
             name=f"{props.name}-vpc-flow-logs",
-            assume_role_policy=json.dumps(
-                {
-                    "Version": "2012-10-17",
-                    "Statement": [
-                        {
-                            "Effect": "Allow",
-                            "Principal": {"Service": "vpc-flow-logs.amazonaws.com"},
-                            "Action": "sts:AssumeRole",
-                            # Confused-deputy guard: only flow logs of this account.
-                            "Condition": {"StringEquals": {"aws:SourceAccount": props.account_id}},
-                        }
-                    ],
-                }
+            # Confused-deputy guard (VPC User Guide, "IAM role for publishing flow logs to
+            # CloudWatch Logs"): only flow logs of this account in this region.
+            assume_role_policy=service_trust_policy(
+                "vpc-flow-logs.amazonaws.com",
+                source_account=props.account_id,
+                source_arn=f"arn:aws:ec2:{props.region}:{props.account_id}:vpc-flow-log/*",
             ),
             tags={"Name": f"{props.name}-vpc-flow-logs"},
         )

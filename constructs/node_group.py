@@ -1,7 +1,6 @@
 """An EKS managed node group with its own node role and a hardened launch template."""
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -27,6 +26,8 @@ from cdktf_cdktf_provider_aws.launch_template import (
 
 from catalog.aws import AMI_TYPES, CAPACITY_TYPES, TAINT_EFFECTS
 from constructs import Construct
+from constructs.kms_key import EncryptionKey, KeyGrant
+from constructs.trust_policy import service_trust_policy
 
 # What a node needs: join the cluster and pull images. The VPC CNI's ENI permissions are not
 # here: aws-node gets them through its own IRSA role, so pods cannot borrow them from the node.
@@ -63,7 +64,8 @@ class NodeGroupProps:
     instance_types: EC2 types; capacity_type "SPOT" needs at least two.
     min_size <= desired_size <= max_size: desired_size is only set at creation; afterwards the
         cluster autoscaler owns it.
-    root_volume_key_arn: KMS key of the encrypted gp3 root volume.
+    root_volume_key_arn: KMS key of the encrypted gp3 root volume; grant_node_volume_key(key)
+        admits the Auto Scaling role that launches the nodes.
     capacity_type: "ON_DEMAND" (default) or "SPOT".
     ami_type: one of AMI_TYPES; default "AL2023_x86_64_STANDARD".
     disk_size_gib: root volume size; default 50.
@@ -118,6 +120,22 @@ class NodeGroupProps:
             raise ValueError(f"{self.name}: label {GROUP_LABEL!r} is set by the construct; remove it")
 
 
+def grant_node_volume_key(key: EncryptionKey, account_id: str) -> None:
+    """What root_volume_key_arn's key must allow. EKS managed node groups launch encrypted EBS
+    volumes through the Auto Scaling service-linked role, which takes no IAM policy: the key
+    policy must name it."""
+    slr = f"arn:aws:iam::{account_id}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling"
+    key.grant_encrypt_decrypt(slr, sid="AutoScalingUsesKeyForNodeVolumes", conditions={"StringEquals": {"kms:CallerAccount": account_id}})
+    key.grant(
+        KeyGrant(
+            sid="AutoScalingAttachesPersistentResources",
+            role_arn=slr,
+            actions=("kms:CreateGrant",),
+            condition={"Bool": {"kms:GrantIsForAWSResource": "true"}},
+        )
+    )
+
+
 class NodeGroup(Construct):
     """Nodes that answer only IMDSv2 from the host itself (hop limit 1, so pods cannot reach the
     node role), boot from an encrypted gp3 volume, and offer no SSH."""
@@ -129,11 +147,10 @@ class NodeGroup(Construct):
             "role",
             name=f"{props.name}-node",
             description=f"EKS nodes of {props.name}",
-            assume_role_policy=json.dumps(
-                {
-                    "Version": "2012-10-17",
-                    "Statement": [{"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}],
-                }
+            assume_role_policy=service_trust_policy(
+                "ec2.amazonaws.com",
+                unguarded_because="EC2 sets neither aws:SourceAccount nor aws:SourceArn when an instance profile's role is assumed; "
+                "iam:PassRole and the launch template decide which instances get the role",
             ),
             tags={"Name": f"{props.name}-node"},
         )

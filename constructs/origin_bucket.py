@@ -23,7 +23,7 @@ from cdktf_cdktf_provider_aws.s3_bucket_server_side_encryption_configuration imp
 from cdktf_cdktf_provider_aws.s3_bucket_versioning import S3BucketVersioningA
 
 from constructs import Construct
-from constructs.state_bucket import tls_only_policy
+from constructs.private_bucket import tls_only_policy
 
 
 def origin_policy(bucket_arn: str, distribution_arn: str) -> str:

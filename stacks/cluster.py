@@ -8,8 +8,9 @@ from constructs import Construct
 from constructs.cluster_access import ClusterAccess, ClusterAccessProps
 from constructs.eks_addon import EksAddon, EksAddonProps
 from constructs.eks_cluster import EksCluster, EksClusterProps
+from constructs.irsa_policies import CLUSTER_TAG
 from constructs.node_group import GROUP_LABEL, NodeGroup, NodeGroupProps, Taint
-from constructs.platform_roles import CLUSTER_TAG, SERVICE_ACCOUNTS, PlatformRoles, PlatformRolesProps
+from constructs.platform_roles import SERVICE_ACCOUNTS, PlatformRoles, PlatformRolesProps
 from environments.schema import SYSTEM_NODE_GROUP, Environment
 from stacks.base import SparkiStack
 from stacks.props import props_from
@@ -43,6 +44,8 @@ class ClusterStack(SparkiStack):
             "eks",
             EksClusterProps(
                 name=name,
+                region=env.region,
+                account_id=env.account_id,
                 kubernetes_version=settings.kubernetes_version,
                 subnet_ids=private_subnet_ids,
                 secrets_key_arn=eks_key_arn,

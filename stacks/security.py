@@ -16,7 +16,8 @@ from constructs.audit_trail import AuditTrail, AuditTrailProps
 from constructs.cis_alarms import CisAlarms, CisAlarmsProps
 from constructs.config_recorder import ConfigRecorder, ConfigRecorderProps
 from constructs.key_ring import KeyRing, KeyRingProps
-from constructs.log_bucket import LogBucket, LogBucketProps, ServiceWriter
+from constructs.log_bucket import LogBucket, LogBucketProps, ServiceWriter, grant_access_log_delivery
+from constructs.node_group import grant_node_volume_key
 from constructs.secret import Secret, SecretProps
 from constructs.security_hub import SecurityHub, SecurityHubProps
 from constructs.threat_detection import ThreatDetection, ThreatDetectionProps, findings_rule_arn
@@ -42,15 +43,20 @@ class SecurityStack(SparkiStack):
         prefix = name_prefix(env.name)
         account, region = env.account_id, env.region
 
-        self.keys = KeyRing(
-            self,
-            "keys",
-            KeyRingProps(name=prefix, region=region, account_id=account, deletion_window_days=env.kms_key_deletion_window_days),
+        self.keys = KeyRing(self, "keys", KeyRingProps(name=prefix, account_id=account, deletion_window_days=env.kms_key_deletion_window_days))
+        # Every layer's log groups are encrypted with the logs key.
+        self.keys.logs.grant_to_service(
+            f"logs.{region}.amazonaws.com",
+            sid="CloudWatchLogsEncryptsThisAccountsLogGroups",
+            conditions={"ArnLike": {"kms:EncryptionContext:aws:logs:arn": f"arn:aws:logs:{region}:{account}:log-group:*"}},
         )
+        # The cluster layer's node groups encrypt their volumes with the data key.
+        grant_node_volume_key(self.keys.data, account)
         audit_key = self.keys.arn("audit")
 
         event_rules = [findings_rule_arn(prefix, region, account)] if sec.enable_guardduty else []
-        topic = AlarmTopic(self, "alarm_topic", AlarmTopicProps(name=resource_name(env.name, "alarms"), kms_key_arn=audit_key, account_id=account, event_rule_arns=event_rules))
+        topic_props = AlarmTopicProps(name=resource_name(env.name, "alarms"), kms_key_arn=audit_key, account_id=account, event_rule_arns=event_rules)
+        topic = AlarmTopic(self, "alarm_topic", topic_props)
         self.alarm_topic_arn: str = topic.topic_arn
 
         # -- audit trail: access-log bucket <- audit bucket <- CloudTrail and Config ----------
@@ -88,6 +94,12 @@ class SecurityStack(SparkiStack):
             data_event_bucket_arns=(f"arn:aws:s3:::{state_bucket_name(env)}",),
         )
         config_props = ConfigRecorderProps(name=prefix, account_id=account, bucket_name=audit_name, kms_key_arn=audit_key)
+        # The audit key's users ask for access; this order is the key policy's statement order.
+        trail_props.grant_key(self.keys.audit)
+        topic_props.grant_key(self.keys.audit)
+        if sec.enable_config:
+            config_props.grant_key(self.keys.audit)
+        grant_access_log_delivery(self.keys.audit, account)
         audit = LogBucket(
             self,
             "audit",

@@ -5,7 +5,8 @@ import json
 
 import pytest
 
-from constructs.database import CA_CERT, LOG_EXPORTS, Database, DatabaseProps, postgres_parameters
+from constructs.database import CA_CERT, LOG_EXPORTS, Database, DatabaseProps
+from constructs.postgres_parameters import postgres_parameters
 from tests.support import ROOT, of_type, synth_construct
 
 KEY = "arn:aws:kms:us-east-1:123456789012:key/"

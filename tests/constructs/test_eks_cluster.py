@@ -12,6 +12,8 @@ EKS_KEY = "arn:aws:kms:us-east-1:123456789012:key/eks"
 LOGS_KEY = "arn:aws:kms:us-east-1:123456789012:key/logs"
 MINIMAL = dict(
     name="t-eks",
+    region="us-east-1",
+    account_id="123456789012",
     kubernetes_version="1.33",
     subnet_ids=("subnet-a", "subnet-b"),
     secrets_key_arn=EKS_KEY,
@@ -92,6 +94,9 @@ def test_cluster_role_has_only_the_cluster_policy_and_use_of_the_secrets_key(min
     (role,) = of_type(minimal, "aws_iam_role").values()
     trust = json.loads(role["assume_role_policy"])["Statement"]
     assert [(s["Principal"], s["Action"]) for s in trust] == [({"Service": "eks.amazonaws.com"}, ["sts:AssumeRole", "sts:TagSession"])]
+    assert trust[0]["Condition"] == {
+        "StringEquals": {"aws:SourceAccount": "123456789012", "aws:SourceArn": "arn:aws:eks:us-east-1:123456789012:cluster/t-eks"}
+    }
     attachments = [a["policy_arn"] for a in of_type(minimal, "aws_iam_role_policy_attachment").values()]
     assert attachments == ["arn:aws:iam::aws:policy/AmazonEKSClusterPolicy"]
     (inline,) = of_type(minimal, "aws_iam_role_policy").values()

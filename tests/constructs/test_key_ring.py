@@ -1,4 +1,4 @@
-"""Unit tests of constructs/key_ring.py."""
+"""Unit tests of constructs/key_ring.py: one key per purpose that knows no users of its own."""
 from __future__ import annotations
 
 import json
@@ -6,13 +6,14 @@ import json
 import pytest
 
 from constructs.key_ring import PURPOSES, KeyRing, KeyRingProps
+from constructs.kms_key import ADMIN_SID
 from tests.support import of_type, policy_report, synth_construct
 
-PROPS = KeyRingProps(name="sparki-t", region="us-east-1", account_id="123456789012", deletion_window_days=7)
+PROPS = KeyRingProps(name="sparki-t", account_id="123456789012", deletion_window_days=7)
 
 
 def build(stack):
-    KeyRing(stack, "keys", PROPS)
+    return KeyRing(stack, "keys", PROPS)
 
 
 @pytest.fixture(scope="module")
@@ -31,39 +32,21 @@ def test_one_rotating_key_per_purpose_with_an_alias(doc):
         assert key["enable_key_rotation"] is True and key["deletion_window_in_days"] == 7
 
 
-def test_no_policy_statement_names_an_unconditioned_service_or_wildcard(doc):
+def test_keys_admit_only_the_accounts_iam_until_a_user_asks(doc):
     for alias, statements in policies(doc).items():
-        for st in statements:
-            assert st["Principal"] != "*", alias
-            if "Service" in st["Principal"] or st["Sid"] != "AccountAdministersKeyThroughIam":
-                assert st.get("Condition"), f"{alias}: {st['Sid']} has no condition"
+        assert [(s["Sid"], s["Principal"]) for s in statements] == [(ADMIN_SID, {"AWS": "arn:aws:iam::123456789012:root"})], alias
 
 
-@pytest.mark.parametrize(
-    "service",
-    ["cloudtrail.amazonaws.com", "cloudwatch.amazonaws.com", "events.amazonaws.com", "config.amazonaws.com", "logging.s3.amazonaws.com"],
-)
-def test_audit_key_admits_the_services_that_write_audit_data(doc, service):
-    statements = policies(doc)["alias/sparki-t-audit"]
-    assert any(st["Principal"] == {"Service": service} for st in statements)
-
-
-def test_cloudtrail_may_describe_the_key_without_encryption_context(doc):
-    (describe,) = [st for st in policies(doc)["alias/sparki-t-audit"] if st["Sid"] == "CloudTrailDescribesKey"]
-    assert describe["Action"] == ["kms:DescribeKey"]
-    assert describe["Condition"] == {"StringLike": {"aws:SourceArn": "arn:aws:cloudtrail:*:123456789012:trail/*"}}
+def test_each_purpose_is_an_attribute_and_an_arn():
+    ring = {}
+    synth_construct(lambda s: ring.setdefault("keys", build(s)))
+    keys = ring["keys"]
+    for purpose in PURPOSES:
+        assert getattr(keys, purpose) is keys.keys[purpose]
+        assert keys.arn(purpose) == keys.keys[purpose].key_arn
+    with pytest.raises(KeyError, match="no key for purpose 'state'"):
+        keys.arn("state")
 
 
 def test_passes_the_policy_pack():
     assert policy_report(build).violations == []
-
-
-def test_unknown_purpose_is_rejected():
-    ring = {}
-
-    def capture(stack):
-        ring["keys"] = KeyRing(stack, "keys", PROPS)
-
-    synth_construct(capture)
-    with pytest.raises(KeyError, match="no key for purpose 'state'"):
-        ring["keys"].arn("state")

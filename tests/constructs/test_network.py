@@ -136,7 +136,10 @@ def test_flow_log_role_is_limited_to_its_log_group(minimal):
     assert "*" not in "".join(statement["actions"])
     (role,) = of_type(minimal, "aws_iam_role").values()
     trust = json.loads(role["assume_role_policy"])["Statement"][0]
-    assert trust["Condition"] == {"StringEquals": {"aws:SourceAccount": "123456789012"}}
+    assert trust["Condition"] == {
+        "StringEquals": {"aws:SourceAccount": "123456789012"},
+        "ArnLike": {"aws:SourceArn": "arn:aws:ec2:us-east-1:123456789012:vpc-flow-log/*"},
+    }
 
 
 def test_gateway_endpoints_serve_private_and_database_route_tables(minimal):

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from constructs.platform_roles import CLUSTER_TAG, LBC_TAG, SERVICE_ACCOUNTS, PlatformRoles, PlatformRolesProps
+from constructs.irsa_policies import CLUSTER_TAG, LBC_TAG
+from constructs.platform_roles import SERVICE_ACCOUNTS, PlatformRoles, PlatformRolesProps
 from tests.support import irsa_binding, of_type, policy_statements, synth_construct
 
 ACCOUNT = "123456789012"

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from constructs.state_bucket import tls_only_policy
+from constructs.private_bucket import tls_only_policy
 from sparki.policy.model import Outcome
 from sparki.policy.rules import REQUIRED_TAGS, RULES
 from sparki.policy.view import Resource, StackView

@@ -73,7 +73,7 @@ def bucket_public_access_blocked(r: Resource, stack: StackView) -> Finding:
     "SPK-S3-TLS",
     "bucket policy does not deny plain-HTTP requests",
     "attach an aws_s3_bucket_policy with a Deny of s3:* for Principal '*' on the bucket and its "
-    "objects when aws:SecureTransport is false (constructs/state_bucket.py tls_only_policy)",
+    "objects when aws:SecureTransport is false (constructs/private_bucket.py tls_only_policy)",
     BUCKET,
 )
 def bucket_tls_only(r: Resource, stack: StackView) -> Finding:

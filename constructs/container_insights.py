@@ -1,0 +1,28 @@
+"""The CloudWatch Container Insights log groups the cluster's shippers write to: created by us,
+encrypted and expiring, so that no shipper needs logs:CreateLogGroup."""
+from __future__ import annotations
+
+from cdktf_cdktf_provider_aws.cloudwatch_log_group import CloudwatchLogGroup
+
+from constructs import Construct
+
+# component -> the Container Insights groups it writes: fluent-bit the first three, the
+# CloudWatch agent the last.
+SHIPPER_LOG_GROUPS: dict[str, tuple[str, ...]] = {"log-shipper": ("application", "dataplane", "host"), "metrics-shipper": ("performance",)}
+
+
+def add_container_insights_log_groups(scope: Construct, cluster_name: str, retention_days: int, key_arn: str) -> dict[str, CloudwatchLogGroup]:
+    """kind -> log group, added directly under `scope` as "<kind>_log_group"."""
+    groups: dict[str, CloudwatchLogGroup] = {}
+    for component, kinds in SHIPPER_LOG_GROUPS.items():
+        for kind in kinds:
+            name = f"/aws/containerinsights/{cluster_name}/{kind}"
+            groups[kind] = CloudwatchLogGroup(
+                scope,
+                f"{kind}_log_group",
+                name=name,
+                retention_in_days=retention_days,
+                kms_key_id=key_arn,
+                tags={"Name": name, "Component": component},
+            )
+    return groups
