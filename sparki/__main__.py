@@ -15,7 +15,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def _validate(args: list) -> int:
-    from sparki.terraform import TerraformMissing, provider_source, validate
+    from sparki.providers import TerraformMissing, provider_source
+    from sparki.terraform import validate
 
     outdir = Path(args[0]) if args else ROOT / "cdktf.out"
     if not (outdir / "manifest.json").exists():
@@ -37,7 +38,7 @@ def _validate(args: list) -> int:
 
 def _plan(args: list) -> int:
     from sparki.plan import main as plan_main
-    from sparki.terraform import TerraformMissing
+    from sparki.providers import TerraformMissing
 
     try:
         return plan_main(args, ROOT)

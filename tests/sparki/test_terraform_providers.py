@@ -9,13 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from sparki import terraform
-from sparki.terraform import AWS_PROVIDER_VERSION, TerraformMissing, cli_env, provider_source
+from sparki import providers, terraform
+from sparki.providers import AWS_PROVIDER_VERSION, TerraformMissing, cli_env, provider_source
 
 
 def make_mirror(root: Path, version: str = AWS_PROVIDER_VERSION, packed: bool = False) -> Path:
     aws = root / "registry.terraform.io" / "hashicorp" / "aws"
-    platform = terraform._platform()
+    platform = providers._platform()
     if packed:
         aws.mkdir(parents=True)
         (aws / f"terraform-provider-aws_{version}_{platform}.zip").write_bytes(b"")
@@ -27,7 +27,7 @@ def make_mirror(root: Path, version: str = AWS_PROVIDER_VERSION, packed: bool = 
 @pytest.fixture
 def home(tmp_path, monkeypatch) -> Path:
     """A machine with no mirror anywhere, unless the test makes one."""
-    monkeypatch.setattr(terraform, "MACHINE_MIRRORS", ())
+    monkeypatch.setattr(providers, "MACHINE_MIRRORS", ())
     home = tmp_path / "home"
     home.mkdir()
     return home
@@ -60,7 +60,7 @@ def test_standard_mirror_with_the_pinned_provider_is_found(home, where, packed):
 
 def test_the_mirror_this_machine_kind_ships_is_found(home, tmp_path, monkeypatch):
     shipped = make_mirror(tmp_path / "opt-tf-plugins")
-    monkeypatch.setattr(terraform, "MACHINE_MIRRORS", (str(shipped),))
+    monkeypatch.setattr(providers, "MACHINE_MIRRORS", (str(shipped),))
     assert provider_source(environ(home)).mirror == shipped.resolve()
 
 
@@ -104,7 +104,7 @@ def test_unreachable_registry_and_no_mirror_fail_with_one_line_naming_what_to_se
 
 def test_sparki_validate_prints_one_line_when_providers_cannot_be_installed(home, synth_dir):
     proc = subprocess.run(
-        [sys.executable, "-c", "import sys, sparki.terraform as t, sparki.__main__ as m;"
+        [sys.executable, "-c", "import sys, sparki.providers as t, sparki.__main__ as m;"
          " t.MACHINE_MIRRORS = (); sys.exit(m._validate([sys.argv[1]]))", str(synth_dir)],
         env=environ(home), capture_output=True, text=True, cwd=terraform.__file__.rsplit("/sparki/", 1)[0],
     )
