@@ -7,6 +7,7 @@ import shutil
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from cdktf import App, TerraformStack, Testing
 from cdktf_cdktf_provider_aws.provider import AwsProvider, AwsProviderDefaultTags
 
@@ -25,6 +26,16 @@ def synth_construct(build: Callable[[TerraformStack], object]) -> dict:
     AwsProvider(stack, "aws", region="us-east-1")
     build(stack)
     return json.loads(Testing.synth(stack))
+
+
+def synth_fixture(build: Callable[[TerraformStack], object]):
+    """A module-scoped fixture with the parsed JSON of build(stack): `minimal = synth_fixture(build_minimal)`."""
+
+    @pytest.fixture(scope="module")
+    def synthesized() -> dict:
+        return synth_construct(build)
+
+    return synthesized
 
 
 def policy_report(build: Callable[[TerraformStack], object], production: bool = False) -> PolicyReport:
@@ -116,4 +127,4 @@ def project_copy(tmp_path: Path) -> Path:
 
 
 
-__all__ = ["App", "ROOT", "PREVIOUS_MANIFEST", "synth_construct", "of_type", "one", "data_of_type", "policy_statements", "irsa_binding", "policy_report", "project_copy", "read_stacks"]
+__all__ = ["App", "ROOT", "PREVIOUS_MANIFEST", "synth_construct", "synth_fixture", "of_type", "one", "data_of_type", "policy_statements", "irsa_binding", "policy_report", "project_copy", "read_stacks"]

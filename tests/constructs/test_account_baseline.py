@@ -7,7 +7,7 @@ import pytest
 
 from constructs.account_baseline import AccountBaseline, AccountBaselineProps
 from constructs.alarm_topic import AlarmTopic, AlarmTopicProps
-from tests.support import one, policy_report, synth_construct
+from tests.support import one, policy_report, synth_construct, synth_fixture
 
 DATA_KEY = "arn:aws:kms:us-east-1:123456789012:key/data"
 
@@ -16,9 +16,7 @@ def build_baseline(stack):
     AccountBaseline(stack, "baseline", AccountBaselineProps(name="sparki-t", ebs_key_arn=DATA_KEY))
 
 
-@pytest.fixture(scope="module")
-def baseline():
-    return synth_construct(build_baseline)
+baseline = synth_fixture(build_baseline)
 
 
 def test_baseline_sets_the_cis_account_settings(baseline):

@@ -6,7 +6,7 @@ import json
 import pytest
 
 from constructs.audit_trail import AuditTrail, AuditTrailProps
-from tests.support import one, policy_report, synth_construct
+from tests.support import one, policy_report, synth_fixture
 
 MINIMAL = dict(
     name="sparki-t-audit", region="us-east-1", account_id="123456789012", bucket_name="sparki-t-audit-123456789012",
@@ -24,14 +24,8 @@ def build_full(stack):
     AuditTrail(stack, "trail", AuditTrailProps(**FULL))
 
 
-@pytest.fixture(scope="module")
-def minimal():
-    return synth_construct(build_minimal)
-
-
-@pytest.fixture(scope="module")
-def full():
-    return synth_construct(build_full)
+minimal = synth_fixture(build_minimal)
+full = synth_fixture(build_full)
 
 
 def test_trail_is_multi_region_validated_encrypted_and_logs_to_cloudwatch(minimal):

@@ -6,7 +6,7 @@ from cdktf import TerraformOutput
 
 from constructs.certificate import CertificateProps, DnsValidatedCertificate
 from tests.constructs.edge_support import ALIAS, virginia
-from tests.support import one, policy_report, synth_construct
+from tests.support import one, policy_report, synth_construct, synth_fixture
 
 MINIMAL = dict(domain_name="api.t.example.com", zone_id="Z0123456789")
 FULL = dict(MINIMAL, alternative_names=("*.t.example.com", "t.example.com"), key_algorithm="EC_prime256v1", tags={"Team": "edge"})
@@ -20,14 +20,8 @@ def build_full(stack):
     return DnsValidatedCertificate(stack, "cert", CertificateProps(**FULL), provider=virginia(stack))
 
 
-@pytest.fixture(scope="module")
-def minimal():
-    return synth_construct(build_minimal)
-
-
-@pytest.fixture(scope="module")
-def full():
-    return synth_construct(build_full)
+minimal = synth_fixture(build_minimal)
+full = synth_fixture(build_full)
 
 
 def addresses(doc):

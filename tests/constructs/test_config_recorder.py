@@ -6,7 +6,7 @@ import json
 import pytest
 
 from constructs.config_recorder import CIS_RULES, ConfigRecorder, ConfigRecorderProps, ManagedRule
-from tests.support import of_type, one, policy_report, synth_construct
+from tests.support import of_type, one, policy_report, synth_construct, synth_fixture
 
 KEY = "arn:aws:kms:us-east-1:123456789012:key/audit"
 MINIMAL = dict(name="sparki-t", account_id="123456789012", bucket_name="audit", kms_key_arn=KEY)
@@ -17,9 +17,7 @@ def build_minimal(stack):
     ConfigRecorder(stack, "config", ConfigRecorderProps(**MINIMAL))
 
 
-@pytest.fixture(scope="module")
-def minimal():
-    return synth_construct(build_minimal)
+minimal = synth_fixture(build_minimal)
 
 
 @pytest.fixture(scope="module")

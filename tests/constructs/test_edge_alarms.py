@@ -5,7 +5,7 @@ import pytest
 
 from constructs.edge_alarms import EdgeAlarms, EdgeAlarmsProps
 from tests.constructs.edge_support import ALIAS, virginia
-from tests.support import of_type, policy_report, synth_construct
+from tests.support import of_type, policy_report, synth_fixture
 
 TOPIC = "arn:aws:sns:eu-west-1:123456789012:sparki-t-alarms"
 MINIMAL = dict(name="sparki-t-api", topic_arn=TOPIC, web_acl_name="sparki-t-api", web_acl_region="eu-west-1")
@@ -23,14 +23,8 @@ def build_full(stack):
     EdgeAlarms(stack, "alarms", EdgeAlarmsProps(**FULL), provider=virginia(stack))
 
 
-@pytest.fixture(scope="module")
-def minimal():
-    return synth_construct(build_minimal)
-
-
-@pytest.fixture(scope="module")
-def full():
-    return synth_construct(build_full)
+minimal = synth_fixture(build_minimal)
+full = synth_fixture(build_full)
 
 
 def alarms(doc):

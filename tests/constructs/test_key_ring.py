@@ -7,7 +7,7 @@ import pytest
 
 from constructs.key_ring import PURPOSES, KeyRing, KeyRingProps
 from constructs.kms_key import ADMIN_SID
-from tests.support import of_type, policy_report, synth_construct
+from tests.support import of_type, policy_report, synth_construct, synth_fixture
 
 PROPS = KeyRingProps(name="sparki-t", account_id="123456789012", deletion_window_days=7)
 
@@ -16,9 +16,7 @@ def build(stack):
     return KeyRing(stack, "keys", PROPS)
 
 
-@pytest.fixture(scope="module")
-def doc():
-    return synth_construct(build)
+doc = synth_fixture(build)
 
 
 def policies(doc) -> dict[str, list[dict]]:

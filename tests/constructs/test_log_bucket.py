@@ -6,7 +6,7 @@ import json
 import pytest
 
 from constructs.log_bucket import LogBucket, LogBucketProps, ServiceWriter
-from tests.support import one, policy_report, synth_construct
+from tests.support import one, policy_report, synth_fixture
 
 KEY = "arn:aws:kms:us-east-1:123456789012:key/audit"
 MINIMAL = dict(bucket_name="sparki-t-logs-123456789012", kms_key_arn=KEY, expire_after_days=365)
@@ -31,14 +31,8 @@ def build_full(stack):
     LogBucket(stack, "logs", LogBucketProps(**FULL))
 
 
-@pytest.fixture(scope="module")
-def minimal():
-    return synth_construct(build_minimal)
-
-
-@pytest.fixture(scope="module")
-def full():
-    return synth_construct(build_full)
+minimal = synth_fixture(build_minimal)
+full = synth_fixture(build_full)
 
 
 def statements(doc):

@@ -5,7 +5,7 @@ import pytest
 from cdktf_cdktf_provider_aws.iam_role_policy import IamRolePolicy
 
 from constructs.policy_document import PolicyDocument
-from tests.support import data_of_type, of_type, policy_statements, synth_construct
+from tests.support import data_of_type, of_type, policy_statements, synth_construct, synth_fixture
 
 STATEMENTS = [
     {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"},
@@ -24,9 +24,7 @@ def build(scope):
     IamRolePolicy(scope, "role_policy", role="r", policy=policy.json)
 
 
-@pytest.fixture(scope="module")
-def doc():
-    return synth_construct(build)
+doc = synth_fixture(build)
 
 
 def test_statements_become_data_source_blocks_checkov_can_read(doc):

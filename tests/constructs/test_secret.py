@@ -6,7 +6,7 @@ import json
 import pytest
 
 from constructs.secret import Secret, SecretProps
-from tests.support import one, policy_report, synth_construct
+from tests.support import one, policy_report, synth_fixture
 
 API = "arn:aws:iam::123456789012:role/sparki-t-app-api"
 WORKER = "arn:aws:iam::123456789012:role/sparki-t-app-worker"
@@ -26,14 +26,8 @@ def build_full(stack):
     Secret(stack, "secret", SecretProps(**FULL))
 
 
-@pytest.fixture(scope="module")
-def minimal():
-    return synth_construct(build_minimal)
-
-
-@pytest.fixture(scope="module")
-def full():
-    return synth_construct(build_full)
+minimal = synth_fixture(build_minimal)
+full = synth_fixture(build_full)
 
 
 def test_secret_is_declared_by_name_with_the_secrets_key_and_no_value(minimal):

@@ -7,7 +7,7 @@ import pytest
 
 from constructs.static_site import StaticAssets, StaticAssetsProps, access_log_key_statement, access_log_writer
 from tests.constructs.edge_support import ALIAS, virginia
-from tests.support import of_type, one, policy_report, synth_construct
+from tests.support import of_type, one, policy_report, synth_fixture
 
 ACCOUNT = "123456789012"
 MINIMAL = dict(
@@ -33,14 +33,8 @@ def build_full(stack):
     captured["full"] = StaticAssets(stack, "site", StaticAssetsProps(**FULL), provider=virginia(stack))
 
 
-@pytest.fixture(scope="module")
-def minimal():
-    return synth_construct(build_minimal)
-
-
-@pytest.fixture(scope="module")
-def full():
-    return synth_construct(build_full)
+minimal = synth_fixture(build_minimal)
+full = synth_fixture(build_full)
 
 
 def distribution(doc):

@@ -7,7 +7,7 @@ import pytest
 
 from constructs.security_hub import SecurityHub, SecurityHubProps, cis_standard_arn
 from constructs.threat_detection import ThreatDetection, ThreatDetectionProps, findings_rule_arn
-from tests.support import of_type, one, policy_report, synth_construct
+from tests.support import of_type, one, policy_report, synth_construct, synth_fixture
 
 TOPIC = "arn:aws:sns:us-east-1:123456789012:sparki-t-alarms"
 MINIMAL = dict(name="sparki-t", features=("EKS_AUDIT_LOGS",), topic_arn=TOPIC)
@@ -18,9 +18,7 @@ def build_minimal(stack):
     ThreatDetection(stack, "guardduty", ThreatDetectionProps(**MINIMAL))
 
 
-@pytest.fixture(scope="module")
-def minimal():
-    return synth_construct(build_minimal)
+minimal = synth_fixture(build_minimal)
 
 
 @pytest.fixture(scope="module")

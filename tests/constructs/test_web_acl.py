@@ -5,7 +5,7 @@ import pytest
 
 from constructs.web_acl import ANONYMOUS_IP_GROUP, MANAGED_GROUPS, WebAcl, WebAclProps
 from tests.constructs.edge_support import ALIAS, virginia
-from tests.support import of_type, one, policy_report, synth_construct
+from tests.support import of_type, one, policy_report, synth_fixture
 
 KEY = "arn:aws:kms:us-east-1:123456789012:key/logs"
 MINIMAL = dict(name="sparki-t-api", scope="REGIONAL", log_group_name="aws-waf-logs-sparki-t-api", log_kms_key_arn=KEY)
@@ -24,14 +24,8 @@ def build_full(stack):
     WebAcl(stack, "waf", WebAclProps(**FULL), provider=virginia(stack))
 
 
-@pytest.fixture(scope="module")
-def minimal():
-    return synth_construct(build_minimal)
-
-
-@pytest.fixture(scope="module")
-def full():
-    return synth_construct(build_full)
+minimal = synth_fixture(build_minimal)
+full = synth_fixture(build_full)
 
 
 def rules(doc):
