@@ -7,6 +7,7 @@ which must exist before any other stack can keep its state (stacks/state.py).
 from __future__ import annotations
 
 import dataclasses
+import json
 
 from catalog.naming import name_prefix, resource_name
 from constructs import Construct
@@ -15,13 +16,15 @@ from constructs.alarm_topic import AlarmTopic, AlarmTopicProps
 from constructs.audit_trail import AuditTrail, AuditTrailProps
 from constructs.cis_alarms import CisAlarms, CisAlarmsProps
 from constructs.config_recorder import ConfigRecorder, ConfigRecorderProps
-from constructs.key_ring import KeyRing, KeyRingProps
+from constructs.key_ring import KeyRing, KeyRingProps, grants_for
+from constructs.kms_key import key_policy
 from constructs.log_bucket import LogBucket, LogBucketProps, ServiceWriter
 from constructs.secret import Secret, SecretProps
 from constructs.security_hub import SecurityHub, SecurityHubProps
+from constructs.static_site import access_log_key_statement, access_log_writer
 from constructs.threat_detection import ThreatDetection, ThreatDetectionProps, findings_rule_arn
 from environments.schema import GLACIER_MINIMUM_DAYS, Environment
-from stacks.base import SparkiStack, state_bucket_name
+from stacks.base import SparkiStack, state_bucket_name, static_assets_name
 from stacks.run_settings import RunSettings
 
 
@@ -31,7 +34,8 @@ class SecurityStack(SparkiStack):
     alarm_topic_arn: the encrypted topic for every alarm of the environment.
     secret_arns: declared secret name (e.g. "app/session-signing-key") -> secret ARN.
     audit_log_group_name: the CloudTrail log group (for more metric filters).
-    audit_bucket_name / access_log_bucket_name: the audit bucket and its access-log bucket.
+    audit_bucket_name / access_log_bucket_name / access_log_bucket_arn: the audit bucket and its
+        access-log bucket, which also receives the edge layer's CloudFront access logs.
     """
 
     layer = "security"
@@ -48,6 +52,11 @@ class SecurityStack(SparkiStack):
             KeyRingProps(name=prefix, region=region, account_id=account, deletion_window_days=env.kms_key_deletion_window_days),
         )
         audit_key = self.keys.arn("audit")
+        # The edge layer's CloudFront access logs (standard logging v2) are delivered into the
+        # access-log bucket, which the audit key encrypts: the bucket and the key admit that one
+        # delivery source by name, so this layer needs no reference to the edge stack.
+        cdn_logs = f"{static_assets_name(env)}-access-logs"
+        self._admit_to_audit_key(access_log_key_statement(account, cdn_logs))
 
         event_rules = [findings_rule_arn(prefix, region, account)] if sec.enable_guardduty else []
         topic = AlarmTopic(self, "alarm_topic", AlarmTopicProps(name=resource_name(env.name, "alarms"), kms_key_arn=audit_key, account_id=account, event_rule_arns=event_rules))
@@ -73,7 +82,8 @@ class SecurityStack(SparkiStack):
                         condition={"ArnLike": {"aws:SourceArn": f"arn:aws:s3:::{audit_name}"}, "StringEquals": {"aws:SourceAccount": account}},
                         bucket_actions=(),
                         owner_acl=False,
-                    )
+                    ),
+                    access_log_writer(account, cdn_logs),
                 ],
             ),
         )
@@ -107,6 +117,7 @@ class SecurityStack(SparkiStack):
         self.audit_log_group_name: str = trail.log_group_name
         self.audit_bucket_name: str = audit.bucket_name
         self.access_log_bucket_name: str = access_logs.bucket_name
+        self.access_log_bucket_arn: str = access_logs.bucket_arn
 
         # -- secrets ---------------------------------------------------------------------------
         secrets = Construct(self, "secrets")
@@ -137,3 +148,13 @@ class SecurityStack(SparkiStack):
             ThreatDetection(self, "guardduty", ThreatDetectionProps(name=prefix, features=sec.guardduty_features, topic_arn=topic.topic_arn))
         if sec.enable_security_hub:
             SecurityHub(self, "security_hub", SecurityHubProps(region=region))
+
+    def _admit_to_audit_key(self, statement: dict) -> None:
+        # KeyRing composes each key's policy from grants_for(); a statement for a user outside
+        # this stack is appended to that same policy here. Once keys take grants from their
+        # users (EncryptionKey.grant), this becomes one grant call.
+        env = self.env
+        key = self.keys.keys["audit"].node.find_child("key")
+        policy = json.loads(key_policy(env.account_id, grants_for("audit", env.region, env.account_id)))
+        policy["Statement"].append(statement)
+        key.policy = json.dumps(policy, sort_keys=False)
