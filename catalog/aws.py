@@ -184,6 +184,10 @@ def daily_overlaps_weekly(daily: tuple[int, int], weekly: tuple[int, int]) -> bo
     return any(overlap((day * DAY + daily[0], daily[1]), weekly) for day in range(7))
 
 # -- WAF and CloudFront (the edge layer) -------------------------------------------------------
+# "Requirements for using SSL/TLS certificates with CloudFront" and "AWS WAF web ACL scope"
+# (CloudFront and WAF Developer Guides), read 2026-11: CloudFront's certificates and
+# CLOUDFRONT-scope web ACLs live in us-east-1, as do its metrics and vended access logs.
+CLOUDFRONT_REGION = "us-east-1"
 # "RateBasedStatement" (AWS WAFV2 API Reference), read 2026-11: Limit and EvaluationWindowSec.
 WAF_RATE_LIMIT_RANGE = (10, 2_000_000_000)
 WAF_RATE_WINDOWS = (60, 120, 300, 600)

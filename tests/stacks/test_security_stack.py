@@ -61,7 +61,8 @@ def test_audit_bucket_logs_access_ages_out_by_environment_and_admits_only_its_wr
     assert access_rule["expiration"] == [{"days": sec.access_log_expire_after_days}]
     policies = [json.loads(p["policy"]) for p in of_type(doc, "aws_s3_bucket_policy").values()]
     writers = sorted(s["Principal"]["Service"] for p in policies for s in p["Statement"] if s["Sid"].endswith("Writes"))
-    expected = ["cloudtrail.amazonaws.com", "logging.s3.amazonaws.com"] + (["config.amazonaws.com"] if sec.enable_config else [])
+    # delivery.logs: the edge layer's CloudFront access logs (tested below).
+    expected = ["cloudtrail.amazonaws.com", "delivery.logs.amazonaws.com", "logging.s3.amazonaws.com"] + (["config.amazonaws.com"] if sec.enable_config else [])
     assert writers == sorted(expected)
 
 
