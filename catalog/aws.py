@@ -182,3 +182,19 @@ def daily_overlaps_weekly(daily: tuple[int, int], weekly: tuple[int, int]) -> bo
         return d < a[1] or (-d) % WEEK < b[1]
 
     return any(overlap((day * DAY + daily[0], daily[1]), weekly) for day in range(7))
+
+# -- WAF and CloudFront (the edge layer) -------------------------------------------------------
+# "Requirements for using SSL/TLS certificates with CloudFront" and "AWS WAF web ACL scope"
+# (CloudFront and WAF Developer Guides), read 2026-11: CloudFront's certificates and
+# CLOUDFRONT-scope web ACLs live in us-east-1, as do its metrics and vended access logs.
+CLOUDFRONT_REGION = "us-east-1"
+# "RateBasedStatement" (AWS WAFV2 API Reference), read 2026-11: Limit and EvaluationWindowSec.
+WAF_RATE_LIMIT_RANGE = (10, 2_000_000_000)
+WAF_RATE_WINDOWS = (60, 120, 300, 600)
+# "Body inspection size limits" (AWS WAF Developer Guide), read 2026-11: what WAF reads of a
+# body without an association_config: 8 KB behind an ALB (fixed), 16 KB behind CloudFront.
+WAF_BODY_INSPECTION_LIMIT = {"REGIONAL": 8192, "CLOUDFRONT": 16384}
+# Ours, not AWS's: "count" only counts what the rules would block.
+WAF_MODES = ("block", "count")
+# "Choosing the price class" (Amazon CloudFront Developer Guide), read 2026-11.
+CLOUDFRONT_PRICE_CLASSES = ("PriceClass_100", "PriceClass_200", "PriceClass_All")

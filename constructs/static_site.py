@@ -19,12 +19,13 @@ from cdktf_cdktf_provider_aws.cloudwatch_log_delivery_destination import (
 from cdktf_cdktf_provider_aws.cloudwatch_log_delivery_source import CloudwatchLogDeliverySource
 from cdktf_cdktf_provider_aws.route53_record import Route53Record
 
+from catalog.aws import CLOUDFRONT_PRICE_CLASSES as PRICE_CLASSES
 from constructs import Construct
 from constructs.certificate import check_domain_name
+from constructs.kms_key import EncryptionKey
 from constructs.log_bucket import ServiceWriter
 from constructs.origin_bucket import OriginBucket
 
-PRICE_CLASSES = ("PriceClass_100", "PriceClass_200", "PriceClass_All")
 MINIMUM_TLS = "TLSv1.2_2021"
 HSTS_SECONDS = 63_072_000  # two years: what the HSTS preload list requires at least (one year)
 NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,50}$")
@@ -69,6 +70,12 @@ def access_log_key_statement(account_id: str, name: str) -> dict:
             "ArnLike": {"aws:SourceArn": log_source_arn(account_id, name)},
         },
     }
+
+
+def grant_cloudfront_log_delivery(key: EncryptionKey, account_id: str, name: str) -> None:
+    """Let log delivery encrypt, with the log bucket's `key`, what it writes for source `name`."""
+    statement = access_log_key_statement(account_id, name)
+    key.grant_to_service(statement["Principal"]["Service"], sid=statement["Sid"], actions=statement["Action"], conditions=statement["Condition"])
 
 
 @dataclass(frozen=True)

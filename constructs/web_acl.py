@@ -17,17 +17,16 @@ from cdktf_cdktf_provider_aws.wafv2_web_acl_logging_configuration import (
     Wafv2WebAclLoggingConfigurationRedactedFields,
 )
 
+from catalog.aws import LOG_RETENTION_DAYS
+from catalog.aws import WAF_BODY_INSPECTION_LIMIT as BODY_INSPECTION_LIMIT
+from catalog.aws import WAF_MODES as MODES
+from catalog.aws import WAF_RATE_LIMIT_RANGE as RATE_LIMIT_RANGE
+from catalog.aws import WAF_RATE_WINDOWS as RATE_WINDOWS
 from constructs import Construct
 
 SCOPES = ("REGIONAL", "CLOUDFRONT")
-MODES = ("block", "count")
-RATE_LIMIT_RANGE = (10, 2_000_000_000)  # WAF API RateBasedStatement.Limit, per evaluation window
-RATE_WINDOWS = (60, 120, 300, 600)  # WAF API RateBasedStatement.EvaluationWindowSec
-# Body bytes WAF inspects without an association_config: 8 KB behind an ALB (fixed), 16 KB
-# behind CloudFront. A size rule above that could never see the bytes it limits.
-BODY_INSPECTION_LIMIT = {"REGIONAL": 8192, "CLOUDFRONT": 16384}
+# A size rule above BODY_INSPECTION_LIMIT could never see the bytes it limits.
 LOG_GROUP_PREFIX = "aws-waf-logs-"  # WAF refuses any other CloudWatch Logs destination name
-LOG_RETENTION_DAYS = (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653)
 NAME = re.compile(r"^[A-Za-z0-9_-]{1,128}$")
 # The baseline AWS recommends for any web application, in evaluation order: reputation first
 # (cheapest, drops known-bad sources), then the broad rule sets.

@@ -13,6 +13,7 @@ from catalog.aws import KMS_DELETION_WINDOW_DAYS, MAX_AZS, REGIONS
 from catalog.naming import resource_name
 from environments.cluster_settings import ClusterSettings
 from environments.data_settings import DataSettings
+from environments.edge_settings import EdgeSettings
 from environments.model import ConfigError, Model, Problem, check_range, check_retention, fail
 from environments.network_settings import NetworkSettings
 from environments.security_settings import SecuritySettings
@@ -44,6 +45,7 @@ class Environment(Model):
     network: NetworkSettings
     cluster: ClusterSettings
     data: DataSettings
+    edge: EdgeSettings
     state: StateSettings = Field(default_factory=StateSettings)
     security: SecuritySettings = Field(default_factory=SecuritySettings)
     log_retention_days: int = 90
@@ -121,6 +123,7 @@ class Environment(Model):
             "data.database": lambda: self.data.database.check_in(production),
             "data.cache": lambda: self.data.cache.check_in(production),
             "security": lambda: self.security.check_in(production, self.region, self.account_id),
+            "edge": lambda: self.edge.check_in(production),
         }
         for layer, check in checks.items():
             try:
@@ -150,6 +153,7 @@ GROWING_RETENTION = (
     ("network.flow_log_retention_days", lambda e: e.network.flow_log_retention_days),
     ("security.audit_log_retention_days", lambda e: e.security.audit_log_retention_days),
     ("security.audit_expire_after_days", lambda e: e.security.audit_expire_after_days),
+    ("edge.waf.log_retention_days", lambda e: e.edge.waf.log_retention_days),
 )
 
 

@@ -2,6 +2,7 @@
 `environments.schema`; each layer's models and rules live in their own module."""
 from environments.cluster_settings import AddonVersions, ClusterSettings
 from environments.data_settings import CacheSettings, DatabaseSettings, DataSettings
+from environments.edge_settings import EdgeAlarmSettings, EdgeSettings, StaticAssetsSettings, WafSettings
 from environments.environment import Environment, check_disjoint
 from environments.model import ConfigError
 from environments.network_settings import NetworkSettings
@@ -11,6 +12,7 @@ from environments.state_settings import StateSettings
 
 __all__ = [
     "GLACIER_MINIMUM_DAYS", "SYSTEM_NODE_GROUP", "AddonVersions", "CacheSettings", "ClusterSettings", "ConfigError",
-    "DataSettings", "DatabaseSettings", "Environment", "NetworkSettings", "NodeGroupSettings", "NodeTaint",
-    "SecretRotation", "SecretSettings", "SecuritySettings", "StateSettings", "check_disjoint",
+    "DataSettings", "DatabaseSettings", "EdgeAlarmSettings", "EdgeSettings", "Environment", "NetworkSettings", "NodeGroupSettings", "NodeTaint",
+    "SecretRotation", "SecretSettings", "SecuritySettings", "StateSettings", "StaticAssetsSettings", "WafSettings",
+    "check_disjoint",
 ]

@@ -5,4 +5,4 @@ LAYERS is the deploy order by name. This module imports nothing, so the tools ab
 load; build_environment() checks that it builds exactly these layers in this order.
 """
 
-LAYERS: tuple[str, ...] = ("state", "security", "network", "cluster", "data")
+LAYERS: tuple[str, ...] = ("state", "security", "network", "cluster", "data", "edge")

@@ -36,6 +36,12 @@ def state_key_alias(env: Environment) -> str:
     return resource_name(env.name, "state")
 
 
+def static_assets_name(env: Environment) -> str:
+    """The edge layer's static-assets site; the security layer admits its access-log delivery
+    source ("<this>-access-logs") by this name, before the edge stack exists."""
+    return resource_name(env.name, "static")
+
+
 class SparkiStack(TerraformStack):
     """A stack named sparki-<env>-<layer>, with the AWS provider and the environment's backend."""
 

@@ -11,6 +11,7 @@ from stacks import LAYERS
 from stacks.base import SparkiStack
 from stacks.cluster import ClusterStack
 from stacks.data import DataStack
+from stacks.edge import EdgeStack
 from stacks.network import NetworkStack
 from stacks.run_settings import RunSettings
 from stacks.security import SecurityStack
@@ -46,7 +47,15 @@ def build_environment(scope: Construct, env: Environment, run: RunSettings) -> d
         # Only the cluster's nodes reach the database and the cache.
         client_security_group_ids=(cluster.node_security_group_id,),
     )
-    built = {stack.layer: stack for stack in (state, security, network, cluster, data)}
+    edge = EdgeStack(
+        scope,
+        env,
+        run,
+        logs_key_arn=security.keys.arn("logs"),
+        alarm_topic_arn=security.alarm_topic_arn,
+        access_log_bucket_arn=security.access_log_bucket_arn,
+    )
+    built = {stack.layer: stack for stack in (state, security, network, cluster, data, edge)}
     if tuple(built) != LAYERS:
         raise RuntimeError(f"build_environment() builds {', '.join(built)}; stacks.LAYERS says {', '.join(LAYERS)}: make them agree")
     return built

@@ -20,9 +20,10 @@ from constructs.log_bucket import LogBucket, LogBucketProps, ServiceWriter, gran
 from constructs.node_group import grant_node_volume_key
 from constructs.secret import Secret, SecretProps
 from constructs.security_hub import SecurityHub, SecurityHubProps
+from constructs.static_site import access_log_writer, grant_cloudfront_log_delivery
 from constructs.threat_detection import ThreatDetection, ThreatDetectionProps, findings_rule_arn
 from environments.schema import GLACIER_MINIMUM_DAYS, Environment
-from stacks.base import SparkiStack, state_bucket_name
+from stacks.base import SparkiStack, state_bucket_name, static_assets_name
 from stacks.run_settings import RunSettings
 
 
@@ -32,7 +33,8 @@ class SecurityStack(SparkiStack):
     alarm_topic_arn: the encrypted topic for every alarm of the environment.
     secret_arns: declared secret name (e.g. "app/session-signing-key") -> secret ARN.
     audit_log_group_name: the CloudTrail log group (for more metric filters).
-    audit_bucket_name / access_log_bucket_name: the audit bucket and its access-log bucket.
+    audit_bucket_name / access_log_bucket_name / access_log_bucket_arn: the audit bucket and its
+        access-log bucket, which also receives the edge layer's CloudFront access logs.
     """
 
     layer = "security"
@@ -53,6 +55,10 @@ class SecurityStack(SparkiStack):
         # The cluster layer's node groups encrypt their volumes with the data key.
         grant_node_volume_key(self.keys.data, account)
         audit_key = self.keys.arn("audit")
+        # The edge layer's CloudFront access logs (standard logging v2) are delivered into the
+        # access-log bucket, which the audit key encrypts: the bucket and the key admit that one
+        # delivery source by name, so this layer needs no reference to the edge stack.
+        cdn_logs = f"{static_assets_name(env)}-access-logs"
 
         event_rules = [findings_rule_arn(prefix, region, account)] if sec.enable_guardduty else []
         topic_props = AlarmTopicProps(name=resource_name(env.name, "alarms"), kms_key_arn=audit_key, account_id=account, event_rule_arns=event_rules)
@@ -79,10 +85,12 @@ class SecurityStack(SparkiStack):
                         condition={"ArnLike": {"aws:SourceArn": f"arn:aws:s3:::{audit_name}"}, "StringEquals": {"aws:SourceAccount": account}},
                         bucket_actions=(),
                         owner_acl=False,
-                    )
+                    ),
+                    access_log_writer(account, cdn_logs),
                 ],
             ),
         )
+        grant_cloudfront_log_delivery(self.keys.audit, account, cdn_logs)
         trail_props = AuditTrailProps(
             name=resource_name(env.name, "audit"),
             region=region,
@@ -119,6 +127,7 @@ class SecurityStack(SparkiStack):
         self.audit_log_group_name: str = trail.log_group_name
         self.audit_bucket_name: str = audit.bucket_name
         self.access_log_bucket_name: str = access_logs.bucket_name
+        self.access_log_bucket_arn: str = access_logs.bucket_arn
 
         # -- secrets ---------------------------------------------------------------------------
         secrets = Construct(self, "secrets")

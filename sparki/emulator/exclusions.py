@@ -98,6 +98,14 @@ EXCLUSIONS: Mapping[str, Exclusion] = MappingProxyType(
             "moto 5.2.5 DescribeDBParameters returns no parameters, so the second plan re-sets every parameter",
             ("parameter",),
         ),
+        "aws_cloudfront_cache_policy": Exclusion(
+            "apply",
+            "moto 5.2.5 CloudFront has no cache policy API (CreateCachePolicy / GetCachePolicy are not implemented); "
+            "the distribution that uses it, its origin policies, log delivery, alias records and 5xx alarm go with it",
+        ),
+        "aws_cloudfront_response_headers_policy": Exclusion(
+            "apply", "moto 5.2.5 CloudFront has no response headers policy API (CreateResponseHeadersPolicy is not implemented)"
+        ),
         "aws_elasticache_subnet_group": Exclusion(
             "destroy",
             "moto 5.2.5 implements CreateCacheSubnetGroup and DescribeCacheSubnetGroups but not "

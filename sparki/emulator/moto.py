@@ -12,6 +12,8 @@ import urllib.request
 from importlib.metadata import version
 from pathlib import Path
 
+import boto3
+
 _NOT_IMPLEMENTED = re.compile(r"The (\w+) action has not been implemented")
 _NO_BACKEND = re.compile(r"Unable to find appropriate backend for (\S+?)\.?Remember")
 
@@ -59,6 +61,9 @@ class MotoServer:
                 # AWS managed policies (arn:aws:iam::aws:policy/...) exist in every real
                 # account; without this moto answers NoSuchEntity when a role attaches one.
                 "MOTO_IAM_LOAD_MANAGED_POLICIES": "true",
+                # moto issues a DNS-validated certificate this many seconds after the request
+                # (default 60); aws_acm_certificate_validation waits for it.
+                "MOTO_ACM_VALIDATION_WAIT": "1",
             }
             with open(self.log_path, "ab") as log:
                 self.process = subprocess.Popen(
@@ -75,6 +80,16 @@ class MotoServer:
                     time.sleep(0.2)
             self.stop()
         raise RuntimeError(f"moto did not start on 127.0.0.1 (tried {attempts} ports); its log:\n{self.log_tail()}")
+
+    def create_hosted_zone(self, name: str) -> str:
+        """A public Route 53 zone, as the environment's zone exists in a real account before any
+        stack (the edge layer reads it by name); returns its id."""
+        client = boto3.client(
+            "route53", endpoint_url=self.endpoint, region_name="us-east-1",
+            aws_access_key_id="testing", aws_secret_access_key="testing",  # moto accepts any; not credentials
+        )
+        reply = client.create_hosted_zone(Name=name, CallerReference=f"sparki-emulator-{name}")
+        return reply["HostedZone"]["Id"].rsplit("/", 1)[-1]
 
     def stop(self) -> None:
         proc, self.process = self.process, None

@@ -44,8 +44,10 @@ def environment():
 
 @pytest.fixture(scope="session")
 def moto(tmp_path_factory, environment):
-    """moto on a free port, answering as dev's account; stopped by PID at the end."""
+    """moto on a free port, answering as dev's account, holding the environment's public zone
+    (which a real account has before any stack); stopped by PID at the end."""
     server = MotoServer(environment.account_id, tmp_path_factory.mktemp("moto") / "moto.log").start()
+    server.create_hosted_zone(environment.edge.zone_name)
     yield server
     server.stop()
 

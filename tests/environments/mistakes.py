@@ -142,6 +142,22 @@ MISTAKES = [
     Mistake("Config off in production", "prod", "enable_config = true", "enable_config = false", "security.enable_security_hub"),
     Mistake("public API server in production", "prod", 'hosted_zone_ids = ["Z0PRODSPARKI000000001", "Z0PRODSPARKI000000002"]', 'hosted_zone_ids = ["Z0PRODSPARKI000000001", "Z0PRODSPARKI000000002"]\npublic_access_cidrs = ["81.2.69.0/24"]', "cluster.public_access_cidrs"),
     Mistake("DR region equals region", "prod", 'dr_region = "us-west-2"', 'dr_region = "us-east-1"', "dr_region"),
+    # -- the edge ------------------------------------------------------------------------------------
+    Mistake("WAF counting in production", "prod", 'mode = "block"\nrate_limit = 1000', 'mode = "count"\nrate_limit = 1000', "edge.waf.mode"),
+    Mistake("WAF mode misspelled", "dev", 'mode = "block"', 'mode = "blocking"', "edge.waf.mode"),
+    Mistake("rate limit below what WAF takes", "staging", "rate_limit = 2000", "rate_limit = 5", "edge.waf.rate_limit"),
+    Mistake("rate limit as a string", "dev", "rate_limit = 2000", 'rate_limit = "2000"', "edge.waf.rate_limit"),
+    Mistake("body limit past what WAF inspects", "dev", "max_body_bytes = 8192", "max_body_bytes = 16384", "edge.waf.max_body_bytes"),
+    Mistake("allow-list opens everything", "staging", "allow_cidrs = []", 'allow_cidrs = ["0.0.0.0/0"]', "edge.waf.allow_cidrs[0]"),
+    Mistake("allow-list entry with host bits", "dev", "allow_cidrs = []", 'allow_cidrs = ["203.0.113.7/24"]', "edge.waf.allow_cidrs[0]"),
+    Mistake("anonymous-IP list off in production", "prod", "anonymous_ip_list = true", "anonymous_ip_list = false", "edge.waf.anonymous_ip_list"),
+    Mistake("WAF log retention not a CloudWatch value", "dev", "log_retention_days = 30\n\n[edge.static_assets]", "log_retention_days = 10\n\n[edge.static_assets]", "edge.waf.log_retention_days"),
+    Mistake("WAF logs kept shorter than dev's", "staging", "log_retention_days = 90\n\n[edge.static_assets]", "log_retention_days = 14\n\n[edge.static_assets]", "edge.waf.log_retention_days"),
+    Mistake("empty CSP", "dev", "content_security_policy = \"default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'self'; frame-ancestors 'none'\"", 'content_security_policy = " "', "edge.static_assets.content_security_policy"),
+    Mistake("price class misspelled", "prod", 'price_class = "PriceClass_All"', 'price_class = "PriceClass_all"', "edge.static_assets.price_class"),
+    Mistake("static name outside the zone", "staging", 'domain_name = "static.staging.sparki.example"', 'domain_name = "static.sparki.example"', "edge.static_assets.domain_name"),
+    Mistake("API name with capitals", "dev", 'api_domain = "api.dev.sparki.example"', 'api_domain = "API.dev.sparki.example"', "edge.api_domain"),
+    Mistake("edge section missing", "dev", '[edge]\nzone_name = "dev.sparki.example"\n', '[edgee]\nzone_name = "dev.sparki.example"\n', "edgee"),
 ]
 
 

@@ -61,7 +61,8 @@ def test_audit_bucket_logs_access_ages_out_by_environment_and_admits_only_its_wr
     assert access_rule["expiration"] == [{"days": sec.access_log_expire_after_days}]
     policies = [json.loads(p["policy"]) for p in of_type(doc, "aws_s3_bucket_policy").values()]
     writers = sorted(s["Principal"]["Service"] for p in policies for s in p["Statement"] if s["Sid"].endswith("Writes"))
-    expected = ["cloudtrail.amazonaws.com", "logging.s3.amazonaws.com"] + (["config.amazonaws.com"] if sec.enable_config else [])
+    # delivery.logs: the edge layer's CloudFront access logs (tested below).
+    expected = ["cloudtrail.amazonaws.com", "delivery.logs.amazonaws.com", "logging.s3.amazonaws.com"] + (["config.amazonaws.com"] if sec.enable_config else [])
     assert writers == sorted(expected)
 
 
@@ -141,3 +142,21 @@ def test_exported_attributes_for_other_layers():
     assert set(stack.secret_arns) == {s.name for s in ENVS["prod"].security.secrets}
     for attr in ("audit_log_group_name", "audit_bucket_name", "access_log_bucket_name"):
         assert isinstance(getattr(stack, attr), str)
+
+
+@pytest.mark.parametrize("env", list(ENVS))
+def test_access_log_bucket_and_audit_key_admit_only_the_edge_layers_log_source(stacks, env):
+    """CloudFront's standard logs (v2) reach the access-log bucket from one delivery source,
+    named after the edge layer's static-assets site, of this account."""
+    doc, account = doc_of(stacks, env), ENVS[env].account_id
+    source = f"arn:aws:logs:us-east-1:{account}:delivery-source:sparki-{env}-static-access-logs"
+    key = json.loads(by_name(doc, "aws_kms_key", "description")[f"sparki-{env}: audit"]["policy"])
+    policies = [json.loads(p["policy"]) for p in of_type(doc, "aws_s3_bucket_policy").values()]
+    statements = [s for s in key["Statement"]] + [s for p in policies for s in p["Statement"]]
+    delivery = [s for s in statements if s.get("Principal") == {"Service": "delivery.logs.amazonaws.com"}]
+    assert len(delivery) == 3  # the key, the bucket check, the write
+    for statement in delivery:
+        assert statement["Condition"]["ArnLike"] == {"aws:SourceArn": source}
+        assert statement["Condition"]["StringEquals"]["aws:SourceAccount"] == account
+    (write,) = [s for s in delivery if s["Action"] == "s3:PutObject"]
+    assert write["Resource"].endswith(f"/AWSLogs/{account}/CloudFront/*")

@@ -21,14 +21,18 @@ def test_one_stack_per_environment_and_layer(stacks):
 @pytest.mark.parametrize("name", EXPECTED)
 def test_aws_provider_pins_region_account_and_default_tags(stacks, name):
     env, layer = parse_stack_name(name)
-    (aws,) = stacks[name]["provider"]["aws"]
-    assert aws["region"] == ENVS[env].region
-    assert aws["allowed_account_ids"] == [ENVS[env].account_id]
-    tags = aws["default_tags"][0]["tags"]
-    assert {k: tags[k] for k in ("Project", "Environment", "Layer", "ManagedBy")} == {
-        "Project": "sparki", "Environment": env, "Layer": layer, "ManagedBy": "cdktf"
-    }
-    assert "endpoints" not in aws and not any(k.startswith("skip_") for k in aws)
+    providers = stacks[name]["provider"]["aws"]
+    (default,) = [aws for aws in providers if "alias" not in aws]
+    assert default["region"] == ENVS[env].region
+    # An alias (the edge layer's us-east-1) differs in region only.
+    for aws in providers:
+        assert aws["allowed_account_ids"] == [ENVS[env].account_id]
+        tags = aws["default_tags"][0]["tags"]
+        assert {k: tags[k] for k in ("Project", "Environment", "Layer", "ManagedBy")} == {
+            "Project": "sparki", "Environment": env, "Layer": layer, "ManagedBy": "cdktf"
+        }
+        assert aws["default_tags"] == default["default_tags"]
+        assert "endpoints" not in aws and not any(k.startswith("skip_") for k in aws)
 
 
 @pytest.mark.parametrize("name", [n for n in EXPECTED if not n.endswith("-state")])
@@ -69,8 +73,7 @@ def test_output_holds_no_absolute_path_of_this_machine(synth_with, run):
 
 def test_emulator_endpoint_reaches_every_service_with_skip_flags(synth_with):
     outdir = synth_with(RunSettings(backend="local", aws_endpoint="http://127.0.0.1:5000"))
-    for doc in read_stacks(outdir).values():
-        (aws,) = doc["provider"]["aws"]
+    for aws in (aws for doc in read_stacks(outdir).values() for aws in doc["provider"]["aws"]):
         assert aws["endpoints"] == [{s: "http://127.0.0.1:5000" for s in AWS_SERVICES}]
         assert aws["skip_credentials_validation"] is True and aws["s3_use_path_style"] is True
         assert aws["max_retries"] == EMULATOR_MAX_RETRIES
@@ -81,6 +84,8 @@ def test_emulator_endpoint_reaches_every_service_with_skip_flags(synth_with):
 SERVICE_BY_PREFIX = {
     # The first matching prefix wins: the account-level public access block is an S3 Control call.
     "aws_s3_account_": "s3control",
+    "aws_route53_": "route53",  # before aws_route (EC2 route tables)
+    "aws_acm_": "acm", "aws_cloudfront_": "cloudfront", "aws_wafv2_": "wafv2",
     "aws_s3_": "s3", "aws_kms_": "kms", "aws_cloudwatch_log_": "logs", "aws_iam_": "iam",
     "aws_vpc": "ec2", "aws_subnet": "ec2", "aws_route": "ec2", "aws_nat_gateway": "ec2",
     "aws_eip": "ec2", "aws_internet_gateway": "ec2", "aws_default_security_group": "ec2",
