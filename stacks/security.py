@@ -25,6 +25,7 @@ from constructs.security_hub import SecurityHub, SecurityHubProps
 from constructs.threat_detection import ThreatDetection, ThreatDetectionProps
 from environments.schema import GLACIER_MINIMUM_DAYS, Environment
 from stacks.base import SparkiStack, state_bucket_name
+from stacks.props import props_from
 from stacks.run_settings import RunSettings
 
 
@@ -155,7 +156,7 @@ class SecurityStack(SparkiStack):
                 name=prefix,
                 ebs_key_arn=self.keys.arn("data"),
                 access_analyzer=sec.enable_access_analyzer,
-                security_contact=SecurityContact(name=contact.name, title=contact.title, email=contact.email, phone=contact.phone) if contact else None,
+                security_contact=props_from(SecurityContact, contact) if contact else None,
                 support_principal_arn=f"arn:aws:iam::{account}:role/{sec.support_role_assumed_by}" if sec.support_role_assumed_by else None,
             ),
         )
