@@ -198,3 +198,46 @@ WAF_BODY_INSPECTION_LIMIT = {"REGIONAL": 8192, "CLOUDFRONT": 16384}
 WAF_MODES = ("block", "count")
 # "Choosing the price class" (Amazon CloudFront Developer Guide), read 2026-11.
 CLOUDFRONT_PRICE_CLASSES = ("PriceClass_100", "PriceClass_200", "PriceClass_All")
+
+# -- security services ---------------------------------------------------------------------
+# "DetectorFeatureConfiguration" (Amazon GuardDuty API Reference), read 2026-11: the protection
+# plans an environment may turn on. RUNTIME_MONITORING supersedes EKS_RUNTIME_MONITORING (the
+# API refuses both on one detector); it covers EKS, ECS Fargate and EC2 by additional
+# configuration, of which we only ever ask for EKS_ADDON_MANAGEMENT.
+GUARDDUTY_FEATURES = ("EKS_AUDIT_LOGS", "RUNTIME_MONITORING", "S3_DATA_EVENTS", "EBS_MALWARE_PROTECTION", "RDS_LOGIN_EVENTS")
+GUARDDUTY_RUNTIME_ADDON = "EKS_ADDON_MANAGEMENT"
+# "Findings severity levels" (Amazon GuardDuty User Guide), read 2026-11: the lower bound of each
+# label on GuardDuty's numeric scale (CRITICAL, 9.0-10.0, was added for attack sequences).
+# Security Hub's ASFF Severity.Label uses the same words, plus INFORMATIONAL below LOW.
+FINDING_SEVERITIES = ("LOW", "MEDIUM", "HIGH", "CRITICAL")
+GUARDDUTY_SEVERITY_FLOOR = {"LOW": 1, "MEDIUM": 4, "HIGH": 7, "CRITICAL": 9}
+
+
+def severities_from(threshold: str) -> tuple[str, ...]:
+    """The severity labels at or above `threshold`, e.g. "HIGH" -> ("HIGH", "CRITICAL")."""
+    return FINDING_SEVERITIES[FINDING_SEVERITIES.index(threshold):]
+
+
+# "Security Hub CSPM standards reference" (AWS Security Hub User Guide), read 2026-11: standards
+# by the short name environments use, as the path after "standards/" in the regional ARN
+# arn:aws:securityhub:<region>::standards/<path>. (CIS v1.2.0 has a different, global
+# "ruleset" ARN and is not offered: v5.0.0 supersedes it.) Sources per ARN: docs/security.md.
+SECURITY_HUB_STANDARDS = {
+    "aws-foundational-security-best-practices": "aws-foundational-security-best-practices/v/1.0.0",
+    "cis-v5.0.0": "cis-aws-foundations-benchmark/v/5.0.0",
+    "cis-v3.0.0": "cis-aws-foundations-benchmark/v/3.0.0",
+}
+# What an environment runs unless it says otherwise (docs/security.md says why CIS v5.0.0
+# replaces v3.0.0 instead of running beside it).
+SECURITY_HUB_DEFAULT_STANDARDS = ("aws-foundational-security-best-practices", "cis-v5.0.0")
+
+
+def security_hub_standard_arn(region: str, standard: str) -> str:
+    return f"arn:aws:securityhub:{region}::standards/{SECURITY_HUB_STANDARDS[standard]}"
+
+
+# "AlternateContactType" (AWS Account Management API Reference), read 2026-11: PutAlternateContact
+# limits; Name 1..64, Title 1..50, EmailAddress 1..254, PhoneNumber 1..25 of [\s0-9()+-].
+CONTACT_LIMITS = {"name": 64, "title": 50, "email": 254, "phone": 25}
+CONTACT_PHONE = re.compile(r"^[\s0-9()+\-]{1,25}$")
+CONTACT_EMAIL = re.compile(r"^[^\s@]+@[^\s@]+\.[^\s@]+$")

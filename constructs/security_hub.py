@@ -1,42 +1,42 @@
-"""Security Hub for the account, subscribed to the CIS AWS Foundations Benchmark."""
+"""Security Hub for the account, subscribed to the standards the environment names."""
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from cdktf_cdktf_provider_aws.securityhub_account import SecurityhubAccount
 from cdktf_cdktf_provider_aws.securityhub_standards_subscription import SecurityhubStandardsSubscription
 
+from catalog.aws import SECURITY_HUB_DEFAULT_STANDARDS, SECURITY_HUB_STANDARDS, security_hub_standard_arn
 from constructs import Construct
-
-CIS_VERSIONS = ("1.2.0", "1.4.0", "3.0.0")
-
-
-def cis_standard_arn(region: str, version: str) -> str:
-    # CIS 1.2.0 predates the regional standards ARNs and is addressed as a ruleset.
-    if version == "1.2.0":
-        return "arn:aws:securityhub:::ruleset/cis-aws-foundations-benchmark/v/1.2.0"
-    return f"arn:aws:securityhub:{region}::standards/cis-aws-foundations-benchmark/v/{version}"
 
 
 @dataclass(frozen=True)
 class SecurityHubProps:
     """Settings for Security Hub.
 
-    region: the account's home region.
-    cis_version: the CIS AWS Foundations Benchmark version; default "3.0.0".
+    region: the account's home region (standards ARNs are regional).
+    standards: short names from catalog.aws.SECURITY_HUB_STANDARDS; default AWS Foundational
+        Security Best Practices v1.0.0 and CIS AWS Foundations Benchmark v5.0.0.
     """
 
     region: str
-    cis_version: str = "3.0.0"
+    standards: Sequence[str] = SECURITY_HUB_DEFAULT_STANDARDS
 
     def __post_init__(self) -> None:
-        if self.cis_version not in CIS_VERSIONS:
-            raise ValueError(f"cis_version={self.cis_version!r}: Security Hub offers {', '.join(CIS_VERSIONS)}")
+        if not self.standards:
+            raise ValueError("standards: name at least one; Security Hub without a standard evaluates no control")
+        unknown = [s for s in self.standards if s not in SECURITY_HUB_STANDARDS]
+        if unknown:
+            raise ValueError(f"standards: unknown {unknown}; Security Hub offers {', '.join(SECURITY_HUB_STANDARDS)}")
+        if len(set(self.standards)) != len(self.standards):
+            raise ValueError(f"standards: {list(self.standards)} names a standard twice")
 
 
 class SecurityHub(Construct):
-    """Security Hub with only the CIS standard (no default standards, so nothing is enabled by
-    accident), consolidated control findings, and new controls of the standard turned on."""
+    """Security Hub with exactly the given standards (no default standards, so nothing is
+    enabled by accident), consolidated control findings, and new controls turned on.
+    standards_arns is exported, in the order given."""
 
     def __init__(self, scope: Construct, id: str, props: SecurityHubProps) -> None:
         super().__init__(scope, id)
@@ -45,12 +45,11 @@ class SecurityHub(Construct):
             "account",
             enable_default_standards=False,
             auto_enable_controls=True,
+            # One finding per control, whichever standards include it: FSBP and CIS share many.
             control_finding_generator="SECURITY_CONTROL",
         )
-        SecurityhubStandardsSubscription(
-            self,
-            "cis",
-            standards_arn=cis_standard_arn(props.region, props.cis_version),
-            depends_on=[account],
-        )
-        self.standards_arn = cis_standard_arn(props.region, props.cis_version)
+        self.standards_arns: list[str] = []
+        for standard in props.standards:
+            arn = security_hub_standard_arn(props.region, standard)
+            SecurityhubStandardsSubscription(self, standard.replace(".", "_").replace("-", "_"), standards_arn=arn, depends_on=[account])
+            self.standards_arns.append(arn)

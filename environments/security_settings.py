@@ -3,13 +3,25 @@ from __future__ import annotations
 
 import re
 
-from pydantic import field_validator, model_validator
+from pydantic import ValidationInfo, field_validator, model_validator
 
+from catalog.aws import (
+    CONTACT_EMAIL,
+    CONTACT_LIMITS,
+    CONTACT_PHONE,
+    FINDING_SEVERITIES,
+    GUARDDUTY_FEATURES,
+    SECURITY_HUB_DEFAULT_STANDARDS,
+    SECURITY_HUB_STANDARDS,
+)
 from environments.model import Model, Problem, check_range, check_retention, check_unique, fail
 
-# GuardDuty protection plans an environment may turn on (names of aws_guardduty_detector_feature).
-# EKS audit log monitoring is always on where GuardDuty is.
-GUARDDUTY_FEATURES = ("EKS_AUDIT_LOGS", "S3_DATA_EVENTS", "EBS_MALWARE_PROTECTION", "RDS_LOGIN_EVENTS")
+# Where GuardDuty is on, it watches the cluster's audit log and what runs in its containers.
+GUARDDUTY_REQUIRED = ("EKS_AUDIT_LOGS", "RUNTIME_MONITORING")
+# Production runs both: resource-level controls (FSBP) and the current CIS benchmark.
+PRODUCTION_STANDARDS = SECURITY_HUB_DEFAULT_STANDARDS
+# Production is told about HIGH findings at least; CRITICAL-only would hide most of them.
+PRODUCTION_MAX_THRESHOLD = "HIGH"
 # Glacier Flexible Retrieval bills at least 90 days per object: expiring earlier costs the same.
 GLACIER_MINIMUM_DAYS = 90
 _SECRET_NAME = re.compile(r"^[a-z0-9][a-z0-9_\-]*(/[a-z0-9][a-z0-9_\-]*)*$")
@@ -97,6 +109,39 @@ class SecretSettings(Model):
         return readers
 
 
+class SecurityContactSettings(Model):
+    """The account's SECURITY alternate contact (CIS 1.2): where AWS sends security notices.
+    Not secret. name 1..64, title 1..50, email 1..254 characters, phone 1..25 of digits,
+    spaces, '+', '-', '(' and ')'. Use a team mailbox and an on-call number, not a person's."""
+
+    name: str
+    title: str
+    email: str
+    phone: str
+
+    @field_validator("name", "title", "email", "phone")
+    @classmethod
+    def _length(cls, value: str, info: ValidationInfo) -> str:
+        limit = CONTACT_LIMITS[info.field_name]
+        if not value.strip() or len(value) > limit:
+            fail("", f"{value!r} must be 1..{limit} characters (AWS PutAlternateContact's limit)")
+        return value
+
+    @field_validator("email")
+    @classmethod
+    def _email(cls, email: str) -> str:
+        if not CONTACT_EMAIL.match(email):
+            fail("", f"{email!r} is not an email address; give a team mailbox, e.g. 'security@example.com'")
+        return email
+
+    @field_validator("phone")
+    @classmethod
+    def _phone(cls, phone: str) -> str:
+        if not CONTACT_PHONE.match(phone):
+            fail("", f"{phone!r} is not a phone number AWS accepts; use digits, spaces, '+', '-', '(' and ')', e.g. '+1 206 555 0100'")
+        return phone
+
+
 class SecuritySettings(Model):
     """The security layer of one environment: secrets, the audit trail, AWS-side scanning.
 
@@ -111,11 +156,22 @@ class SecuritySettings(Model):
     access_log_expire_after_days: days S3 server access logs of the audit bucket are kept;
         default 365, 1..3650.
     enable_config: AWS Config recorder, delivery channel and the CIS Config rules; default true.
-    enable_guardduty: GuardDuty detector with EKS audit log monitoring; default true.
-    guardduty_features: protection plans from GUARDDUTY_FEATURES; must include EKS_AUDIT_LOGS.
-    enable_security_hub: Security Hub with the CIS AWS Foundations standard; default true;
-        needs enable_config (its CIS controls are evaluated by Config).
+    enable_guardduty: GuardDuty detector; default true.
+    guardduty_features: protection plans from catalog.aws.GUARDDUTY_FEATURES; must include
+        EKS_AUDIT_LOGS and RUNTIME_MONITORING (EKS runtime monitoring, agent managed by GuardDuty).
+    enable_security_hub: Security Hub; default true; needs enable_config (its controls are
+        evaluated by Config).
+    security_hub_standards: short names from catalog.aws.SECURITY_HUB_STANDARDS; default
+        AWS Foundational Security Best Practices and CIS v5.0.0 (production runs both).
+    finding_severity_threshold: the lowest severity (catalog.aws.FINDING_SEVERITIES) of
+        GuardDuty and Security Hub findings sent to the alarm topic; default "HIGH"; production
+        at most "HIGH". Config sends every change to NON_COMPLIANT.
     enable_access_analyzer: IAM Access Analyzer for the account; default true.
+    security_contact: SecurityContactSettings; default none (the contact is left as it is);
+        production must give it.
+    support_role_assumed_by: name of the IAM role of this account that may assume
+        sparki-<env>-support (AWSSupportAccess, CIS 1.17); default none: no support role;
+        production must name one.
     Production must keep every enable_* switch on.
     """
 
@@ -129,7 +185,11 @@ class SecuritySettings(Model):
     enable_guardduty: bool = True
     guardduty_features: tuple[str, ...] = GUARDDUTY_FEATURES
     enable_security_hub: bool = True
+    security_hub_standards: tuple[str, ...] = SECURITY_HUB_DEFAULT_STANDARDS
+    finding_severity_threshold: str = "HIGH"
     enable_access_analyzer: bool = True
+    security_contact: SecurityContactSettings | None = None
+    support_role_assumed_by: str | None = None
 
     @field_validator("secrets")
     @classmethod
@@ -163,9 +223,33 @@ class SecuritySettings(Model):
     def _features(cls, features: tuple[str, ...]) -> tuple[str, ...]:
         unknown = [f for f in features if f not in GUARDDUTY_FEATURES]
         if unknown:
-            fail("", f"unknown feature(s) {unknown}; use a subset of {', '.join(GUARDDUTY_FEATURES)}")
+            hint = " (RUNTIME_MONITORING supersedes EKS_RUNTIME_MONITORING)" if "EKS_RUNTIME_MONITORING" in unknown else ""
+            fail("", f"unknown feature(s) {unknown}; use a subset of {', '.join(GUARDDUTY_FEATURES)}{hint}")
         check_unique("", features, "a feature")
         return features
+
+    @field_validator("security_hub_standards")
+    @classmethod
+    def _standards(cls, standards: tuple[str, ...]) -> tuple[str, ...]:
+        unknown = [s for s in standards if s not in SECURITY_HUB_STANDARDS]
+        if unknown:
+            fail("", f"unknown standard(s) {unknown}; use a subset of {', '.join(SECURITY_HUB_STANDARDS)}")
+        check_unique("", standards, "a standard")
+        return standards
+
+    @field_validator("finding_severity_threshold")
+    @classmethod
+    def _threshold(cls, threshold: str) -> str:
+        if threshold not in FINDING_SEVERITIES:
+            fail("", f"{threshold!r} is not a finding severity; use one of {', '.join(FINDING_SEVERITIES)}")
+        return threshold
+
+    @field_validator("support_role_assumed_by")
+    @classmethod
+    def _support_principal(cls, role: str | None) -> str | None:
+        if role is not None:
+            check_role_name("", role)
+        return role
 
     @model_validator(mode="after")
     def _together(self) -> SecuritySettings:
@@ -178,6 +262,10 @@ class SecuritySettings(Model):
             )
         if self.enable_guardduty and "EKS_AUDIT_LOGS" not in self.guardduty_features:
             fail("guardduty_features", "must include EKS_AUDIT_LOGS: the cluster's audit log is what GuardDuty watches for Kubernetes threats")
+        if self.enable_guardduty and "RUNTIME_MONITORING" not in self.guardduty_features:
+            fail("guardduty_features", "must include RUNTIME_MONITORING: the audit log shows API calls, runtime monitoring what runs in the containers")
+        if self.enable_security_hub and not self.security_hub_standards:
+            fail("security_hub_standards", f"is empty while Security Hub is on; name at least one of {', '.join(SECURITY_HUB_STANDARDS)}")
         if self.enable_security_hub and not self.enable_config:
             fail("enable_security_hub", "true needs enable_config = true: Security Hub's CIS controls are evaluated by AWS Config; turn both on or both off")
         return self
@@ -207,3 +295,12 @@ class SecuritySettings(Model):
         for switch, on in self.switches.items():
             if not on:
                 fail(switch, "false is not allowed in production: every AWS-side security scan stays on; set true")
+        missing = [s for s in PRODUCTION_STANDARDS if s not in self.security_hub_standards]
+        if missing:
+            fail("security_hub_standards", f"production must run {', '.join(PRODUCTION_STANDARDS)}; add {', '.join(missing)}")
+        if FINDING_SEVERITIES.index(self.finding_severity_threshold) > FINDING_SEVERITIES.index(PRODUCTION_MAX_THRESHOLD):
+            fail("finding_severity_threshold", f"{self.finding_severity_threshold!r} hides HIGH findings in production; use {PRODUCTION_MAX_THRESHOLD!r} or lower")
+        if self.security_contact is None:
+            fail("security_contact", "is required in production (CIS 1.2): add [security.security_contact] with name, title, email and phone")
+        if self.support_role_assumed_by is None:
+            fail("support_role_assumed_by", "is required in production (CIS 1.17): name the role that opens AWS Support cases, e.g. 'sparki-platform-admin'")

@@ -13,7 +13,7 @@ from stacks.run_settings import RunSettings
 # emulator; a service missing here would silently reach real AWS, so tests check the list
 # against the resource types in the synthesized JSON.
 AWS_SERVICES = (
-    "accessanalyzer", "acm", "autoscaling", "cloudfront", "cloudtrail", "cloudwatch",
+    "account", "accessanalyzer", "acm", "autoscaling", "cloudfront", "cloudtrail", "cloudwatch",
     "configservice", "dynamodb", "ec2", "ecr", "eks", "elasticache", "elbv2", "events",
     "guardduty", "iam", "kms", "logs", "rds", "route53", "s3", "s3control", "secretsmanager",
     "securityhub", "sns", "sqs", "ssm", "sts", "wafv2",
@@ -40,6 +40,12 @@ def static_assets_name(env: Environment) -> str:
     """The edge layer's static-assets site; the security layer admits its access-log delivery
     source ("<this>-access-logs") by this name, before the edge stack exists."""
     return resource_name(env.name, "static")
+
+
+def backend_kms_key_id(env: Environment) -> str:
+    """What the S3 backend sends as the state's KMS key: the alias ARN, known before the key
+    exists. The state bucket's policy admits uploads naming it (constructs/state_bucket.py)."""
+    return f"arn:aws:kms:{env.region}:{env.account_id}:alias/{state_key_alias(env)}"
 
 
 class SparkiStack(TerraformStack):
@@ -101,7 +107,7 @@ class SparkiStack(TerraformStack):
             key=f"{self.layer}/terraform.tfstate",
             region=env.region,
             encrypt=True,
-            kms_key_id=f"arn:aws:kms:{env.region}:{env.account_id}:alias/{state_key_alias(env)}",
+            kms_key_id=backend_kms_key_id(env),
             allowed_account_ids=[env.account_id],
         )
         # S3-native locking (Terraform >= 1.10) replaces the DynamoDB lock table. cdktf 0.21

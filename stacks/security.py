@@ -8,22 +8,25 @@ from __future__ import annotations
 
 import dataclasses
 
+from catalog.aws import GUARDDUTY_SEVERITY_FLOOR
 from catalog.naming import name_prefix, resource_name
 from constructs import Construct
-from constructs.account_baseline import AccountBaseline, AccountBaselineProps
+from constructs.account_baseline import AccountBaseline, AccountBaselineProps, SecurityContact
 from constructs.alarm_topic import AlarmTopic, AlarmTopicProps
 from constructs.audit_trail import AuditTrail, AuditTrailProps
 from constructs.cis_alarms import CisAlarms, CisAlarmsProps
 from constructs.config_recorder import ConfigRecorder, ConfigRecorderProps
+from constructs.finding_routes import FindingRoutes, FindingRoutesProps, finding_rule_arn
 from constructs.key_ring import KeyRing, KeyRingProps
 from constructs.log_bucket import LogBucket, LogBucketProps, ServiceWriter, grant_access_log_delivery
 from constructs.node_group import grant_node_volume_key
 from constructs.secret import Secret, SecretProps
 from constructs.security_hub import SecurityHub, SecurityHubProps
 from constructs.static_site import access_log_writer, grant_cloudfront_log_delivery
-from constructs.threat_detection import ThreatDetection, ThreatDetectionProps, findings_rule_arn
+from constructs.threat_detection import ThreatDetection, ThreatDetectionProps
 from environments.schema import GLACIER_MINIMUM_DAYS, Environment
 from stacks.base import SparkiStack, state_bucket_name, static_assets_name
+from stacks.props import props_from
 from stacks.run_settings import RunSettings
 
 
@@ -60,7 +63,10 @@ class SecurityStack(SparkiStack):
         # delivery source by name, so this layer needs no reference to the edge stack.
         cdn_logs = f"{static_assets_name(env)}-access-logs"
 
-        event_rules = [findings_rule_arn(prefix, region, account)] if sec.enable_guardduty else []
+        # Findings reach the topic through EventBridge rules, one per service the environment
+        # turns on; the topic's policy names each rule before it exists.
+        sources = {"guardduty": sec.enable_guardduty, "securityhub": sec.enable_security_hub, "config": sec.enable_config}
+        event_rules = [finding_rule_arn(prefix, source, region, account) for source, on in sources.items() if on]
         topic_props = AlarmTopicProps(name=resource_name(env.name, "alarms"), kms_key_arn=audit_key, account_id=account, event_rule_arns=event_rules)
         topic = AlarmTopic(self, "alarm_topic", topic_props)
         self.alarm_topic_arn: str = topic.topic_arn
@@ -151,10 +157,42 @@ class SecurityStack(SparkiStack):
             self.secret_arns[declared.name] = secret.secret_arn
 
         # -- account-wide settings and AWS-side scanners -------------------------------------
-        AccountBaseline(self, "baseline", AccountBaselineProps(name=prefix, ebs_key_arn=self.keys.arn("data"), access_analyzer=sec.enable_access_analyzer))
+        contact = sec.security_contact
+        AccountBaseline(
+            self,
+            "baseline",
+            AccountBaselineProps(
+                name=prefix,
+                ebs_key_arn=self.keys.arn("data"),
+                access_analyzer=sec.enable_access_analyzer,
+                security_contact=props_from(SecurityContact, contact) if contact else None,
+                support_principal_arn=f"arn:aws:iam::{account}:role/{sec.support_role_assumed_by}" if sec.support_role_assumed_by else None,
+            ),
+        )
         if sec.enable_config:
             ConfigRecorder(self, "config", dataclasses.replace(config_props, bucket_name=audit.ready_bucket_name))
         if sec.enable_guardduty:
-            ThreatDetection(self, "guardduty", ThreatDetectionProps(name=prefix, features=sec.guardduty_features, topic_arn=topic.topic_arn))
+            ThreatDetection(
+                self,
+                "guardduty",
+                ThreatDetectionProps(
+                    name=prefix,
+                    features=sec.guardduty_features,
+                    topic_arn=topic.topic_arn,
+                    min_severity=GUARDDUTY_SEVERITY_FLOOR[sec.finding_severity_threshold],
+                ),
+            )
         if sec.enable_security_hub:
-            SecurityHub(self, "security_hub", SecurityHubProps(region=region))
+            SecurityHub(self, "security_hub", SecurityHubProps(region=region, standards=sec.security_hub_standards))
+        if sec.enable_security_hub or sec.enable_config:
+            FindingRoutes(
+                self,
+                "finding_routes",
+                FindingRoutesProps(
+                    name=prefix,
+                    topic_arn=topic.topic_arn,
+                    threshold=sec.finding_severity_threshold,
+                    security_hub=sec.enable_security_hub,
+                    config=sec.enable_config,
+                ),
+            )

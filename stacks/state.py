@@ -4,7 +4,7 @@ from __future__ import annotations
 from constructs import Construct
 from constructs.state_bucket import StateBucket, StateBucketProps
 from environments.schema import Environment
-from stacks.base import SparkiStack, state_bucket_name, state_key_alias
+from stacks.base import SparkiStack, backend_kms_key_id, state_bucket_name, state_key_alias
 from stacks.run_settings import RunSettings
 
 
@@ -24,6 +24,7 @@ class StateStack(SparkiStack):
                 bucket_name=state_bucket_name(env),
                 key_alias=state_key_alias(env),
                 account_id=env.account_id,
+                backend_key_id=backend_kms_key_id(env),
                 noncurrent_version_days=env.state.noncurrent_version_days,
                 kms_deletion_window_days=env.kms_key_deletion_window_days,
                 force_destroy=env.state.force_destroy,

@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from constructs.account_baseline import AccountBaseline, AccountBaselineProps
+from constructs.account_baseline import SUPPORT_POLICY_ARN, AccountBaseline, AccountBaselineProps, SecurityContact
 from constructs.alarm_topic import AlarmTopic, AlarmTopicProps
 from tests.support import one, policy_report, synth_construct, synth_fixture
 
@@ -34,8 +34,63 @@ def test_access_analyzer_can_be_left_out():
     assert "aws_accessanalyzer_analyzer" not in doc["resource"]
 
 
+CONTACT = dict(name="Security on-call", title="Security operations", email="security@example.com", phone="+1 206 555 0100")
+ADMIN = "arn:aws:iam::123456789012:role/sparki-platform-admin"
+
+
+def build_full_baseline(stack):
+    AccountBaseline(stack, "baseline", AccountBaselineProps(name="sparki-t", ebs_key_arn=DATA_KEY, security_contact=SecurityContact(**CONTACT), support_principal_arn=ADMIN))
+
+
+@pytest.fixture(scope="module")
+def full_baseline():
+    return synth_construct(build_full_baseline)
+
+
+def test_minimal_baseline_leaves_contact_and_support_role_out(baseline):
+    assert "aws_account_alternate_contact" not in baseline["resource"] and "aws_iam_role" not in baseline["resource"]
+
+
+def test_full_baseline_registers_the_security_contact(full_baseline):
+    contact = one(full_baseline, "aws_account_alternate_contact")
+    assert contact["alternate_contact_type"] == "SECURITY"
+    assert (contact["name"], contact["title"], contact["email_address"], contact["phone_number"]) == tuple(CONTACT.values())
+
+
+def test_support_role_has_support_access_and_trusts_only_the_named_role(full_baseline):
+    role = one(full_baseline, "aws_iam_role")
+    assert role["name"] == "sparki-t-support"
+    (statement,) = json.loads(role["assume_role_policy"])["Statement"]
+    assert statement["Principal"] == {"AWS": ADMIN} and statement["Action"] == "sts:AssumeRole"
+    assert "*" not in json.dumps(statement)
+    attachment = one(full_baseline, "aws_iam_role_policy_attachment")
+    assert attachment["policy_arn"] == SUPPORT_POLICY_ARN == "arn:aws:iam::aws:policy/AWSSupportAccess"
+    assert attachment["role"].startswith("${aws_iam_role.baseline_support_role")
+
+
 def test_baseline_passes_the_policy_pack():
     assert policy_report(build_baseline).violations == []
+    assert policy_report(build_full_baseline).violations == []
+
+
+@pytest.mark.parametrize(
+    "changes, message",
+    [
+        (dict(email="security.example.com"), "not an email address"),
+        (dict(phone="call me"), "digits"),
+        (dict(title="x" * 51), "1..50"),
+        (dict(name=""), "1..64"),
+    ],
+)
+def test_invalid_security_contact_is_rejected(changes, message):
+    with pytest.raises(ValueError, match=message):
+        SecurityContact(**{**CONTACT, **changes})
+
+
+@pytest.mark.parametrize("principal", ["arn:aws:iam::123456789012:role/*", "arn:aws:iam::*:root", "sparki-platform-admin"])
+def test_support_principal_must_be_one_named_role(principal):
+    with pytest.raises(ValueError, match="without wildcards"):
+        AccountBaselineProps(name="sparki-t", ebs_key_arn=DATA_KEY, support_principal_arn=principal)
 
 
 TOPIC = dict(name="sparki-t-alarms", kms_key_arn="arn:aws:kms:us-east-1:123456789012:key/audit", account_id="123456789012")

@@ -9,7 +9,8 @@ from constructs.kms_key import EncryptionKeyProps, KeyGrant
 from constructs.state_bucket import StateBucket, StateBucketProps
 from tests.support import one, synth_construct
 
-MINIMAL = dict(bucket_name="sparki-t-tfstate-123456789012", key_alias="sparki-t-state", account_id="123456789012")
+BACKEND_KEY = "arn:aws:kms:us-east-1:123456789012:alias/sparki-t-state"
+MINIMAL = dict(bucket_name="sparki-t-tfstate-123456789012", key_alias="sparki-t-state", account_id="123456789012", backend_key_id=BACKEND_KEY)
 
 
 @pytest.fixture(scope="module")
@@ -47,10 +48,30 @@ def test_key_policy_has_no_unconditioned_wildcard_principal(minimal):
     assert all(s["Principal"] != "*" for s in statements)
 
 
+def statements(doc):
+    return {s["Sid"]: s for s in json.loads(one(doc, "aws_s3_bucket_policy")["policy"])["Statement"]}
+
+
 def test_bucket_policy_denies_plain_http(minimal):
-    (statement,) = json.loads(one(minimal, "aws_s3_bucket_policy")["policy"])["Statement"]
+    statement = statements(minimal)["DenyInsecureTransport"]
     assert statement["Effect"] == "Deny" and statement["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
     assert len(statement["Resource"]) == 2 and statement["Resource"][1].endswith("/*")
+
+
+def test_bucket_policy_denies_uploads_without_sse_kms(minimal):
+    statement = statements(minimal)["DenyUploadsWithoutSseKms"]
+    assert (statement["Effect"], statement["Principal"], statement["Action"]) == ("Deny", "*", "s3:PutObject")
+    assert statement["Resource"].startswith("${aws_s3_bucket.state_bucket") and statement["Resource"].endswith("/*")
+    assert statement["Condition"] == {"StringNotEquals": {"s3:x-amz-server-side-encryption": "aws:kms"}}
+
+
+def test_bucket_policy_denies_uploads_naming_another_key_but_admits_what_the_backend_sends(minimal):
+    condition = statements(minimal)["DenyUploadsWithAnotherKey"]["Condition"]
+    # Only when the request names a key: a request without one is encrypted with the bucket default.
+    assert condition["Null"] == {"s3:x-amz-server-side-encryption-aws-kms-key-id": "false"}
+    allowed = condition["StringNotEquals"]["s3:x-amz-server-side-encryption-aws-kms-key-id"]
+    assert allowed[0].startswith("${aws_kms_key.state_key") and allowed[0].endswith(".arn}")
+    assert allowed[1] == BACKEND_KEY
 
 
 def test_noncurrent_versions_expire(minimal, full):
@@ -74,6 +95,7 @@ def test_full_props_are_applied(full):
         (dict(noncurrent_version_days=0), "noncurrent_version_days=0"),
         (dict(bucket_name="Sparki-State"), "lowercase"),
         (dict(bucket_name="x" * 64), "3-63"),
+        (dict(backend_key_id="alias/sparki-t-state"), "backend_key_id"),
     ],
 )
 def test_invalid_bucket_props_are_rejected(changes, message):

@@ -5,13 +5,15 @@ import json
 
 import pytest
 
-from constructs.security_hub import SecurityHub, SecurityHubProps, cis_standard_arn
-from constructs.threat_detection import ThreatDetection, ThreatDetectionProps, findings_rule_arn
+from catalog.aws import GUARDDUTY_FEATURES
+from constructs.finding_routes import finding_rule_arn
+from constructs.security_hub import SecurityHub, SecurityHubProps
+from constructs.threat_detection import ThreatDetection, ThreatDetectionProps
 from tests.support import of_type, one, policy_report, synth_construct, synth_fixture
 
 TOPIC = "arn:aws:sns:us-east-1:123456789012:sparki-t-alarms"
 MINIMAL = dict(name="sparki-t", features=("EKS_AUDIT_LOGS",), topic_arn=TOPIC)
-FULL = dict(MINIMAL, features=("EKS_AUDIT_LOGS", "S3_DATA_EVENTS", "EBS_MALWARE_PROTECTION", "RDS_LOGIN_EVENTS"), min_severity=4, publishing_frequency="SIX_HOURS")
+FULL = dict(MINIMAL, features=GUARDDUTY_FEATURES, min_severity=4, publishing_frequency="SIX_HOURS")
 
 
 def build_minimal(stack):
@@ -37,7 +39,8 @@ def test_detector_watches_eks_audit_logs_and_sends_high_findings_to_the_topic(mi
         "source": ["aws.guardduty"], "detail-type": ["GuardDuty Finding"], "detail": {"severity": [{"numeric": [">=", 7]}]},
     }
     assert one(minimal, "aws_cloudwatch_event_target")["arn"] == TOPIC
-    assert findings_rule_arn("sparki-t", "us-east-1", "123456789012") == "arn:aws:events:us-east-1:123456789012:rule/sparki-t-guardduty-findings"
+    assert finding_rule_arn("sparki-t", "guardduty", "us-east-1", "123456789012") == "arn:aws:events:us-east-1:123456789012:rule/sparki-t-guardduty-findings"
+    assert "additional_configuration" not in feature
 
 
 def test_full_props_enable_every_plan(full):
@@ -45,6 +48,12 @@ def test_full_props_enable_every_plan(full):
     assert names == set(FULL["features"])
     assert json.loads(one(full, "aws_cloudwatch_event_rule")["event_pattern"])["detail"]["severity"] == [{"numeric": [">=", 4]}]
     assert one(full, "aws_guardduty_detector")["finding_publishing_frequency"] == "SIX_HOURS"
+
+
+def test_runtime_monitoring_lets_guardduty_manage_the_eks_agent(full):
+    features = {f["name"]: f for f in of_type(full, "aws_guardduty_detector_feature").values()}
+    assert features["RUNTIME_MONITORING"]["additional_configuration"] == [{"name": "EKS_ADDON_MANAGEMENT", "status": "ENABLED"}]
+    assert [n for n, f in features.items() if "additional_configuration" in f] == ["RUNTIME_MONITORING"]
 
 
 def test_guardduty_passes_the_policy_pack():
@@ -56,7 +65,9 @@ def test_guardduty_passes_the_policy_pack():
     [
         (dict(features=("EKS_AUDIT_LOGS", "LAMBDA_NETWORK_LOGS")), "unknown"),
         (dict(features=("S3_DATA_EVENTS",)), "EKS_AUDIT_LOGS is required"),
-        (dict(min_severity=9), "1 to 8.9"),
+        (dict(features=("EKS_AUDIT_LOGS", "EKS_RUNTIME_MONITORING")), "unknown"),
+        (dict(min_severity=9.5), "critical"),
+        (dict(min_severity=0), "1 to 10"),
         (dict(publishing_frequency="DAILY"), "publishing_frequency"),
     ],
 )
@@ -70,24 +81,30 @@ def hub():
     return synth_construct(lambda s: SecurityHub(s, "hub", SecurityHubProps(region="us-east-1")))
 
 
-def test_security_hub_subscribes_to_cis_only(hub):
+def test_security_hub_runs_foundational_best_practices_and_cis_v5_by_default(hub):
     account = one(hub, "aws_securityhub_account")
     assert account["enable_default_standards"] is False and account["control_finding_generator"] == "SECURITY_CONTROL"
-    subscription = one(hub, "aws_securityhub_standards_subscription")
-    assert subscription["standards_arn"] == "arn:aws:securityhub:us-east-1::standards/cis-aws-foundations-benchmark/v/3.0.0"
-    assert subscription["depends_on"][0].startswith("aws_securityhub_account.")
+    subscriptions = of_type(hub, "aws_securityhub_standards_subscription").values()
+    assert sorted(s["standards_arn"] for s in subscriptions) == [
+        "arn:aws:securityhub:us-east-1::standards/aws-foundational-security-best-practices/v/1.0.0",
+        "arn:aws:securityhub:us-east-1::standards/cis-aws-foundations-benchmark/v/5.0.0",
+    ]
+    assert all(s["depends_on"][0].startswith("aws_securityhub_account.") for s in subscriptions)
 
 
-def test_security_hub_full_props_choose_the_cis_version():
-    doc = synth_construct(lambda s: SecurityHub(s, "hub", SecurityHubProps(region="eu-west-1", cis_version="1.4.0")))
-    assert one(doc, "aws_securityhub_standards_subscription")["standards_arn"] == cis_standard_arn("eu-west-1", "1.4.0")
-    assert cis_standard_arn("eu-west-1", "1.2.0") == "arn:aws:securityhub:::ruleset/cis-aws-foundations-benchmark/v/1.2.0"
+def test_security_hub_full_props_choose_the_standards():
+    doc = synth_construct(lambda s: SecurityHub(s, "hub", SecurityHubProps(region="eu-west-1", standards=("cis-v3.0.0",))))
+    assert one(doc, "aws_securityhub_standards_subscription")["standards_arn"] == "arn:aws:securityhub:eu-west-1::standards/cis-aws-foundations-benchmark/v/3.0.0"
 
 
 def test_security_hub_passes_the_policy_pack():
     assert policy_report(lambda s: SecurityHub(s, "hub", SecurityHubProps(region="us-east-1"))).violations == []
 
 
-def test_unknown_cis_version_is_rejected():
-    with pytest.raises(ValueError, match="Security Hub offers"):
-        SecurityHubProps(region="us-east-1", cis_version="5.0.0")
+@pytest.mark.parametrize(
+    "standards, message",
+    [((), "at least one"), (("cis-v1.2.0",), "Security Hub offers"), (("cis-v5.0.0", "cis-v5.0.0"), "twice")],
+)
+def test_invalid_security_hub_standards_are_rejected(standards, message):
+    with pytest.raises(ValueError, match=message):
+        SecurityHubProps(region="us-east-1", standards=standards)

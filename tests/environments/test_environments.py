@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 import environments
+from catalog.aws import GUARDDUTY_FEATURES
 from environments.schema import ConfigError, check_disjoint
 from tests.environments.mistakes import DELETE, edited
 
@@ -125,6 +126,21 @@ SYSTEM = "cluster.node_groups[0]"
         ("dev", "security.guardduty_features", ["EKS_AUDIT_LOGS", "EKS_AUDIT_LOGS"], "security.guardduty_features", "twice"),
         ("dev", "security.guardduty_features", ["S3_DATA_EVENTS"], "security.guardduty_features", "must include EKS_AUDIT_LOGS"),
         ("dev", "security.enable_security_hub", True, "security.enable_security_hub", "needs enable_config = true"),
+        ("dev", "security.guardduty_features", ["EKS_AUDIT_LOGS"], "security.guardduty_features", "must include RUNTIME_MONITORING"),
+        ("staging", "security.security_hub_standards", [], "security.security_hub_standards", "is empty while Security Hub is on"),
+        ("staging", "security.security_hub_standards", ["cis-v1.2.0"], "security.security_hub_standards", "unknown standard"),
+        ("staging", "security.security_hub_standards", ["cis-v5.0.0", "cis-v5.0.0"], "security.security_hub_standards", "twice"),
+        ("prod", "security.security_hub_standards", ["cis-v5.0.0"], "security.security_hub_standards", "add aws-foundational-security-best-practices"),
+        ("dev", "security.finding_severity_threshold", "SEVERE", "security.finding_severity_threshold", "not a finding severity"),
+        ("dev", "security.finding_severity_threshold", "high", "security.finding_severity_threshold", "not a finding severity"),
+        ("prod", "security.finding_severity_threshold", "CRITICAL", "security.finding_severity_threshold", "hides HIGH findings in production"),
+        ("dev", "security.security_contact.email", "security-at-sparki", "security.security_contact.email", "not an email address"),
+        ("dev", "security.security_contact.phone", "call 555", "security.security_contact.phone", "not a phone number AWS accepts"),
+        ("dev", "security.security_contact.title", "x" * 51, "security.security_contact.title", "1..50 characters"),
+        ("dev", "security.security_contact.name", " ", "security.security_contact.name", "1..64 characters"),
+        ("prod", "security.security_contact", DELETE, "security.security_contact", "required in production (CIS 1.2)"),
+        ("dev", "security.support_role_assumed_by", "arn:aws:iam::111111111111:role/*", "security.support_role_assumed_by", "not an IAM role name"),
+        ("prod", "security.support_role_assumed_by", DELETE, "security.support_role_assumed_by", "required in production (CIS 1.17)"),
         ("prod", "security.enable_security_hub", False, "security.enable_security_hub", "not allowed in production"),
         ("prod", "security.enable_guardduty", False, "security.enable_guardduty", "not allowed in production"),
         ("prod", "security.enable_access_analyzer", False, "security.enable_access_analyzer", "not allowed in production"),
@@ -281,7 +297,7 @@ def test_every_environment_declares_secrets_read_only_by_its_own_roles():
 
 def test_production_scans_everything_and_keeps_audit_logs_seven_years():
     assert all(PROD.security.switches.values())
-    assert set(PROD.security.guardduty_features) == {"EKS_AUDIT_LOGS", "S3_DATA_EVENTS", "EBS_MALWARE_PROTECTION", "RDS_LOGIN_EVENTS"}
+    assert set(PROD.security.guardduty_features) == set(GUARDDUTY_FEATURES)
     assert PROD.security.audit_expire_after_days >= 7 * 365
 
 

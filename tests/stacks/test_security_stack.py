@@ -7,7 +7,8 @@ import pytest
 from cdktf import Testing as CdktfTesting
 
 import environments
-from stacks.base import state_bucket_name
+from catalog.aws import GUARDDUTY_SEVERITY_FLOOR, security_hub_standard_arn, severities_from
+from stacks.base import backend_kms_key_id, state_bucket_name
 from stacks.run_settings import RunSettings
 from stacks.security import SecurityStack
 from tests.support import of_type
@@ -160,3 +161,75 @@ def test_access_log_bucket_and_audit_key_admit_only_the_edge_layers_log_source(s
         assert statement["Condition"]["StringEquals"]["aws:SourceAccount"] == account
     (write,) = [s for s in delivery if s["Action"] == "s3:PutObject"]
     assert write["Resource"].endswith(f"/AWSLogs/{account}/CloudFront/*")
+
+
+@pytest.mark.parametrize("env", list(ENVS))
+def test_security_hub_runs_the_standards_the_environment_names(stacks, env):
+    e = ENVS[env]
+    arns = {s["standards_arn"] for s in of_type(doc_of(stacks, env), "aws_securityhub_standards_subscription").values()}
+    expected = {security_hub_standard_arn(e.region, s) for s in e.security.security_hub_standards} if e.security.enable_security_hub else set()
+    assert arns == expected
+
+
+@pytest.mark.parametrize("env", list(ENVS))
+def test_guardduty_watches_what_runs_in_containers_with_the_agent_it_manages(stacks, env):
+    features = {f["name"]: f for f in of_type(doc_of(stacks, env), "aws_guardduty_detector_feature").values()}
+    if ENVS[env].security.enable_guardduty:
+        assert features["RUNTIME_MONITORING"]["additional_configuration"] == [{"name": "EKS_ADDON_MANAGEMENT", "status": "ENABLED"}]
+        assert "EKS_RUNTIME_MONITORING" not in features
+
+
+@pytest.mark.parametrize("env", list(ENVS))
+def test_findings_of_each_service_turned_on_reach_the_topic_from_the_threshold_up(stacks, env):
+    e, sec = ENVS[env], ENVS[env].security
+    doc = doc_of(stacks, env)
+    on = {"guardduty": sec.enable_guardduty, "securityhub": sec.enable_security_hub, "config": sec.enable_config}
+    rules = by_name(doc, "aws_cloudwatch_event_rule")
+    assert set(rules) == {f"sparki-{env}-{source}-findings" for source, yes in on.items() if yes}
+    targets = of_type(doc, "aws_cloudwatch_event_target").values()
+    assert len(targets) == len(rules) and all(t["arn"].startswith("${aws_sns_topic.alarm_topic") for t in targets)
+    topic_policy = json.loads(one(doc, "aws_sns_topic_policy")["policy"])
+    (admitted,) = [s["Condition"]["ArnEquals"]["aws:SourceArn"] for s in topic_policy["Statement"] if s["Sid"] == "NamedEventRulesPublish"]
+    assert sorted(admitted) == sorted(f"arn:aws:events:{e.region}:{e.account_id}:rule/{name}" for name in rules)
+    threshold = sec.finding_severity_threshold
+    if sec.enable_guardduty:
+        pattern = json.loads(rules[f"sparki-{env}-guardduty-findings"]["event_pattern"])
+        assert pattern["detail"]["severity"] == [{"numeric": [">=", GUARDDUTY_SEVERITY_FLOOR[threshold]]}]
+    if sec.enable_security_hub:
+        pattern = json.loads(rules[f"sparki-{env}-securityhub-findings"]["event_pattern"])
+        assert pattern["detail"]["findings"]["Severity"]["Label"] == list(severities_from(threshold))
+
+
+@pytest.mark.parametrize("env", list(ENVS))
+def test_security_contact_and_support_role_come_from_the_data(stacks, env):
+    e, sec = ENVS[env], ENVS[env].security
+    doc = doc_of(stacks, env)
+    contacts = list(of_type(doc, "aws_account_alternate_contact").values())
+    if sec.security_contact:
+        (contact,) = contacts
+        c = sec.security_contact
+        assert (contact["alternate_contact_type"], contact["email_address"], contact["phone_number"]) == ("SECURITY", c.email, c.phone)
+    else:
+        assert contacts == []
+    support = by_name(doc, "aws_iam_role").get(f"sparki-{env}-support")
+    if sec.support_role_assumed_by:
+        (statement,) = json.loads(support["assume_role_policy"])["Statement"]
+        assert statement["Principal"] == {"AWS": f"arn:aws:iam::{e.account_id}:role/{sec.support_role_assumed_by}"}
+    else:
+        assert support is None
+
+
+@pytest.mark.parametrize("env", list(ENVS))
+def test_state_bucket_refuses_uploads_the_backend_would_not_send(stacks, env):
+    policy = json.loads(one(stacks[f"sparki-{env}-state"], "aws_s3_bucket_policy")["policy"])
+    statements = {s["Sid"]: s for s in policy["Statement"]}
+    assert statements["DenyUploadsWithoutSseKms"]["Condition"]["StringNotEquals"] == {"s3:x-amz-server-side-encryption": "aws:kms"}
+    allowed = statements["DenyUploadsWithAnotherKey"]["Condition"]["StringNotEquals"]["s3:x-amz-server-side-encryption-aws-kms-key-id"]
+    # The backend names the key by its alias ARN; the policy must accept exactly that string.
+    assert backend_kms_key_id(ENVS[env]) in allowed
+
+
+def test_s3_backend_sends_the_key_the_state_bucket_accepts():
+    stack = SecurityStack(CdktfTesting.app(), ENVS["staging"], RunSettings(backend="s3"))
+    backend = json.loads(CdktfTesting.synth(stack))["terraform"]["backend"]["s3"]
+    assert backend["encrypt"] is True and backend["kms_key_id"] == backend_kms_key_id(ENVS["staging"])

@@ -96,7 +96,7 @@ SERVICE_BY_PREFIX = {
     "aws_cloudtrail": "cloudtrail",
     "aws_cloudwatch_event_": "events", "aws_config_": "configservice", "aws_guardduty_": "guardduty",
     "aws_securityhub_": "securityhub", "aws_accessanalyzer_": "accessanalyzer",
-    "aws_secretsmanager_": "secretsmanager", "aws_ebs_": "ec2",
+    "aws_secretsmanager_": "secretsmanager", "aws_ebs_": "ec2", "aws_account_": "account",
 }
 
 
