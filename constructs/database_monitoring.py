@@ -40,8 +40,8 @@ def exported_log_groups(scope: Construct, prefix: str, identifier: str, logs: Se
 
 @dataclass(frozen=True)
 class MonitoringRoleProps:
-    """name: prefix of the role name; identifier: instances the role serves (and replicas,
-    identifier-*); create_os_metrics_log_group: see DatabaseProps."""
+    """name: prefix of the role name; identifier: instances the role serves (identifier*);
+    create_os_metrics_log_group: see DatabaseProps."""
 
     name: str
     identifier: str
@@ -97,12 +97,10 @@ class DatabaseAlarmProps:
     max_connections: int
     free_storage_bytes: int
     free_memory_mib: int
-    read_replicas: int
-    replica_lag_seconds: int
 
 
 def add_database_alarms(scope: Construct, props: DatabaseAlarmProps) -> None:
-    """CPU, free storage, free memory and connections of the primary; lag of each replica."""
+    """CPU, free storage, free memory and connections of the instance."""
 
     def alarm(id: str, suffix: str, instance: str, **kwargs) -> None:
         MetricAlarm(
@@ -130,8 +128,3 @@ def add_database_alarms(scope: Construct, props: DatabaseAlarmProps) -> None:
     alarm("connections_alarm", "connections", ident, metric="DatabaseConnections", statistic="Maximum", comparison=">",
           threshold=connections,
           description=f"{ident}: more than {connections} of {props.max_connections} connections for 15 minutes; check client pools")
-    for n in range(1, props.read_replicas + 1):
-        replica_id = f"{ident}-replica-{n}"
-        alarm(f"replica_{n}_lag_alarm", "replica-lag", replica_id, metric="ReplicaLag", statistic="Maximum", comparison=">",
-              threshold=props.replica_lag_seconds,
-              description=f"{replica_id}: more than {props.replica_lag_seconds} s behind the primary for 15 minutes")

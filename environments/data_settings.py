@@ -67,7 +67,9 @@ class DatabaseSettings(Model):
     engine_version: PostgreSQL major, e.g. "16"; minors are applied automatically.
     multi_az / deletion_protection: default true; production refuses false.
     backup_retention_days: 1..35; default 7; production needs at least 7.
-    read_replicas: 0..5 same-region read replicas; default 0.
+    read_replicas: same-region read replicas; default 0. Must stay 0: the master password is
+        RDS-managed in Secrets Manager, and RDS creates no read replica of such a source
+        (docs/data.md, "Readable capacity").
     max_connections: 20.. up to 100 per GiB of instance memory; default 100.
     slow_statement_ms: statements slower than this are logged; 100..60000; default 500.
     monitoring_interval: Enhanced Monitoring seconds, one of 1, 5, 10, 15, 30, 60; default 60.
@@ -125,6 +127,11 @@ class DatabaseSettings(Model):
     @classmethod
     def _replicas(cls, count: int) -> int:
         check_range("", count, 0, MAX_DB_READ_REPLICAS)
+        # The master password is always RDS-managed (constructs/database.py: no password in
+        # code, JSON or state, and no other credential scheme), and AWS documents read
+        # replicas of such a source as unsupported: the apply would fail after the primary.
+        if count:
+            fail("", f"{count} read replica(s) cannot be created: the master password is managed by RDS in Secrets Manager, which RDS does not support for a read replica's source; set 0 (docs/data.md, 'Readable capacity')")
         return count
 
     @field_validator("slow_statement_ms")

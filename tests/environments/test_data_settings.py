@@ -32,6 +32,8 @@ DB, CACHE = "data.database", "data.cache"
         ("dev", f"{DB}.backup_retention_days", 0, f"{DB}.backup_retention_days", "1..35"),
         ("dev", f"{DB}.backup_retention_days", 36, f"{DB}.backup_retention_days", "1..35"),
         ("dev", f"{DB}.read_replicas", 6, f"{DB}.read_replicas", "0..5"),
+        ("prod", f"{DB}.read_replicas", 1, f"{DB}.read_replicas", "managed by RDS in Secrets Manager"),
+        ("staging", f"{DB}.read_replicas", 2, f"{DB}.read_replicas", "set 0"),
         ("dev", f"{DB}.max_connections", 10, f"{DB}.max_connections", "use 20..400"),
         ("dev", f"{DB}.max_connections", 401, f"{DB}.max_connections", "does not fit db.t4g.medium (4 GiB)"),
         ("dev", f"{DB}.slow_statement_ms", 50, f"{DB}.slow_statement_ms", "100..60000"),

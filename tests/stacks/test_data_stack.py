@@ -49,6 +49,14 @@ def test_no_secret_is_synthesized(stacks, env):
 
 
 @pytest.mark.parametrize("env", list(ENVS))
+def test_no_read_replica_of_a_source_whose_password_rds_manages(stacks, env):
+    # AWS does not support it (docs/data.md, "Readable capacity"): the apply would fail.
+    dbs = list(of_type(stacks[NAMES[env]], "aws_db_instance").values())
+    managed = {db["identifier"] for db in dbs if db.get("manage_master_user_password")}
+    assert managed and not [db for db in dbs if "replicate_source_db" in db]
+
+
+@pytest.mark.parametrize("env", list(ENVS))
 def test_stores_use_the_security_layers_keys_and_topic(stacks, env):
     doc = stacks[NAMES[env]]
     data_key = remote(env, "security", "aws_kms_keykeys_data_key_02E67481arn") + "}"
