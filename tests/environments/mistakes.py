@@ -135,6 +135,7 @@ MISTAKES = [
     # -- promotion and production ----------------------------------------------------------------
     Mistake("retention shorter than dev's", "staging", "log_retention_days = 90", "log_retention_days = 14", "log_retention_days"),
     Mistake("failover without a replica", "staging", "replicas = 1\n", "replicas = 0\n", "data.cache.replicas"),
+    Mistake("Redis OSS version for the Valkey cache", "staging", 'node_type = "cache.t4g.medium"\n', 'node_type = "cache.t4g.medium"\nengine_version = "7.1"\n', "data.cache.engine_version"),
     Mistake("one NAT gateway in production", "prod", 'nat_mode = "per_az"', 'nat_mode = "single"', "network.nat_mode"),
     Mistake("spot in production", "prod", 'max_size = 30\n', 'max_size = 30\ncapacity_type = "SPOT"\n', "cluster.node_groups[1].capacity_type"),
     Mistake("force_destroy in production", "prod", "[state]\n", "[state]\nforce_destroy = true\n", "state.force_destroy"),

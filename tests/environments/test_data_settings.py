@@ -48,7 +48,8 @@ DB, CACHE = "data.database", "data.cache"
         ("prod", f"{DB}.deletion_protection", False, f"{DB}.deletion_protection", "not allowed in production"),
         ("prod", f"{DB}.backup_retention_days", 3, f"{DB}.backup_retention_days", "at least 7 days"),
         ("dev", f"{CACHE}.engine_version", "7", f"{CACHE}.engine_version", "'major.minor'"),
-        ("dev", f"{CACHE}.engine_version", "6.2", f"{CACHE}.engine_version", "IAM authentication needs Redis 7.0"),
+        ("dev", f"{CACHE}.engine_version", "7.1", f"{CACHE}.engine_version", "not a Valkey version ElastiCache offers"),
+        ("dev", f"{CACHE}.engine_version", "8.9", f"{CACHE}.engine_version", "use one of 7.2, 8.0"),
         ("dev", f"{CACHE}.node_type", "cache.t4g.large", f"{CACHE}.node_type", "not an ElastiCache node type"),
         ("dev", f"{CACHE}.node_type", "cache.x2gd.large", f"{CACHE}.node_type", "not an ElastiCache node type"),
         ("dev", f"{CACHE}.node_type", "cache.m9z.large", f"{CACHE}.node_type", "family one of t3, t4g"),
@@ -141,6 +142,6 @@ def test_sizes_grow_dev_to_staging_to_prod(size):
     assert size(DEV) <= size(STAGING) <= size(PROD)
 
 
-def test_prod_runs_the_postgres_and_redis_versions_staging_tested():
+def test_prod_runs_the_postgres_and_valkey_versions_staging_tested():
     assert PROD.data.database.engine_version == STAGING.data.database.engine_version
     assert PROD.data.cache.engine_version == STAGING.data.cache.engine_version

@@ -114,6 +114,7 @@ def test_environment_sizes_reach_the_resources(stacks, env):
     assert (primary["allocated_storage"], primary["max_allocated_storage"]) == (settings.database.storage_gib, settings.database.max_storage_gib)
     group = one(doc, "aws_elasticache_replication_group")
     assert group["node_type"] == settings.cache.node_type and group["num_cache_clusters"] == settings.cache.nodes
+    assert (group["engine"], group["engine_version"]) == ("valkey", settings.cache.engine_version)
     assert group["automatic_failover_enabled"] is group["multi_az_enabled"] is settings.cache.multi_az
     assert group["snapshot_retention_limit"] == settings.cache.snapshot_retention_days
     assert group["at_rest_encryption_enabled"] == "true" and group["transit_encryption_enabled"] is True
