@@ -24,6 +24,7 @@ from constructs.database_monitoring import (
     MonitoringRoleProps,
     add_database_alarms,
     enhanced_monitoring_role,
+    event_subscription,
     exported_log_groups,
 )
 from constructs.postgres_parameters import postgres_parameters
@@ -36,6 +37,11 @@ LOG_EXPORTS = ("postgresql", "upgrade")
 CA_CERT = "rds-ca-rsa2048-g1"
 _CLASS = re.compile(r"^db\.[a-z0-9]+\.[a-z0-9]+$")
 _IDENT = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
+
+
+def database_identifier(name: str) -> str:
+    """The instance identifier of the database named `name` (e.g. "sparki-dev-postgres")."""
+    return f"{name}-postgres"
 
 
 @dataclass(frozen=True)
@@ -51,7 +57,8 @@ class DatabaseProps:
     storage_key_arn: KMS key for storage, snapshots and Performance Insights.
     secret_key_arn: KMS key for the master password secret RDS keeps in Secrets Manager.
     log_key_arn: KMS key for the CloudWatch log groups (its policy must admit CloudWatch Logs).
-    alarm_topic_arn: SNS topic every alarm reports to.
+    alarm_topic_arn: SNS topic every alarm and every RDS event subscription reports to; its
+        policy and key must admit events.rds.amazonaws.com for event_source_arns(...).
     allocated_storage_gib / max_allocated_storage_gib: gp3 allocation (>= 20) and the
         autoscaling ceiling (> allocation); default 20 / 100.
     multi_az, deletion_protection: default True (secure defaults; dev turns them off).
@@ -134,7 +141,7 @@ class DatabaseProps:
 
     @property
     def identifier(self) -> str:
-        return f"{self.name}-postgres"
+        return database_identifier(self.name)
 
     @property
     def free_storage_alarm_bytes(self) -> int:
@@ -255,6 +262,9 @@ class Database(Construct):
             ),
         )
 
+        # Failovers, failures, storage and maintenance reach the alarm topic as they happen.
+        events = event_subscription(self, f"{props.identifier}-events", primary.identifier, props.alarm_topic_arn)
+
         self.identifier: str = props.identifier
         self.endpoint: str = primary.address
         self.port = primary.port
@@ -262,4 +272,5 @@ class Database(Construct):
         self.arn: str = primary.arn
         self.master_secret_arn: str = primary.master_user_secret.get(0).secret_arn
         self.security_group_id: str = self.security_group.security_group_id
+        self.event_subscription_arn: str = events.arn
         self.parameter_group_name: str = parameters.name

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from cdktf_cdktf_provider_aws.cloudwatch_log_group import CloudwatchLogGroup
+from cdktf_cdktf_provider_aws.db_event_subscription import DbEventSubscription
 from cdktf_cdktf_provider_aws.iam_role import IamRole
 from cdktf_cdktf_provider_aws.iam_role_policy_attachment import IamRolePolicyAttachment
 
@@ -19,6 +20,34 @@ from constructs.trust_policy import service_trust_policy
 
 GIB = 1024**3
 MIB = 1024**2
+# RDS event categories of a DB instance that need a person: the instance failed, failed over,
+# became unavailable or was deleted, runs out of storage, or has maintenance (pending patches,
+# forced upgrades) or a notification (e.g. its CA or engine version reaching end of support).
+# "configuration change" and "backup" are left out: every reviewed apply and every nightly
+# backup would page. RDS User Guide, "Amazon RDS event categories and event messages".
+EVENT_CATEGORIES = ("availability", "deletion", "failover", "failure", "low storage", "maintenance", "notification")
+
+
+def event_source_arns(identifier: str, region: str, account_id: str) -> list[str]:
+    """The ARNs RDS publishes events of these instances from: what the alarm topic's policy
+    must admit for events.rds.amazonaws.com (identifier, and anything named identifier*)."""
+    return [f"arn:aws:rds:{region}:{account_id}:db:{identifier}*"]
+
+
+def event_subscription(scope: Construct, name: str, source_id: str, topic_arn: str) -> DbEventSubscription:
+    """RDS events of one instance to the alarm topic; source_id should be the instance's
+    identifier attribute, so the subscription follows the instance."""
+    return DbEventSubscription(
+        scope,
+        "events",
+        name=name,
+        sns_topic=topic_arn,
+        source_type="db-instance",
+        source_ids=[source_id],
+        event_categories=list(EVENT_CATEGORIES),
+        enabled=True,
+        tags={"Name": name},
+    )
 
 
 def exported_log_groups(scope: Construct, prefix: str, identifier: str, logs: Sequence[str], retention_days: int, key_arn: str) -> list[CloudwatchLogGroup]:

@@ -267,3 +267,13 @@ def test_thresholds_follow_the_props(full):
 def test_invalid_props_are_rejected(changes, message):
     with pytest.raises(ValueError, match=message):
         DatabaseProps(**{**MINIMAL, **changes})
+
+
+def test_rds_events_of_the_instance_reach_the_alarm_topic(minimal):
+    (sub,) = of_type(minimal, "aws_db_event_subscription").values()
+    instance_id = next(iter(of_type(minimal, "aws_db_instance")))
+    assert sub["name"] == "sparki-t-postgres-events" and sub["sns_topic"] == MINIMAL["alarm_topic_arn"]
+    assert sub["source_type"] == "db-instance" and sub["enabled"] is True
+    assert sub["source_ids"] == [f"${{aws_db_instance.{instance_id}.identifier}}"]
+    assert {"failover", "failure", "low storage", "maintenance"} <= set(sub["event_categories"])
+    assert "configuration change" not in sub["event_categories"]

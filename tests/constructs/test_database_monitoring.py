@@ -11,6 +11,7 @@ from constructs.database_monitoring import (
     MonitoringRoleProps,
     add_database_alarms,
     enhanced_monitoring_role,
+    event_source_arns,
     exported_log_groups,
 )
 from tests.support import of_type, one, synth_construct
@@ -47,3 +48,8 @@ def test_alarms_cover_cpu_storage_memory_and_connections():
     assert set(alarms) == expected
     assert alarms["sparki-t-postgres-connections"]["threshold"] == 80
     assert alarms["sparki-t-postgres-free-storage"]["threshold"] == 2 * GIB
+
+
+def test_event_sources_cover_the_instance_and_nothing_outside_its_name():
+    (arn,) = event_source_arns("sparki-t-postgres", "us-east-1", "123456789012")
+    assert arn == "arn:aws:rds:us-east-1:123456789012:db:sparki-t-postgres*"

@@ -71,6 +71,8 @@ def test_stores_use_the_security_layers_keys_and_topic(stacks, env):
         assert group["retention_in_days"] == ENVS[env].log_retention_days
     topics = {tuple(a["alarm_actions"]) for a in of_type(doc, "aws_cloudwatch_metric_alarm").values()}
     assert len(topics) == 1 and next(iter(topics))[0].startswith(remote(env, "security", "aws_sns_topicalarm_topic"))
+    (events,) = of_type(doc, "aws_db_event_subscription").values()
+    assert events["sns_topic"] == next(iter(topics))[0] and events["source_type"] == "db-instance"
 
 
 @pytest.mark.parametrize("env", list(ENVS))
