@@ -15,6 +15,8 @@ from constructs.alarm_topic import AlarmTopic, AlarmTopicProps
 from constructs.audit_trail import AuditTrail, AuditTrailProps
 from constructs.cis_alarms import CisAlarms, CisAlarmsProps
 from constructs.config_recorder import ConfigRecorder, ConfigRecorderProps
+from constructs.database import database_identifier
+from constructs.database_monitoring import event_source_arns
 from constructs.key_ring import KeyRing, KeyRingProps
 from constructs.log_bucket import LogBucket, LogBucketProps, ServiceWriter, grant_access_log_delivery
 from constructs.node_group import grant_node_volume_key
@@ -55,7 +57,11 @@ class SecurityStack(SparkiStack):
         audit_key = self.keys.arn("audit")
 
         event_rules = [findings_rule_arn(prefix, region, account)] if sec.enable_guardduty else []
-        topic_props = AlarmTopicProps(name=resource_name(env.name, "alarms"), kms_key_arn=audit_key, account_id=account, event_rule_arns=event_rules)
+        # The data layer's RDS event subscriptions publish to the topic as well.
+        rds_sources = event_source_arns(database_identifier(prefix), region, account)
+        topic_props = AlarmTopicProps(
+            name=resource_name(env.name, "alarms"), kms_key_arn=audit_key, account_id=account, event_rule_arns=event_rules, rds_event_source_arns=rds_sources
+        )
         topic = AlarmTopic(self, "alarm_topic", topic_props)
         self.alarm_topic_arn: str = topic.topic_arn
 
