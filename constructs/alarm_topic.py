@@ -21,17 +21,23 @@ class AlarmTopicProps:
         when event_rule_arns are given.
     account_id: CloudWatch alarms of this account may publish.
     event_rule_arns: EventBridge rules that may publish (e.g. GuardDuty findings); default none.
+    rds_event_source_arns: RDS resources (ARN patterns) whose event subscriptions may publish
+        (events.rds.amazonaws.com); default none.
     """
 
     name: str
     kms_key_arn: str
     account_id: str
     event_rule_arns: Sequence[str] = field(default_factory=tuple)
+    rds_event_source_arns: Sequence[str] = field(default_factory=tuple)
 
     def __post_init__(self) -> None:
         for arn in self.event_rule_arns:
             if not arn.startswith("arn:aws:events:") or ":rule/" not in arn:
                 raise ValueError(f"event_rule_arns: {arn!r} is not an EventBridge rule ARN")
+        for arn in self.rds_event_source_arns:
+            if not arn.startswith("arn:aws:rds:") or f":{self.account_id}:" not in arn:
+                raise ValueError(f"rds_event_source_arns: {arn!r} is not an RDS ARN of account {self.account_id}")
 
     def grant_key(self, key: EncryptionKey) -> None:
         """What kms_key_arn's key must allow: the publishers encrypting messages to the topic."""
@@ -42,6 +48,9 @@ class AlarmTopicProps:
         if self.event_rule_arns:
             # GuardDuty findings reach the alarm topic through an EventBridge rule.
             key.grant_to_service("events.amazonaws.com", sid="EventBridgePublishesFindingsToEncryptedTopic", actions=publish, conditions=same_account)
+        if self.rds_event_source_arns:
+            # RDS event subscriptions (failover, failure, storage, maintenance) publish too.
+            key.grant_to_service("events.rds.amazonaws.com", sid="RdsEventsPublishToEncryptedTopic", actions=publish, conditions=same_account)
 
 
 def alarm_topic_policy(topic_arn: str, props: AlarmTopicProps) -> str:
@@ -64,6 +73,21 @@ def alarm_topic_policy(topic_arn: str, props: AlarmTopicProps) -> str:
             "Condition": {"Bool": {"aws:SecureTransport": "false"}},
         },
     ]
+    if props.rds_event_source_arns:
+        statements.insert(
+            1,
+            {
+                "Sid": "NamedRdsSourcesPublishEvents",
+                "Effect": "Allow",
+                "Principal": {"Service": "events.rds.amazonaws.com"},
+                "Action": "sns:Publish",
+                "Resource": topic_arn,
+                "Condition": {
+                    "ArnLike": {"aws:SourceArn": list(props.rds_event_source_arns)},
+                    "StringEquals": {"aws:SourceAccount": props.account_id},
+                },
+            },
+        )
     if props.event_rule_arns:
         statements.insert(
             1,

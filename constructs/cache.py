@@ -1,4 +1,4 @@
-"""Redis on ElastiCache: encrypted at rest and in transit, IAM-authenticated, logged, alarmed."""
+"""Valkey on ElastiCache: encrypted at rest and in transit, IAM-authenticated, logged, alarmed."""
 from __future__ import annotations
 
 import re
@@ -24,14 +24,20 @@ from constructs.client_security_group import ClientSecurityGroup, ClientSecurity
 from constructs.metric_alarm import MetricAlarm, MetricAlarmProps
 
 PORT = 6379
+ENGINE = "valkey"
+# RBAC users and their group keep engine "redis": a Valkey cache accepts user groups of either
+# engine, but a "valkey" group may hold only users that authenticate (password or IAM), and our
+# switched-off default user authenticates with nothing (ElastiCache User Guide, RBAC). Keeping
+# them also makes the move from Redis OSS an in-place change of the replication group alone.
+USER_ENGINE = "redis"
 LOG_TYPES = ("slow-log", "engine-log")
 EVICTION_POLICIES = (
     "volatile-lru", "allkeys-lru", "volatile-lfu", "allkeys-lfu",
     "volatile-random", "allkeys-random", "volatile-ttl", "noeviction",
 )
 # Everything an application needs, nothing that reconfigures or wipes the server (CONFIG,
-# FLUSHALL, KEYS, DEBUG, ... are in @dangerous). &* grants pub/sub channels, which Redis 7
-# otherwise denies to new users.
+# FLUSHALL, KEYS, DEBUG, ... are in @dangerous). &* grants pub/sub channels, which Valkey (like
+# Redis 7) otherwise denies to new users.
 APP_ACCESS_STRING = "on ~* &* +@all -@dangerous"
 # Every user group must contain a user named "default"; ours is switched off, so a connection
 # that has not authenticated as an IAM user can run nothing.
@@ -44,19 +50,19 @@ MAX_NAME = 40 - len("-cache-default")
 
 @dataclass(frozen=True)
 class CacheProps:
-    """Settings for the Redis replication group.
+    """Settings for the Valkey replication group.
 
     name: prefix of every Terraform-visible name, e.g. "sparki-dev"; the group is <name>-cache
         and its IAM user <name>-cache-app. At most 26 characters.
     node_type: "cache.<family>.<size>", e.g. "cache.t4g.small".
-    engine_version: Redis "major.minor", 7.0 or later (IAM authentication needs 7); default "7.1".
+    engine_version: Valkey "major.minor", 7.2 or later (IAM authentication needs it); default "8.0".
     storage_key_arn: KMS key for data at rest and snapshots.
     log_key_arn: KMS key for the slow-log and engine-log groups.
     alarm_topic_arn: SNS topic every alarm reports to.
     replicas: read replicas of the primary, 0..5; default 1.
     multi_az: Multi-AZ with automatic failover; needs replicas >= 1; default True.
     snapshot_retention_days: 0..35; default 7. 0 turns snapshots off.
-    maxmemory_policy: what Redis evicts when memory is full; default "volatile-lru" (only keys
+    maxmemory_policy: what Valkey evicts when memory is full; default "volatile-lru" (only keys
         that carry a TTL, see docs/data.md).
     log_retention_days: retention of the slow and engine logs; default 90.
     client_security_group_ids: groups that may connect on 6379; default none (nobody can).
@@ -72,7 +78,7 @@ class CacheProps:
     storage_key_arn: str
     log_key_arn: str
     alarm_topic_arn: str
-    engine_version: str = "7.1"
+    engine_version: str = "8.0"
     replicas: int = 1
     multi_az: bool = True
     snapshot_retention_days: int = 7
@@ -91,9 +97,9 @@ class CacheProps:
             raise ValueError(f"node_type={self.node_type!r}: must be an ElastiCache node type like 'cache.t4g.small'")
         version = _VERSION.match(self.engine_version)
         if not version:
-            raise ValueError(f"engine_version={self.engine_version!r}: give 'major.minor', e.g. '7.1'")
-        if int(version.group(1)) < 7:
-            raise ValueError(f"engine_version={self.engine_version!r}: IAM authentication needs Redis 7.0 or later")
+            raise ValueError(f"engine_version={self.engine_version!r}: give 'major.minor', e.g. '8.0'")
+        if (int(version.group(1)), int(version.group(2))) < (7, 2):
+            raise ValueError(f"engine_version={self.engine_version!r}: Valkey starts at 7.2")
         if not 0 <= self.replicas <= MAX_CACHE_REPLICAS:
             raise ValueError(f"replicas={self.replicas}: must be between 0 and 5")
         if self.multi_az and self.replicas < 1:
@@ -124,7 +130,7 @@ class CacheProps:
 
 
 class Cache(Construct):
-    """Redis with no password anywhere: clients authenticate as an IAM-backed Redis user over
+    """Valkey with no password anywhere: clients authenticate as an IAM-backed user over
     TLS, from the client security groups only; data and logs are encrypted with our keys."""
 
     def __init__(self, scope: Construct, id: str, props: CacheProps) -> None:
@@ -137,6 +143,8 @@ class Cache(Construct):
             "security_group",
             ClientSecurityGroupProps(
                 name=group_id,
+                # Still "Redis": a security group's description cannot change without replacing
+                # the group (and with it every rule and the replication group's attachment).
                 description=f"Redis {PORT} from the client security groups of {props.name}",
                 vpc_id=props.vpc_id,
                 port=PORT,
@@ -147,12 +155,14 @@ class Cache(Construct):
         parameters = ElasticacheParameterGroup(
             self,
             "parameters",
-            name=f"{group_id}-redis{props.major}",
-            family=f"redis{props.major}",
-            description=f"Redis {props.major} settings of {props.name} (docs/data.md)",
+            name=f"{group_id}-{ENGINE}{props.major}",
+            family=f"{ENGINE}{props.major}",
+            description=f"Valkey {props.major} settings of {props.name} (docs/data.md)",
             parameter=[ElasticacheParameterGroupParameter(name="maxmemory-policy", value=props.maxmemory_policy)],
+            # The name carries engine and major, so a new group exists before the replication
+            # group switches to it (engine or major upgrade) and the old one goes after.
             lifecycle=TerraformResourceLifecycle(create_before_destroy=True),
-            tags={"Name": f"{group_id}-redis{props.major}"},
+            tags={"Name": f"{group_id}-{ENGINE}{props.major}"},
         )
 
         # IAM users need user_id == user_name; the default user needs user_name "default".
@@ -161,7 +171,7 @@ class Cache(Construct):
             "app_user",
             user_id=f"{group_id}-app",
             user_name=f"{group_id}-app",
-            engine="redis",
+            engine=USER_ENGINE,
             access_string=APP_ACCESS_STRING,
             authentication_mode=ElasticacheUserAuthenticationMode(type="iam"),
             tags={"Name": f"{group_id}-app"},
@@ -171,7 +181,7 @@ class Cache(Construct):
             "default_user",
             user_id=f"{group_id}-default",
             user_name="default",
-            engine="redis",
+            engine=USER_ENGINE,
             access_string=DEFAULT_ACCESS_STRING,
             authentication_mode=ElasticacheUserAuthenticationMode(type="no-password-required"),
             tags={"Name": f"{group_id}-default"},
@@ -180,7 +190,7 @@ class Cache(Construct):
             self,
             "users",
             user_group_id=group_id,
-            engine="redis",
+            engine=USER_ENGINE,
             user_ids=[default_user.user_id, app_user.user_id],
             tags={"Name": group_id},
         )
@@ -189,6 +199,8 @@ class Cache(Construct):
             log_type: CloudwatchLogGroup(
                 self,
                 f"{log_type.replace('-', '_')}s",
+                # Named when the engine was Redis; renaming would replace the groups and
+                # delete the logs they hold.
                 name=f"/{props.name}/redis/{log_type}",
                 retention_in_days=props.log_retention_days,
                 kms_key_id=props.log_key_arn,
@@ -201,8 +213,10 @@ class Cache(Construct):
             self,
             "group",
             replication_group_id=group_id,
-            description=f"Redis of {props.name}",
-            engine="redis",
+            description=f"Valkey of {props.name}",
+            # Redis OSS -> Valkey is an in-place cross-engine upgrade (no new endpoint, no
+            # downtime from Redis 5.0.6 on); the provider replaces only on valkey -> redis.
+            engine=ENGINE,
             engine_version=props.engine_version,
             node_type=props.node_type,
             port=PORT,
@@ -270,10 +284,10 @@ class Cache(Construct):
                     ),
                 )
 
-            # EngineCPUUtilization is the Redis thread itself: on multi-vCPU nodes host CPU
+            # EngineCPUUtilization is the engine's main thread itself: on multi-vCPU nodes host CPU
             # stays low while the single engine thread is saturated.
             alarm("cpu", metric="EngineCPUUtilization", statistic="Average", comparison=">", threshold=80,
-                  description=f"{member}: Redis engine CPU above 80% for 15 minutes; look at the slow log and for hot keys")
+                  description=f"{member}: Valkey engine CPU above 80% for 15 minutes; look at the slow log and for hot keys")
             alarm("memory", metric="DatabaseMemoryUsagePercentage", statistic="Average", comparison=">", threshold=80,
                   description=f"{member}: memory above 80% for 15 minutes; evictions or OOM errors come next")
             alarm("evictions", metric="Evictions", statistic="Sum", comparison=">", threshold=props.evictions_alarm_threshold,

@@ -13,7 +13,6 @@ from catalog.aws import (
     DAILY_WINDOW,
     INSIGHTS_RETENTION_DAYS,
     MAX_BACKUP_RETENTION_DAYS,
-    MAX_DB_READ_REPLICAS,
     MONITORING_INTERVALS,
     WEEKLY_WINDOW,
 )
@@ -25,6 +24,7 @@ from constructs.database_monitoring import (
     MonitoringRoleProps,
     add_database_alarms,
     enhanced_monitoring_role,
+    event_subscription,
     exported_log_groups,
 )
 from constructs.postgres_parameters import postgres_parameters
@@ -39,12 +39,17 @@ _CLASS = re.compile(r"^db\.[a-z0-9]+\.[a-z0-9]+$")
 _IDENT = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
 
 
+def database_identifier(name: str) -> str:
+    """The instance identifier of the database named `name` (e.g. "sparki-dev-postgres")."""
+    return f"{name}-postgres"
+
+
 @dataclass(frozen=True)
 class DatabaseProps:
     """Settings for the database.
 
     name: prefix of every Terraform-visible name, e.g. "sparki-dev"; the instance is
-        <name>-postgres, replicas <name>-postgres-replica-<n>.
+        <name>-postgres.
     region / account_id: where the instances live; they scope the monitoring role's trust.
     engine_version: PostgreSQL major, e.g. "16"; minor versions are applied automatically in
         the maintenance window.
@@ -52,12 +57,14 @@ class DatabaseProps:
     storage_key_arn: KMS key for storage, snapshots and Performance Insights.
     secret_key_arn: KMS key for the master password secret RDS keeps in Secrets Manager.
     log_key_arn: KMS key for the CloudWatch log groups (its policy must admit CloudWatch Logs).
-    alarm_topic_arn: SNS topic every alarm reports to.
+    alarm_topic_arn: SNS topic every alarm and every RDS event subscription reports to; its
+        policy and key must admit events.rds.amazonaws.com for event_source_arns(...).
     allocated_storage_gib / max_allocated_storage_gib: gp3 allocation (>= 20) and the
         autoscaling ceiling (> allocation); default 20 / 100.
     multi_az, deletion_protection: default True (secure defaults; dev turns them off).
     backup_retention_days: 1..35; default 7. Backups cannot be turned off.
-    read_replicas: same-region read replicas, 0..5; default 0. Each gets a replica-lag alarm.
+    read_replicas: must be 0 (the default): the master password is RDS-managed, and RDS
+        creates no read replica of such a source (docs/data.md, "Readable capacity").
     max_connections: 20..5000; default 100. Drives work_mem and the connections alarm.
     slow_statement_ms: log statements slower than this, >= 100; default 500.
     monitoring_interval: Enhanced Monitoring seconds (1, 5, 10, 15, 30, 60); default 60.
@@ -65,7 +72,6 @@ class DatabaseProps:
     log_retention_days: retention of the exported logs; default 90.
     client_security_group_ids: groups that may connect on 5432; default none (nobody can).
     free_memory_alarm_mib: alarm when freeable memory drops below this; default 256.
-    replica_lag_alarm_seconds: alarm when a read replica is further behind; default 60.
     create_os_metrics_log_group: create the account-wide RDSOSMetrics log group (encrypted,
         with retention) that Enhanced Monitoring writes to; default True. Set False for a
         second database in the same account and region.
@@ -97,7 +103,6 @@ class DatabaseProps:
     log_retention_days: int = 90
     client_security_group_ids: Sequence[str] = ()
     free_memory_alarm_mib: int = 256
-    replica_lag_alarm_seconds: int = 60
     create_os_metrics_log_group: bool = True
     database_name: str = "sparki"
     master_username: str = "sparki_admin"
@@ -113,8 +118,8 @@ class DatabaseProps:
             raise ValueError(f"max_allocated_storage_gib={self.max_allocated_storage_gib}: must exceed allocated_storage_gib={self.allocated_storage_gib}, or storage cannot grow")
         if not 1 <= self.backup_retention_days <= MAX_BACKUP_RETENTION_DAYS:
             raise ValueError(f"backup_retention_days={self.backup_retention_days}: must be between 1 and 35")
-        if not 0 <= self.read_replicas <= MAX_DB_READ_REPLICAS:
-            raise ValueError(f"read_replicas={self.read_replicas}: must be between 0 and 5")
+        if self.read_replicas:
+            raise ValueError(f"read_replicas={self.read_replicas}: must be 0; RDS creates no read replica of a source whose master password it manages")
         if not 20 <= self.max_connections <= 5000:
             raise ValueError(f"max_connections={self.max_connections}: must be between 20 and 5000")
         if self.slow_statement_ms < 100:
@@ -131,12 +136,12 @@ class DatabaseProps:
         for fname in ("database_name", "master_username"):
             if not _IDENT.match(getattr(self, fname)):
                 raise ValueError(f"{fname}={getattr(self, fname)!r}: use a lowercase PostgreSQL identifier")
-        if self.free_memory_alarm_mib < 1 or self.replica_lag_alarm_seconds < 1:
-            raise ValueError("free_memory_alarm_mib and replica_lag_alarm_seconds must be positive")
+        if self.free_memory_alarm_mib < 1:
+            raise ValueError(f"free_memory_alarm_mib={self.free_memory_alarm_mib}: must be positive")
 
     @property
     def identifier(self) -> str:
-        return f"{self.name}-postgres"
+        return database_identifier(self.name)
 
     @property
     def free_storage_alarm_bytes(self) -> int:
@@ -193,9 +198,31 @@ class Database(Construct):
                 log_key_arn=props.log_key_arn,
             ),
         )
-        # What the primary and its replicas share: a replica is a data store of its own, with
-        # the primary's class, encryption, network, parameters, standby and monitoring.
-        shared = dict(
+        primary = DbInstance(
+            self,
+            "instance",
+            identifier=props.identifier,
+            engine="postgres",
+            engine_version=major,
+            db_name=props.database_name,
+            username=props.master_username,
+            # RDS generates the master password, keeps it in Secrets Manager under the secrets
+            # key and rotates it; Terraform never sees it, so neither JSON nor state holds it.
+            # It also rules out read replicas of this instance (docs/data.md).
+            manage_master_user_password=True,
+            master_user_secret_kms_key_id=props.secret_key_arn,
+            allocated_storage=props.allocated_storage_gib,
+            db_subnet_group_name=props.subnet_group_name,
+            backup_retention_period=props.backup_retention_days,
+            backup_window=props.backup_window,
+            # Keep automated backups after the instance is deleted, until their retention ends.
+            delete_automated_backups=False,
+            skip_final_snapshot=False,
+            final_snapshot_identifier=f"{props.identifier}-final",
+            allow_major_version_upgrade=False,
+            # RDS would create the exported log groups itself, unencrypted and kept forever.
+            depends_on=exported_log_groups(self, "primary", props.identifier, LOG_EXPORTS, props.log_retention_days, props.log_key_arn),
+            tags={"Name": props.identifier},
             instance_class=props.instance_class,
             port=PORT,
             # Applications authenticate with short-lived IAM tokens; the master secret is for
@@ -224,55 +251,6 @@ class Database(Construct):
             enabled_cloudwatch_logs_exports=list(LOG_EXPORTS),
         )
 
-        def logs(prefix: str, identifier: str) -> list:
-            return exported_log_groups(self, prefix, identifier, LOG_EXPORTS, props.log_retention_days, props.log_key_arn)
-
-        primary = DbInstance(
-            self,
-            "instance",
-            identifier=props.identifier,
-            engine="postgres",
-            engine_version=major,
-            db_name=props.database_name,
-            username=props.master_username,
-            # RDS generates the master password, keeps it in Secrets Manager under the secrets
-            # key and rotates it; Terraform never sees it, so neither JSON nor state holds it.
-            manage_master_user_password=True,
-            master_user_secret_kms_key_id=props.secret_key_arn,
-            allocated_storage=props.allocated_storage_gib,
-            db_subnet_group_name=props.subnet_group_name,
-            backup_retention_period=props.backup_retention_days,
-            backup_window=props.backup_window,
-            # Keep automated backups after the instance is deleted, until their retention ends.
-            delete_automated_backups=False,
-            skip_final_snapshot=False,
-            final_snapshot_identifier=f"{props.identifier}-final",
-            allow_major_version_upgrade=False,
-            depends_on=logs("primary", props.identifier),
-            tags={"Name": props.identifier},
-            **shared,
-        )
-
-        self.replicas: list[DbInstance] = []
-        for n in range(1, props.read_replicas + 1):
-            replica_id = f"{props.identifier}-replica-{n}"
-            self.replicas.append(
-                DbInstance(
-                    self,
-                    f"replica_{n}",
-                    identifier=replica_id,
-                    # Engine, version, credentials, allocation and subnet group come from the
-                    # source; RDS refuses some of them on a replica.
-                    replicate_source_db=primary.identifier,
-                    # A replica is rebuilt from the primary; its final snapshot would only
-                    # duplicate the primary's.
-                    skip_final_snapshot=True,
-                    depends_on=logs(f"replica_{n}", replica_id),
-                    tags={"Name": replica_id},
-                    **shared,
-                )
-            )
-
         add_database_alarms(
             self,
             DatabaseAlarmProps(
@@ -281,10 +259,11 @@ class Database(Construct):
                 max_connections=props.max_connections,
                 free_storage_bytes=props.free_storage_alarm_bytes,
                 free_memory_mib=props.free_memory_alarm_mib,
-                read_replicas=props.read_replicas,
-                replica_lag_seconds=props.replica_lag_alarm_seconds,
             ),
         )
+
+        # Failovers, failures, storage and maintenance reach the alarm topic as they happen.
+        events = event_subscription(self, f"{props.identifier}-events", primary.identifier, props.alarm_topic_arn)
 
         self.identifier: str = props.identifier
         self.endpoint: str = primary.address
@@ -293,5 +272,5 @@ class Database(Construct):
         self.arn: str = primary.arn
         self.master_secret_arn: str = primary.master_user_secret.get(0).secret_arn
         self.security_group_id: str = self.security_group.security_group_id
+        self.event_subscription_arn: str = events.arn
         self.parameter_group_name: str = parameters.name
-        self.replica_endpoints: list[str] = [r.address for r in self.replicas]

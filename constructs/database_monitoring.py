@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from cdktf_cdktf_provider_aws.cloudwatch_log_group import CloudwatchLogGroup
+from cdktf_cdktf_provider_aws.db_event_subscription import DbEventSubscription
 from cdktf_cdktf_provider_aws.iam_role import IamRole
 from cdktf_cdktf_provider_aws.iam_role_policy_attachment import IamRolePolicyAttachment
 
@@ -19,6 +20,34 @@ from constructs.trust_policy import service_trust_policy
 
 GIB = 1024**3
 MIB = 1024**2
+# RDS event categories of a DB instance that need a person: the instance failed, failed over,
+# became unavailable or was deleted, runs out of storage, or has maintenance (pending patches,
+# forced upgrades) or a notification (e.g. its CA or engine version reaching end of support).
+# "configuration change" and "backup" are left out: every reviewed apply and every nightly
+# backup would page. RDS User Guide, "Amazon RDS event categories and event messages".
+EVENT_CATEGORIES = ("availability", "deletion", "failover", "failure", "low storage", "maintenance", "notification")
+
+
+def event_source_arns(identifier: str, region: str, account_id: str) -> list[str]:
+    """The ARNs RDS publishes events of these instances from: what the alarm topic's policy
+    must admit for events.rds.amazonaws.com (identifier, and anything named identifier*)."""
+    return [f"arn:aws:rds:{region}:{account_id}:db:{identifier}*"]
+
+
+def event_subscription(scope: Construct, name: str, source_id: str, topic_arn: str) -> DbEventSubscription:
+    """RDS events of one instance to the alarm topic; source_id should be the instance's
+    identifier attribute, so the subscription follows the instance."""
+    return DbEventSubscription(
+        scope,
+        "events",
+        name=name,
+        sns_topic=topic_arn,
+        source_type="db-instance",
+        source_ids=[source_id],
+        event_categories=list(EVENT_CATEGORIES),
+        enabled=True,
+        tags={"Name": name},
+    )
 
 
 def exported_log_groups(scope: Construct, prefix: str, identifier: str, logs: Sequence[str], retention_days: int, key_arn: str) -> list[CloudwatchLogGroup]:
@@ -40,8 +69,8 @@ def exported_log_groups(scope: Construct, prefix: str, identifier: str, logs: Se
 
 @dataclass(frozen=True)
 class MonitoringRoleProps:
-    """name: prefix of the role name; identifier: instances the role serves (and replicas,
-    identifier-*); create_os_metrics_log_group: see DatabaseProps."""
+    """name: prefix of the role name; identifier: instances the role serves (identifier*);
+    create_os_metrics_log_group: see DatabaseProps."""
 
     name: str
     identifier: str
@@ -97,12 +126,10 @@ class DatabaseAlarmProps:
     max_connections: int
     free_storage_bytes: int
     free_memory_mib: int
-    read_replicas: int
-    replica_lag_seconds: int
 
 
 def add_database_alarms(scope: Construct, props: DatabaseAlarmProps) -> None:
-    """CPU, free storage, free memory and connections of the primary; lag of each replica."""
+    """CPU, free storage, free memory and connections of the instance."""
 
     def alarm(id: str, suffix: str, instance: str, **kwargs) -> None:
         MetricAlarm(
@@ -130,8 +157,3 @@ def add_database_alarms(scope: Construct, props: DatabaseAlarmProps) -> None:
     alarm("connections_alarm", "connections", ident, metric="DatabaseConnections", statistic="Maximum", comparison=">",
           threshold=connections,
           description=f"{ident}: more than {connections} of {props.max_connections} connections for 15 minutes; check client pools")
-    for n in range(1, props.read_replicas + 1):
-        replica_id = f"{ident}-replica-{n}"
-        alarm(f"replica_{n}_lag_alarm", "replica-lag", replica_id, metric="ReplicaLag", statistic="Maximum", comparison=">",
-              threshold=props.replica_lag_seconds,
-              description=f"{replica_id}: more than {props.replica_lag_seconds} s behind the primary for 15 minutes")

@@ -1,4 +1,4 @@
-"""Settings of the data layer (PostgreSQL on RDS, Redis on ElastiCache) and their rules.
+"""Settings of the data layer (PostgreSQL on RDS, Valkey on ElastiCache) and their rules.
 
 Instance sizes are known (catalog.aws.instance_memory_gib) because three things depend on
 them: the rule that max_connections fits the memory, the free-memory alarm threshold, and the
@@ -31,8 +31,10 @@ __all__ = ["CacheSettings", "DataSettings", "DatabaseSettings", "daily_overlaps_
 # PostgreSQL majors RDS supports in standard support. Majors only: minor versions arrive
 # through auto_minor_version_upgrade, and pinning one would fight it.
 POSTGRES_MAJORS = ("14", "15", "16", "17")
-# Redis OSS versions on ElastiCache; IAM authentication (our auth method) needs 7.0 or later.
-REDIS_VERSIONS = ("7.0", "7.1")
+# Valkey versions on ElastiCache ("Supported engines and versions", ElastiCache User Guide).
+# Valkey is AWS's recommended engine for new caches, drop-in for Redis OSS 7, and supports the
+# IAM authentication we use from 7.2 on; 6.x would be a different engine line.
+VALKEY_VERSIONS = ("7.2", "8.0")
 # gp3 minimum for PostgreSQL, and the RDS storage limit.
 MIN_STORAGE_GIB, MAX_STORAGE_GIB = 20, 65536
 # AWS rejects a ceiling less than 10% above the allocation and warns below 26%.
@@ -67,7 +69,9 @@ class DatabaseSettings(Model):
     engine_version: PostgreSQL major, e.g. "16"; minors are applied automatically.
     multi_az / deletion_protection: default true; production refuses false.
     backup_retention_days: 1..35; default 7; production needs at least 7.
-    read_replicas: 0..5 same-region read replicas; default 0.
+    read_replicas: same-region read replicas; default 0. Must stay 0: the master password is
+        RDS-managed in Secrets Manager, and RDS creates no read replica of such a source
+        (docs/data.md, "Readable capacity").
     max_connections: 20.. up to 100 per GiB of instance memory; default 100.
     slow_statement_ms: statements slower than this are logged; 100..60000; default 500.
     monitoring_interval: Enhanced Monitoring seconds, one of 1, 5, 10, 15, 30, 60; default 60.
@@ -125,6 +129,11 @@ class DatabaseSettings(Model):
     @classmethod
     def _replicas(cls, count: int) -> int:
         check_range("", count, 0, MAX_DB_READ_REPLICAS)
+        # The master password is always RDS-managed (constructs/database.py: no password in
+        # code, JSON or state, and no other credential scheme), and AWS documents read
+        # replicas of such a source as unsupported: the apply would fail after the primary.
+        if count:
+            fail("", f"{count} read replica(s) cannot be created: the master password is managed by RDS in Secrets Manager, which RDS does not support for a read replica's source; set 0 (docs/data.md, 'Readable capacity')")
         return count
 
     @field_validator("slow_statement_ms")
@@ -179,10 +188,10 @@ class DatabaseSettings(Model):
 
 
 class CacheSettings(Model):
-    """Redis on ElastiCache for one environment.
+    """Valkey on ElastiCache for one environment.
 
     node_type: "cache.<family>.<size>", e.g. "cache.t4g.micro".
-    engine_version: Redis OSS "major.minor", one of REDIS_VERSIONS (IAM auth needs 7.0+).
+    engine_version: Valkey "major.minor", one of VALKEY_VERSIONS; default "8.0".
     replicas: read replicas of the primary, 0..5; default 1.
     multi_az: automatic failover across zones; needs replicas >= 1; default true;
         production refuses false.
@@ -191,7 +200,7 @@ class CacheSettings(Model):
     """
 
     node_type: str
-    engine_version: str = "7.1"
+    engine_version: str = "8.0"
     replicas: int = 1
     multi_az: bool = True
     snapshot_retention_days: int = 7
@@ -202,9 +211,9 @@ class CacheSettings(Model):
     @classmethod
     def _engine(cls, version: str) -> str:
         if not re.fullmatch(r"\d+\.\d+", version):
-            fail("", f"{version!r} is not a Redis version; give 'major.minor', e.g. '7.1'")
-        if version not in REDIS_VERSIONS:
-            fail("", f"{version!r} is not supported: IAM authentication needs Redis 7.0 or later; use one of {', '.join(REDIS_VERSIONS)}")
+            fail("", f"{version!r} is not a Valkey version; give 'major.minor', e.g. '8.0'")
+        if version not in VALKEY_VERSIONS:
+            fail("", f"{version!r} is not a Valkey version ElastiCache offers with IAM authentication; use one of {', '.join(VALKEY_VERSIONS)}")
         return version
 
     @field_validator("node_type")
@@ -251,7 +260,7 @@ class CacheSettings(Model):
 
 
 class DataSettings(Model):
-    """The data layer of one environment: one PostgreSQL database and one Redis cache."""
+    """The data layer of one environment: one PostgreSQL database and one Valkey cache."""
 
     database: DatabaseSettings
     cache: CacheSettings

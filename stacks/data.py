@@ -1,4 +1,4 @@
-"""Layer `data`: the environment's PostgreSQL database and Redis cache."""
+"""Layer `data`: the environment's PostgreSQL database and Valkey cache."""
 from __future__ import annotations
 
 from collections.abc import Sequence

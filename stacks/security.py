@@ -16,6 +16,8 @@ from constructs.alarm_topic import AlarmTopic, AlarmTopicProps
 from constructs.audit_trail import AuditTrail, AuditTrailProps
 from constructs.cis_alarms import CisAlarms, CisAlarmsProps
 from constructs.config_recorder import ConfigRecorder, ConfigRecorderProps
+from constructs.database import database_identifier
+from constructs.database_monitoring import event_source_arns
 from constructs.finding_routes import FindingRoutes, FindingRoutesProps, finding_rule_arn
 from constructs.key_ring import KeyRing, KeyRingProps
 from constructs.log_bucket import LogBucket, LogBucketProps, ServiceWriter, grant_access_log_delivery
@@ -67,7 +69,11 @@ class SecurityStack(SparkiStack):
         # turns on; the topic's policy names each rule before it exists.
         sources = {"guardduty": sec.enable_guardduty, "securityhub": sec.enable_security_hub, "config": sec.enable_config}
         event_rules = [finding_rule_arn(prefix, source, region, account) for source, on in sources.items() if on]
-        topic_props = AlarmTopicProps(name=resource_name(env.name, "alarms"), kms_key_arn=audit_key, account_id=account, event_rule_arns=event_rules)
+        # The data layer's RDS event subscriptions publish to the topic as well.
+        rds_sources = event_source_arns(database_identifier(prefix), region, account)
+        topic_props = AlarmTopicProps(
+            name=resource_name(env.name, "alarms"), kms_key_arn=audit_key, account_id=account, event_rule_arns=event_rules, rds_event_source_arns=rds_sources
+        )
         topic = AlarmTopic(self, "alarm_topic", topic_props)
         self.alarm_topic_arn: str = topic.topic_arn
 

@@ -22,7 +22,7 @@ MINIMAL = dict(
 FULL = dict(
     MINIMAL,
     node_type="cache.r7g.xlarge",
-    engine_version="7.0",
+    engine_version="7.2",
     replicas=2,
     snapshot_retention_days=35,
     snapshot_window="01:00-02:00",
@@ -71,7 +71,7 @@ def test_group_is_encrypted_at_rest_with_our_key_and_in_transit_only(minimal):
 
 def test_engine_node_and_placement(minimal):
     g = group(minimal)
-    assert (g["engine"], g["engine_version"], g["node_type"], g["port"]) == ("redis", "7.1", "cache.t4g.small", 6379)
+    assert (g["engine"], g["engine_version"], g["node_type"], g["port"]) == ("valkey", "8.0", "cache.t4g.small", 6379)
     assert g["replication_group_id"] == "sparki-t-cache" and g["subnet_group_name"] == "sparki-t-cache"
 
 
@@ -107,9 +107,18 @@ def test_no_auth_token_anywhere_and_access_through_an_iam_user_group(minimal):
     assert "password" not in json.dumps(minimal).lower().replace("no-password-required", "")
 
 
+def test_users_keep_the_redis_engine_a_valkey_cache_accepts(minimal):
+    # A "valkey" user group may hold only authenticating users; the default user is off and
+    # authenticates with nothing, so users and group stay "redis" (ElastiCache RBAC docs).
+    assert group(minimal)["engine"] == "valkey"
+    assert {u["engine"] for u in of_type(minimal, "aws_elasticache_user").values()} == {"redis"}
+    assert {g["engine"] for g in of_type(minimal, "aws_elasticache_user_group").values()} == {"redis"}
+
+
 def test_parameter_group_sets_an_explicit_eviction_policy(minimal):
     (params,) = of_type(minimal, "aws_elasticache_parameter_group").values()
-    assert params["family"] == "redis7" and params["name"] == "sparki-t-cache-redis7"
+    assert params["family"] == "valkey8" and params["name"] == "sparki-t-cache-valkey8"
+    assert group(minimal)["parameter_group_name"].startswith("${aws_elasticache_parameter_group.")
     assert params["parameter"] == [{"name": "maxmemory-policy", "value": "volatile-lru"}]
     assert params["lifecycle"] == {"create_before_destroy": True}
 
@@ -164,10 +173,11 @@ def test_single_node_has_no_failover_no_snapshots_and_no_lag_alarm(single):
 
 def test_full_props_are_applied(full):
     g = group(full)
-    assert (g["node_type"], g["engine_version"], g["num_cache_clusters"]) == ("cache.r7g.xlarge", "7.0", 3)
+    assert (g["node_type"], g["engine_version"], g["num_cache_clusters"]) == ("cache.r7g.xlarge", "7.2", 3)
     assert g["snapshot_retention_limit"] == 35 and g["snapshot_window"] == "01:00-02:00"
     assert g["maintenance_window"] == "sat:03:00-sat:04:00"
     (params,) = of_type(full, "aws_elasticache_parameter_group").values()
+    assert params["family"] == "valkey7"
     assert params["parameter"] == [{"name": "maxmemory-policy", "value": "allkeys-lfu"}]
     assert all(lg["retention_in_days"] == 365 for lg in of_type(full, "aws_cloudwatch_log_group").values())
     found = alarms(full)
@@ -192,7 +202,8 @@ def test_client_security_group_gets_a_rule_on_6379(full):
         (dict(node_type="db.t4g.small"), "ElastiCache node type"),
         (dict(node_type="cache.t4g"), "ElastiCache node type"),
         (dict(engine_version="7"), "major.minor"),
-        (dict(engine_version="6.2"), "IAM authentication needs Redis 7.0"),
+        (dict(engine_version="7.1"), "Valkey starts at 7.2"),
+        (dict(engine_version="6.2"), "Valkey starts at 7.2"),
         (dict(replicas=6), "between 0 and 5"),
         (dict(replicas=-1, multi_az=False), "between 0 and 5"),
         (dict(replicas=0, multi_az=True), "automatic failover needs at least one replica"),

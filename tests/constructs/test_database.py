@@ -34,7 +34,6 @@ FULL = dict(
     backup_retention_days=35,
     backup_window="22:00-22:30",
     maintenance_window="sat:23:00-sat:23:30",
-    read_replicas=2,
     max_connections=1000,
     slow_statement_ms=2000,
     monitoring_interval=5,
@@ -42,7 +41,6 @@ FULL = dict(
     log_retention_days=365,
     client_security_group_ids=("sg-nodes", "sg-jobs"),
     free_memory_alarm_mib=3000,
-    replica_lag_alarm_seconds=120,
     create_os_metrics_log_group=False,
     database_name="app",
     master_username="admin_user",
@@ -192,7 +190,7 @@ def test_alarms_cover_cpu_storage_memory_connections_and_report_to_the_topic(min
     assert found["sparki-t-postgres-free-storage"]["comparison_operator"] == "LessThanThreshold"
 
 
-def test_no_replicas_and_no_replica_lag_alarm_by_default(minimal):
+def test_one_instance_and_no_replica_lag_alarm(minimal):
     assert list(instances(minimal)) == ["sparki-t-postgres"]
     assert not [n for n in alarms(minimal) if "replica-lag" in n]
 
@@ -228,27 +226,9 @@ def test_client_security_groups_get_one_rule_each_on_5432(full):
         assert "cidr_ipv4" not in rule and "cidr_ipv6" not in rule and rule["description"]
 
 
-def test_read_replicas_follow_the_primary_and_carry_a_lag_alarm(full):
-    found = instances(full)
-    assert sorted(found) == ["sparki-t-postgres", "sparki-t-postgres-replica-1", "sparki-t-postgres-replica-2"]
-    primary_id = next(k for k, v in of_type(full, "aws_db_instance").items() if "replicate_source_db" not in v)
-    for n in (1, 2):
-        replica = found[f"sparki-t-postgres-replica-{n}"]
-        assert replica["replicate_source_db"] == f"${{aws_db_instance.{primary_id}.identifier}}"
-        assert replica["storage_encrypted"] is True and replica["publicly_accessible"] is False
-        assert replica["iam_database_authentication_enabled"] is True and replica["performance_insights_enabled"] is True
-        assert replica["multi_az"] is False
-        assert "manage_master_user_password" not in replica and "username" not in replica
-        assert replica["enabled_cloudwatch_logs_exports"] == list(LOG_EXPORTS)
-        lag = alarms(full)[f"sparki-t-postgres-replica-{n}-replica-lag"]
-        assert lag["metric_name"] == "ReplicaLag" and lag["threshold"] == 120
-        assert lag["dimensions"] == {"DBInstanceIdentifier": f"sparki-t-postgres-replica-{n}"}
-
-
-def test_each_replica_gets_its_own_log_groups_and_no_os_metrics_group_when_disabled(full):
+def test_exported_logs_get_their_groups_and_no_os_metrics_group_when_disabled(full):
     names = {g["name"] for g in of_type(full, "aws_cloudwatch_log_group").values()}
-    assert "RDSOSMetrics" not in names
-    assert {f"/aws/rds/instance/sparki-t-postgres-replica-{n}/{log}" for n in (1, 2) for log in LOG_EXPORTS} <= names
+    assert names == {f"/aws/rds/instance/sparki-t-postgres/{log}" for log in LOG_EXPORTS}
     assert all(g["retention_in_days"] == 365 for g in of_type(full, "aws_cloudwatch_log_group").values())
 
 
@@ -272,7 +252,7 @@ def test_thresholds_follow_the_props(full):
         (dict(allocated_storage_gib=100, max_allocated_storage_gib=100), "must exceed allocated_storage_gib"),
         (dict(backup_retention_days=0), "between 1 and 35"),
         (dict(backup_retention_days=36), "between 1 and 35"),
-        (dict(read_replicas=6), "between 0 and 5"),
+        (dict(read_replicas=1), "no read replica of a source whose master password it manages"),
         (dict(max_connections=10), "between 20 and 5000"),
         (dict(slow_statement_ms=0), "at least 100"),
         (dict(monitoring_interval=0), "must be one of"),
@@ -287,3 +267,13 @@ def test_thresholds_follow_the_props(full):
 def test_invalid_props_are_rejected(changes, message):
     with pytest.raises(ValueError, match=message):
         DatabaseProps(**{**MINIMAL, **changes})
+
+
+def test_rds_events_of_the_instance_reach_the_alarm_topic(minimal):
+    (sub,) = of_type(minimal, "aws_db_event_subscription").values()
+    instance_id = next(iter(of_type(minimal, "aws_db_instance")))
+    assert sub["name"] == "sparki-t-postgres-events" and sub["sns_topic"] == MINIMAL["alarm_topic_arn"]
+    assert sub["source_type"] == "db-instance" and sub["enabled"] is True
+    assert sub["source_ids"] == [f"${{aws_db_instance.{instance_id}.identifier}}"]
+    assert {"failover", "failure", "low storage", "maintenance"} <= set(sub["event_categories"])
+    assert "configuration change" not in sub["event_categories"]

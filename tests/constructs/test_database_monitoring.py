@@ -11,6 +11,7 @@ from constructs.database_monitoring import (
     MonitoringRoleProps,
     add_database_alarms,
     enhanced_monitoring_role,
+    event_source_arns,
     exported_log_groups,
 )
 from tests.support import of_type, one, synth_construct
@@ -18,7 +19,7 @@ from tests.support import of_type, one, synth_construct
 KEY = "arn:aws:kms:us-east-1:123456789012:key/logs"
 ROLE = dict(name="sparki-t", identifier="sparki-t-postgres", region="us-east-1", account_id="123456789012", log_retention_days=30, log_key_arn=KEY)
 ALARMS = dict(identifier="sparki-t-postgres", topic_arn="arn:aws:sns:us-east-1:123456789012:alarms", max_connections=100,
-              free_storage_bytes=2 * GIB, free_memory_mib=256, read_replicas=0, replica_lag_seconds=60)
+              free_storage_bytes=2 * GIB, free_memory_mib=256)
 
 
 @pytest.mark.parametrize("create_group, groups", [(False, 0), (True, 1)])
@@ -40,12 +41,15 @@ def test_exported_log_groups_are_named_for_rds_and_encrypted():
     assert all(g["kms_key_id"] == KEY and g["retention_in_days"] == 30 for g in groups)
 
 
-@pytest.mark.parametrize("replicas", [0, 2])
-def test_alarms_cover_the_primary_and_each_replica(replicas):
-    doc = synth_construct(lambda s: add_database_alarms(s, DatabaseAlarmProps(**{**ALARMS, "read_replicas": replicas})))
+def test_alarms_cover_cpu_storage_memory_and_connections():
+    doc = synth_construct(lambda s: add_database_alarms(s, DatabaseAlarmProps(**ALARMS)))
     alarms = {a["alarm_name"]: a for a in of_type(doc, "aws_cloudwatch_metric_alarm").values()}
     expected = {f"sparki-t-postgres-{s}" for s in ("cpu", "free-storage", "free-memory", "connections")}
-    expected |= {f"sparki-t-postgres-replica-{n}-replica-lag" for n in range(1, replicas + 1)}
     assert set(alarms) == expected
     assert alarms["sparki-t-postgres-connections"]["threshold"] == 80
     assert alarms["sparki-t-postgres-free-storage"]["threshold"] == 2 * GIB
+
+
+def test_event_sources_cover_the_instance_and_nothing_outside_its_name():
+    (arn,) = event_source_arns("sparki-t-postgres", "us-east-1", "123456789012")
+    assert arn == "arn:aws:rds:us-east-1:123456789012:db:sparki-t-postgres*"

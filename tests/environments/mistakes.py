@@ -141,10 +141,12 @@ MISTAKES = [
     # -- promotion and production ----------------------------------------------------------------
     Mistake("retention shorter than dev's", "staging", "log_retention_days = 90", "log_retention_days = 14", "log_retention_days"),
     Mistake("failover without a replica", "staging", "replicas = 1\n", "replicas = 0\n", "data.cache.replicas"),
+    Mistake("Redis OSS version for the Valkey cache", "staging", 'node_type = "cache.t4g.medium"\n', 'node_type = "cache.t4g.medium"\nengine_version = "7.1"\n', "data.cache.engine_version"),
     Mistake("one NAT gateway in production", "prod", 'nat_mode = "per_az"', 'nat_mode = "single"', "network.nat_mode"),
     Mistake("spot in production", "prod", 'max_size = 30\n', 'max_size = 30\ncapacity_type = "SPOT"\n', "cluster.node_groups[1].capacity_type"),
     Mistake("force_destroy in production", "prod", "[state]\n", "[state]\nforce_destroy = true\n", "state.force_destroy"),
-    Mistake("single-AZ database in production", "prod", "read_replicas = 1\n", "read_replicas = 1\nmulti_az = false\n", "data.database.multi_az"),
+    Mistake("single-AZ database in production", "prod", "read_replicas = 0\n", "read_replicas = 0\nmulti_az = false\n", "data.database.multi_az"),
+    Mistake("read replica of a database whose password RDS manages", "prod", "read_replicas = 0\n", "read_replicas = 1\n", "data.database.read_replicas"),
     Mistake("only critical findings in production", "prod", 'finding_severity_threshold = "HIGH"', 'finding_severity_threshold = "CRITICAL"', "security.finding_severity_threshold"),
     Mistake("production without CIS v5.0.0", "prod", '"cis-v5.0.0"]', '"cis-v3.0.0"]', "security.security_hub_standards"),
     Mistake("production without a support role", "prod", 'support_role_assumed_by = "sparki-platform-admin"\n', "", "security.support_role_assumed_by"),

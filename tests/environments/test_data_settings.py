@@ -32,6 +32,8 @@ DB, CACHE = "data.database", "data.cache"
         ("dev", f"{DB}.backup_retention_days", 0, f"{DB}.backup_retention_days", "1..35"),
         ("dev", f"{DB}.backup_retention_days", 36, f"{DB}.backup_retention_days", "1..35"),
         ("dev", f"{DB}.read_replicas", 6, f"{DB}.read_replicas", "0..5"),
+        ("prod", f"{DB}.read_replicas", 1, f"{DB}.read_replicas", "managed by RDS in Secrets Manager"),
+        ("staging", f"{DB}.read_replicas", 2, f"{DB}.read_replicas", "set 0"),
         ("dev", f"{DB}.max_connections", 10, f"{DB}.max_connections", "use 20..400"),
         ("dev", f"{DB}.max_connections", 401, f"{DB}.max_connections", "does not fit db.t4g.medium (4 GiB)"),
         ("dev", f"{DB}.slow_statement_ms", 50, f"{DB}.slow_statement_ms", "100..60000"),
@@ -46,7 +48,8 @@ DB, CACHE = "data.database", "data.cache"
         ("prod", f"{DB}.deletion_protection", False, f"{DB}.deletion_protection", "not allowed in production"),
         ("prod", f"{DB}.backup_retention_days", 3, f"{DB}.backup_retention_days", "at least 7 days"),
         ("dev", f"{CACHE}.engine_version", "7", f"{CACHE}.engine_version", "'major.minor'"),
-        ("dev", f"{CACHE}.engine_version", "6.2", f"{CACHE}.engine_version", "IAM authentication needs Redis 7.0"),
+        ("dev", f"{CACHE}.engine_version", "7.1", f"{CACHE}.engine_version", "not a Valkey version ElastiCache offers"),
+        ("dev", f"{CACHE}.engine_version", "8.9", f"{CACHE}.engine_version", "use one of 7.2, 8.0"),
         ("dev", f"{CACHE}.node_type", "cache.t4g.large", f"{CACHE}.node_type", "not an ElastiCache node type"),
         ("dev", f"{CACHE}.node_type", "cache.x2gd.large", f"{CACHE}.node_type", "not an ElastiCache node type"),
         ("dev", f"{CACHE}.node_type", "cache.m9z.large", f"{CACHE}.node_type", "family one of t3, t4g"),
@@ -139,6 +142,6 @@ def test_sizes_grow_dev_to_staging_to_prod(size):
     assert size(DEV) <= size(STAGING) <= size(PROD)
 
 
-def test_prod_runs_the_postgres_and_redis_versions_staging_tested():
+def test_prod_runs_the_postgres_and_valkey_versions_staging_tested():
     assert PROD.data.database.engine_version == STAGING.data.database.engine_version
     assert PROD.data.cache.engine_version == STAGING.data.cache.engine_version

@@ -49,6 +49,14 @@ def test_no_secret_is_synthesized(stacks, env):
 
 
 @pytest.mark.parametrize("env", list(ENVS))
+def test_no_read_replica_of_a_source_whose_password_rds_manages(stacks, env):
+    # AWS does not support it (docs/data.md, "Readable capacity"): the apply would fail.
+    dbs = list(of_type(stacks[NAMES[env]], "aws_db_instance").values())
+    managed = {db["identifier"] for db in dbs if db.get("manage_master_user_password")}
+    assert managed and not [db for db in dbs if "replicate_source_db" in db]
+
+
+@pytest.mark.parametrize("env", list(ENVS))
 def test_stores_use_the_security_layers_keys_and_topic(stacks, env):
     doc = stacks[NAMES[env]]
     data_key = remote(env, "security", "aws_kms_keykeys_data_key_02E67481arn") + "}"
@@ -63,6 +71,8 @@ def test_stores_use_the_security_layers_keys_and_topic(stacks, env):
         assert group["retention_in_days"] == ENVS[env].log_retention_days
     topics = {tuple(a["alarm_actions"]) for a in of_type(doc, "aws_cloudwatch_metric_alarm").values()}
     assert len(topics) == 1 and next(iter(topics))[0].startswith(remote(env, "security", "aws_sns_topicalarm_topic"))
+    (events,) = of_type(doc, "aws_db_event_subscription").values()
+    assert events["sns_topic"] == next(iter(topics))[0] and events["source_type"] == "db-instance"
 
 
 @pytest.mark.parametrize("env", list(ENVS))
@@ -106,6 +116,7 @@ def test_environment_sizes_reach_the_resources(stacks, env):
     assert (primary["allocated_storage"], primary["max_allocated_storage"]) == (settings.database.storage_gib, settings.database.max_storage_gib)
     group = one(doc, "aws_elasticache_replication_group")
     assert group["node_type"] == settings.cache.node_type and group["num_cache_clusters"] == settings.cache.nodes
+    assert (group["engine"], group["engine_version"]) == ("valkey", settings.cache.engine_version)
     assert group["automatic_failover_enabled"] is group["multi_az_enabled"] is settings.cache.multi_az
     assert group["snapshot_retention_limit"] == settings.cache.snapshot_retention_days
     assert group["at_rest_encryption_enabled"] == "true" and group["transit_encryption_enabled"] is True

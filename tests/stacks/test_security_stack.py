@@ -233,3 +233,16 @@ def test_s3_backend_sends_the_key_the_state_bucket_accepts():
     stack = SecurityStack(CdktfTesting.app(), ENVS["staging"], RunSettings(backend="s3"))
     backend = json.loads(CdktfTesting.synth(stack))["terraform"]["backend"]["s3"]
     assert backend["encrypt"] is True and backend["kms_key_id"] == backend_kms_key_id(ENVS["staging"])
+
+
+@pytest.mark.parametrize("env", list(ENVS))
+def test_rds_events_of_the_environments_database_may_publish_to_the_alarm_topic(stacks, env):
+    doc = doc_of(stacks, env)
+    (policy,) = of_type(doc, "aws_sns_topic_policy").values()
+    (statement,) = [s for s in json.loads(policy["policy"])["Statement"] if s["Principal"] == {"Service": "events.rds.amazonaws.com"}]
+    account = ENVS[env].account_id
+    assert statement["Condition"]["ArnLike"]["aws:SourceArn"] == [f"arn:aws:rds:{ENVS[env].region}:{account}:db:sparki-{env}-postgres*"]
+    assert statement["Condition"]["StringEquals"] == {"aws:SourceAccount": account}
+    audit_key = next(k for name, k in of_type(doc, "aws_kms_key").items() if name.startswith("keys_audit_key"))
+    (grant,) = [s for s in json.loads(audit_key["policy"])["Statement"] if s["Principal"] == {"Service": "events.rds.amazonaws.com"}]
+    assert set(grant["Action"]) == {"kms:Decrypt", "kms:GenerateDataKey*"}
