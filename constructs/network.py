@@ -30,6 +30,19 @@ from constructs.policy_document import PolicyDocument
 from constructs.trust_policy import service_trust_policy
 
 TIERS = ("public", "private", "database")
+# The default (version 2) flow log fields, then what the default hides: pkt-srcaddr/pkt-dstaddr
+# are the addresses of the packet itself (a pod behind the node's ENI, a client behind a NAT
+# gateway or load balancer) where srcaddr/dstaddr name the interface; flow-direction tells
+# ingress from egress; traffic-path and the pkt-*-aws-service fields say where egress went. VPC
+# User Guide, "Flow log records" (available fields), read 2026-11.
+FLOW_LOG_FIELDS = (
+    "version", "account-id", "interface-id", "srcaddr", "dstaddr", "srcport", "dstport", "protocol",
+    "packets", "bytes", "start", "end", "action", "log-status",
+    "vpc-id", "subnet-id", "instance-id", "tcp-flags", "type", "pkt-srcaddr", "pkt-dstaddr",
+    "flow-direction", "traffic-path", "pkt-src-aws-service", "pkt-dst-aws-service",
+)
+# "$${" is Terraform's escape for a literal "${": the format's placeholders are not references.
+FLOW_LOG_FORMAT = " ".join(f"$${{{name}}}" for name in FLOW_LOG_FIELDS)
 INTERFACE_SERVICES = INTERFACE_ENDPOINTS
 GATEWAY_SERVICES = ("s3", "dynamodb")
 
@@ -314,6 +327,7 @@ class Network(Construct):
             "flow_log",
             vpc_id=vpc.id,
             traffic_type="ALL",
+            log_format=FLOW_LOG_FORMAT,
             log_destination_type="cloud-watch-logs",
             log_destination=group.arn,
             iam_role_arn=role.arn,

@@ -139,6 +139,14 @@ class ClusterStack(SparkiStack):
             },
             after=[*nodes, *roles.roles["ebs-csi-driver"].permissions],
         )
+        # Node auto-repair (on in every node group) acts on the health conditions this agent
+        # reports; it must run on every node, so it tolerates every taint.
+        addon(
+            "eks-node-monitoring-agent",
+            versions.node_monitoring_agent,
+            configuration={"nodeAgent": {"tolerations": [{"operator": "Exists"}]}},
+            after=nodes,
+        )
         ClusterAccess(
             self,
             "access",

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import ipaddress
 import json
+import re
 
 import pytest
 
@@ -124,6 +125,17 @@ def test_flow_logs_are_encrypted_with_a_key_scoped_to_the_log_group(minimal):
     assert logs[0]["Condition"]["ArnEquals"]["kms:EncryptionContext:aws:logs:arn"].endswith(":log-group:/sparki-t/vpc-flow-logs")
     (flow,) = of_type(minimal, "aws_flow_log").values()
     assert flow["traffic_type"] == "ALL"
+
+
+def test_flow_log_format_keeps_the_default_fields_and_adds_packet_addresses_and_direction(minimal):
+    (flow,) = of_type(minimal, "aws_flow_log").values()
+    fields = re.findall(r"\$\$\{([a-z0-9-]+)\}", flow["log_format"])
+    # Every placeholder escaped, so Terraform passes it to AWS instead of reading a reference.
+    assert flow["log_format"] == " ".join(f"$${{{f}}}" for f in fields)
+    default = "version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status"
+    assert fields[:14] == default.split()
+    assert {"pkt-srcaddr", "pkt-dstaddr", "flow-direction"} <= set(fields)
+    assert len(set(fields)) == len(fields)
 
 
 def test_flow_log_role_is_limited_to_its_log_group(minimal):
