@@ -161,7 +161,7 @@ def test_exports_reach_a_later_layer_as_cross_stack_references(tmp_path):
     probe, cluster = docs["sparki-dev-probe"], docs["sparki-dev-cluster"]
     assert "cross-stack-reference-input-sparki-dev-cluster" in probe["data"]["terraform_remote_state"]
     exported = {o["value"] for o in cluster["output"].values()}
-    assert any(".vpc_config[0].cluster_security_group_id}" in v for v in exported)
+    assert any(v.startswith("${aws_security_group.node_security_group") for v in exported)
     assert any("aws_iam_openid_connect_provider." in v for v in exported)
     assert len(probe["output"]) == len(EXPORTS) + len(SERVICE_ACCOUNTS)
     assert seen["service_accounts"] == SERVICE_ACCOUNTS
