@@ -3,8 +3,7 @@
 The rules mirror terraform-aws-modules/eks (v20, node_groups.tf `node_security_group_rules` with
 `node_security_group_enable_recommended_rules`, and main.tf's `ingress_nodes_443` on the cluster
 security group), which follow the EKS User Guide, "View Amazon EKS security group requirements
-for clusters". Where the module lists single ports that a wider rule here already covers, the
-rule's description says so.
+for clusters". The self rule is wider than the module's (every protocol, see below).
 """
 from __future__ import annotations
 
@@ -16,17 +15,17 @@ from cdktf_cdktf_provider_aws.vpc_security_group_ingress_rule import VpcSecurity
 
 from constructs import Construct
 
-# (logical id, description, protocol, from, to) of what the control plane opens on the nodes.
-CONTROL_PLANE_TO_NODES = (
-    ("cluster_443", "Control plane to node groups: API aggregation and webhooks on 443", "tcp", 443, 443),
-    (
-        "cluster_ephemeral",
-        "Control plane to nodes on 1025-65535: kubelet (10250) and webhooks on any port (4443, 6443, 8443, 9443 ...)",
-        "tcp",
-        1025,
-        65535,
-    ),
-)
+# Ports the control plane opens on the nodes: the module's ingress_cluster_443,
+# ingress_cluster_kubelet and ingress_cluster_{4443,6443,8443,9443}_webhook. Not the EKS guide's
+# 1025-65535: a platform component whose webhook listens elsewhere adds its port here.
+CONTROL_PLANE_PORTS = {
+    443: "webhooks and aggregated APIs on 443",
+    10250: "kubelet (logs, exec, metrics)",
+    4443: "webhooks on 4443 (metrics-server)",
+    6443: "webhooks on 6443",
+    8443: "webhooks on 8443 (e.g. Gatekeeper)",
+    9443: "webhooks on 9443 (e.g. the AWS Load Balancer Controller)",
+}
 
 
 @dataclass(frozen=True)
@@ -53,7 +52,7 @@ class NodeSecurityGroupProps:
 
 class NodeSecurityGroup(Construct):
     """Nodes (and, with the VPC CNI, their pods) talk to each other freely, take from the control
-    plane only 443 and 1025-65535, reach the API on 443, and may open connections anywhere.
+    plane only the kubelet and webhook ports, reach the API on 443, and may open connections anywhere.
     Nothing else gets in: a store that admits this group admits the nodes and nothing more."""
 
     def __init__(self, scope: Construct, id: str, props: NodeSecurityGroupProps) -> None:
@@ -86,8 +85,8 @@ class NodeSecurityGroup(Construct):
         # protocol: pods take the node's group with the VPC CNI, and pod-to-pod traffic uses any
         # port and protocol. NetworkPolicy (the VPC CNI enforces it) is where it is narrowed.
         ingress("self", "Node to node and pod to pod, all traffic", "-1", None, None, group.id, group.id)
-        for rule_id, description, protocol, low, high in CONTROL_PLANE_TO_NODES:
-            ingress(rule_id, description, protocol, low, high, props.cluster_security_group_id, group.id)
+        for port, why in CONTROL_PLANE_PORTS.items():
+            ingress(f"cluster_{port}", f"Control plane to nodes: {why}", "tcp", port, port, props.cluster_security_group_id, group.id)
         # The cluster security group admits only itself by default; nodes with their own group
         # need this to reach the API server.
         ingress("nodes_to_api", f"Nodes of {props.name} to the cluster API", "tcp", 443, 443, group.id, props.cluster_security_group_id)

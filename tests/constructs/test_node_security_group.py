@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from constructs.node_security_group import NodeSecurityGroup, NodeSecurityGroupProps
+from constructs.node_security_group import CONTROL_PLANE_PORTS, NodeSecurityGroup, NodeSecurityGroupProps
 from tests.support import of_type, one, synth_construct
 
 PROPS = dict(name="t-eks-nodes", cluster_name="t-eks", vpc_id="vpc-1", cluster_security_group_id="sg-cluster")
@@ -37,14 +37,13 @@ def test_group_has_no_inline_rules_and_the_load_balancer_controller_tag(doc):
 def test_nodes_admit_each_other_and_the_control_plane_only(doc):
     nodes = node_group_ref(doc)
     assert rules(doc, "aws_vpc_security_group_ingress_rule", nodes) == sorted(
-        [(nodes, "-1", None, None), ("sg-cluster", "tcp", 443, 443), ("sg-cluster", "tcp", 1025, 65535)]
+        [(nodes, "-1", None, None)] + [("sg-cluster", "tcp", port, port) for port in CONTROL_PLANE_PORTS]
     )
 
 
-def test_kubelet_and_webhook_ports_are_open_to_the_control_plane(doc):
-    opened = [(low, high) for source, proto, low, high in rules(doc, "aws_vpc_security_group_ingress_rule", node_group_ref(doc)) if source == "sg-cluster"]
-    for port in (443, 4443, 6443, 8443, 9443, 10250):
-        assert any(low <= port <= high for low, high in opened), port
+def test_kubelet_and_webhook_ports_are_open_to_the_control_plane():
+    # terraform-aws-modules/eks v20's node rules toward the cluster group, port for port.
+    assert sorted(CONTROL_PLANE_PORTS) == [443, 4443, 6443, 8443, 9443, 10250]
 
 
 def test_cluster_group_admits_the_nodes_on_443_only(doc):

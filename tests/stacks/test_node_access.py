@@ -8,6 +8,7 @@ import pytest
 
 import environments
 from catalog.naming import resource_name, stack_name
+from constructs.node_security_group import CONTROL_PLANE_PORTS
 from tests.support import of_type
 
 ENVS = environments.load()
@@ -67,8 +68,8 @@ def test_the_node_security_group_is_not_the_control_planes(stacks, env):
     primary = f"${{aws_eks_cluster.{eks_id}.vpc_config[0].cluster_security_group_id}}"
     rules = of_type(cluster, "aws_vpc_security_group_ingress_rule").values()
     # The control plane's group admits the nodes on 443; the nodes' group admits the control
-    # plane's on 443 and 1025-65535, and itself.
+    # plane's on the kubelet and webhook ports, and itself.
     assert [(r["from_port"], r["referenced_security_group_id"]) for r in rules if r["security_group_id"] == primary] == [
         (443, f"${{aws_security_group.{logical_id}.id}}")
     ]
-    assert sorted((r.get("from_port"), r.get("to_port")) for r in rules if r["referenced_security_group_id"] == primary) == [(443, 443), (1025, 65535)]
+    assert sorted(r["from_port"] for r in rules if r["referenced_security_group_id"] == primary) == sorted(CONTROL_PLANE_PORTS)
