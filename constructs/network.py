@@ -26,6 +26,7 @@ from cdktf_cdktf_provider_aws.vpc_endpoint import VpcEndpoint
 from catalog.aws import INTERFACE_ENDPOINTS
 from constructs import Construct
 from constructs.kms_key import EncryptionKey, EncryptionKeyProps
+from constructs.network_acls import NetworkAcls, NetworkAclsProps
 from constructs.policy_document import PolicyDocument
 from constructs.trust_policy import service_trust_policy
 
@@ -82,6 +83,8 @@ class NetworkProps:
     flow_log_retention_days: CloudWatch retention of VPC flow logs; default 90.
     flow_log_key_arn: KMS key for the flow log group; default: the construct creates one.
     cluster_name: EKS cluster whose load balancers may use the subnets; default: none tagged.
+    database_ports: TCP ports the database tier's network ACL admits from the private subnets;
+        default none, and then the database tier admits nothing.
     """
 
     name: str
@@ -95,6 +98,7 @@ class NetworkProps:
     flow_log_key_arn: str | None = None
     key_deletion_window_days: int = 30
     cluster_name: str | None = None
+    database_ports: Sequence[int] = ()
 
     def __post_init__(self) -> None:
         if self.nat_mode not in ("single", "per_az"):
@@ -184,6 +188,19 @@ class Network(Construct):
             RouteTableAssociation(self, f"database_{index}_route", subnet_id=subnet.id, route_table_id=database_rt.id)
 
         self._flow_logs(vpc)
+        acls = NetworkAcls(
+            self,
+            "acls",
+            NetworkAclsProps(
+                name=props.name,
+                vpc_id=vpc.id,
+                vpc_cidr=props.vpc_cidr,
+                default_network_acl_id=vpc.default_network_acl_id,
+                subnet_ids={tier: [s.id for s in subnets] for tier, subnets in self.subnets.items()},
+                private_cidrs=[cidr for _, cidr in plan["private"]],
+                database_ports=props.database_ports,
+            ),
+        )
 
         for service in GATEWAY_SERVICES:
             VpcEndpoint(
@@ -255,6 +272,7 @@ class Network(Construct):
         self.public_route_table_id: str = public_rt.id
         self.private_route_table_ids: list[str] = [rt.id for rt in private_rts]
         self.database_route_table_id: str = database_rt.id
+        self.network_acl_ids: dict[str, str] = acls.acl_ids
         self.db_subnet_group_name: str = db_group.name
         self.cache_subnet_group_name: str = cache_group.name
 
