@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import ipaddress
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -25,6 +26,7 @@ from cdktf_cdktf_provider_aws.vpc_endpoint import VpcEndpoint
 
 from catalog.aws import INTERFACE_ENDPOINTS
 from constructs import Construct
+from constructs.endpoint_policies import dynamodb_gateway_policy, interface_policy, s3_gateway_policy
 from constructs.kms_key import EncryptionKey, EncryptionKeyProps
 from constructs.network_acls import NetworkAcls, NetworkAclsProps
 from constructs.policy_document import PolicyDocument
@@ -202,6 +204,7 @@ class Network(Construct):
             ),
         )
 
+        gateway_policies = {"s3": s3_gateway_policy, "dynamodb": dynamodb_gateway_policy}
         for service in GATEWAY_SERVICES:
             VpcEndpoint(
                 self,
@@ -210,6 +213,7 @@ class Network(Construct):
                 service_name=f"com.amazonaws.{props.region}.{service}",
                 vpc_endpoint_type="Gateway",
                 route_table_ids=[rt.id for rt in private_rts] + [database_rt.id],
+                policy=json.dumps(gateway_policies[service](props.region, props.account_id)),
                 tags={"Name": f"{props.name}-{service}"},
             )
 
@@ -237,13 +241,14 @@ class Network(Construct):
             for service in props.interface_endpoints:
                 VpcEndpoint(
                     self,
-                    f"{service.replace('.', '_')}_endpoint",
+                    f"{service.replace('.', '_').replace('-', '_')}_endpoint",
                     vpc_id=vpc.id,
                     service_name=f"com.amazonaws.{props.region}.{service}",
                     vpc_endpoint_type="Interface",
                     private_dns_enabled=True,
                     subnet_ids=[s.id for s in self.subnets["private"]],
                     security_group_ids=[sg.id],
+                    policy=json.dumps(interface_policy(service, props.account_id)),
                     tags={"Name": f"{props.name}-{service}"},
                 )
 

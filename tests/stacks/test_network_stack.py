@@ -1,6 +1,8 @@
 """The network layer as synthesized for the real environments."""
 from __future__ import annotations
 
+import json
+
 import pytest
 
 import environments
@@ -64,3 +66,12 @@ def test_database_tier_admits_only_the_private_subnets_on_the_data_ports(doc, en
     assert {e["cidr_block"] for e in entries(database, "egress")} == set(private)
     assert all(e["protocol"] == "tcp" and e["action"] == "allow" for e in entries(database, "ingress") + entries(database, "egress"))
 
+
+def test_every_endpoint_has_a_policy_naming_this_account(doc, env):
+    endpoints = of_type(doc, "aws_vpc_endpoint").values()
+    services = sorted(e["service_name"].removeprefix(f"com.amazonaws.{env.region}.") for e in endpoints)
+    assert services == sorted(["s3", "dynamodb", *env.network.interface_endpoints])
+    for endpoint in endpoints:
+        policy = json.loads(endpoint["policy"])
+        first = policy["Statement"][0]
+        assert first["Condition"]["StringEquals"]["aws:PrincipalAccount"] == env.account_id, endpoint["service_name"]
