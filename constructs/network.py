@@ -1,4 +1,4 @@
-"""The VPC of one environment: subnet tiers, NAT, flow logs, endpoints and subnet groups."""
+"""The VPC of one environment: subnet tiers, NAT, network ACLs, flow logs, endpoints and subnet groups."""
 from __future__ import annotations
 
 import ipaddress
@@ -114,8 +114,9 @@ class NetworkProps:
 class Network(Construct):
     """A VPC whose private and database tiers never take inbound internet traffic.
 
-    Database subnets have no route to the internet at all; every flow is logged to an
-    encrypted log group; the default security group allows nothing.
+    Database subnets have no route to the internet at all and admit only the private subnets on
+    the data ports; every flow is logged to an encrypted log group; the default security group
+    and the default network ACL allow nothing; every endpoint has a policy for this account.
     """
 
     def __init__(self, scope: Construct, id: str, props: NetworkProps) -> None:
