@@ -50,8 +50,11 @@ AMI_TYPES = ("AL2023_x86_64_STANDARD", "AL2023_ARM_64_STANDARD")
 
 # -- VPC endpoints -----------------------------------------------------------------------------
 # "AWS services that integrate with AWS PrivateLink" (Amazon VPC User Guide), read 2026-11: the
-# interface endpoints the network construct knows how to create (service short names).
-INTERFACE_ENDPOINTS = ("ecr.api", "ecr.dkr", "sts", "logs", "secretsmanager", "kms")
+# interface endpoints the network construct knows how to create (service short names). ec2, eks,
+# eks-auth and ssm: "Deploy private clusters with limited internet access" (Amazon EKS User Guide)
+# lists them for nodes without a route out (VPC CNI and EBS CSI call EC2; the autoscaler EKS; the
+# Pod Identity agent eks-auth; the SSM agent ssm).
+INTERFACE_ENDPOINTS = ("ecr.api", "ecr.dkr", "sts", "logs", "secretsmanager", "kms", "ec2", "eks", "eks-auth", "ssm")
 
 # -- EC2 instance types (EKS node groups) ------------------------------------------------------
 # "Amazon EC2 instance types" (Amazon EC2 Instance Types guide), read 2026-11: the current

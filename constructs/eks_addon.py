@@ -47,7 +47,8 @@ class EksAddonProps:
 
 class EksAddon(Construct):
     """A managed add-on that EKS keeps at the pinned version and configuration: on create and on
-    update EKS's copy wins over hand edits in the cluster (OVERWRITE), so drift does not stick."""
+    update EKS's copy wins over hand edits in the cluster (OVERWRITE), so drift does not stick.
+    Deleting the Terraform resource leaves the software running in the cluster (preserve)."""
 
     def __init__(self, scope: Construct, id: str, props: EksAddonProps) -> None:
         super().__init__(scope, id)
@@ -61,6 +62,11 @@ class EksAddon(Construct):
             configuration_values=json.dumps(dict(props.configuration), sort_keys=True) if props.configuration else None,
             resolve_conflicts_on_create="OVERWRITE",
             resolve_conflicts_on_update="OVERWRITE",
+            # A replacement (a renamed logical id, a forced new resource) or a removal from the
+            # code deletes the EKS add-on; without preserve EKS also deletes its Kubernetes objects,
+            # and a cluster without the VPC CNI's aws-node DaemonSet loses pod networking on every
+            # node. With it, only EKS's management ends and the running copy stays.
+            preserve=True,
             depends_on=list(props.after) or None,
         )
         self.addon_arn: str = addon.arn

@@ -179,8 +179,8 @@ class EksCluster(Construct):
         self.cluster_version: str = cluster.version
         self.endpoint: str = cluster.endpoint
         self.certificate_authority: str = cluster.certificate_authority.get(0).data
-        # EKS creates this security group and attaches it to the control plane's interfaces and
-        # to every managed node without a custom one: it is the nodes' security group.
+        # EKS creates this security group and attaches it to the control plane's interfaces (and
+        # to managed nodes whose launch template names no security group of its own).
         self.cluster_security_group_id: str = cluster.vpc_config.cluster_security_group_id
         self.oidc_issuer_url: str = issuer
         # A local, so that policies embedding the host hold a plain reference: an inline

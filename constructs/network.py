@@ -1,7 +1,8 @@
-"""The VPC of one environment: subnet tiers, NAT, flow logs, endpoints and subnet groups."""
+"""The VPC of one environment: subnet tiers, NAT, network ACLs, flow logs, endpoints and subnet groups."""
 from __future__ import annotations
 
 import ipaddress
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -25,11 +26,26 @@ from cdktf_cdktf_provider_aws.vpc_endpoint import VpcEndpoint
 
 from catalog.aws import INTERFACE_ENDPOINTS
 from constructs import Construct
+from constructs.endpoint_policies import dynamodb_gateway_policy, interface_policy, s3_gateway_policy
 from constructs.kms_key import EncryptionKey, EncryptionKeyProps
+from constructs.network_acls import NetworkAcls, NetworkAclsProps
 from constructs.policy_document import PolicyDocument
 from constructs.trust_policy import service_trust_policy
 
 TIERS = ("public", "private", "database")
+# The default (version 2) flow log fields, then what the default hides: pkt-srcaddr/pkt-dstaddr
+# are the addresses of the packet itself (a pod behind the node's ENI, a client behind a NAT
+# gateway or load balancer) where srcaddr/dstaddr name the interface; flow-direction tells
+# ingress from egress; traffic-path and the pkt-*-aws-service fields say where egress went. VPC
+# User Guide, "Flow log records" (available fields), read 2026-11.
+FLOW_LOG_FIELDS = (
+    "version", "account-id", "interface-id", "srcaddr", "dstaddr", "srcport", "dstport", "protocol",
+    "packets", "bytes", "start", "end", "action", "log-status",
+    "vpc-id", "subnet-id", "instance-id", "tcp-flags", "type", "pkt-srcaddr", "pkt-dstaddr",
+    "flow-direction", "traffic-path", "pkt-src-aws-service", "pkt-dst-aws-service",
+)
+# "$${" is Terraform's escape for a literal "${": the format's placeholders are not references.
+FLOW_LOG_FORMAT = " ".join(f"$${{{name}}}" for name in FLOW_LOG_FIELDS)
 INTERFACE_SERVICES = INTERFACE_ENDPOINTS
 GATEWAY_SERVICES = ("s3", "dynamodb")
 
@@ -69,6 +85,8 @@ class NetworkProps:
     flow_log_retention_days: CloudWatch retention of VPC flow logs; default 90.
     flow_log_key_arn: KMS key for the flow log group; default: the construct creates one.
     cluster_name: EKS cluster whose load balancers may use the subnets; default: none tagged.
+    database_ports: TCP ports the database tier's network ACL admits from the private subnets;
+        default none, and then the database tier admits nothing.
     """
 
     name: str
@@ -82,6 +100,7 @@ class NetworkProps:
     flow_log_key_arn: str | None = None
     key_deletion_window_days: int = 30
     cluster_name: str | None = None
+    database_ports: Sequence[int] = ()
 
     def __post_init__(self) -> None:
         if self.nat_mode not in ("single", "per_az"):
@@ -95,8 +114,9 @@ class NetworkProps:
 class Network(Construct):
     """A VPC whose private and database tiers never take inbound internet traffic.
 
-    Database subnets have no route to the internet at all; every flow is logged to an
-    encrypted log group; the default security group allows nothing.
+    Database subnets have no route to the internet at all and admit only the private subnets on
+    the data ports; every flow is logged to an encrypted log group; the default security group
+    and the default network ACL allow nothing; every endpoint has a policy for this account.
     """
 
     def __init__(self, scope: Construct, id: str, props: NetworkProps) -> None:
@@ -171,7 +191,21 @@ class Network(Construct):
             RouteTableAssociation(self, f"database_{index}_route", subnet_id=subnet.id, route_table_id=database_rt.id)
 
         self._flow_logs(vpc)
+        acls = NetworkAcls(
+            self,
+            "acls",
+            NetworkAclsProps(
+                name=props.name,
+                vpc_id=vpc.id,
+                vpc_cidr=props.vpc_cidr,
+                default_network_acl_id=vpc.default_network_acl_id,
+                subnet_ids={tier: [s.id for s in subnets] for tier, subnets in self.subnets.items()},
+                private_cidrs=[cidr for _, cidr in plan["private"]],
+                database_ports=props.database_ports,
+            ),
+        )
 
+        gateway_policies = {"s3": s3_gateway_policy, "dynamodb": dynamodb_gateway_policy}
         for service in GATEWAY_SERVICES:
             VpcEndpoint(
                 self,
@@ -180,6 +214,7 @@ class Network(Construct):
                 service_name=f"com.amazonaws.{props.region}.{service}",
                 vpc_endpoint_type="Gateway",
                 route_table_ids=[rt.id for rt in private_rts] + [database_rt.id],
+                policy=json.dumps(gateway_policies[service](props.region, props.account_id)),
                 tags={"Name": f"{props.name}-{service}"},
             )
 
@@ -207,13 +242,14 @@ class Network(Construct):
             for service in props.interface_endpoints:
                 VpcEndpoint(
                     self,
-                    f"{service.replace('.', '_')}_endpoint",
+                    f"{service.replace('.', '_').replace('-', '_')}_endpoint",
                     vpc_id=vpc.id,
                     service_name=f"com.amazonaws.{props.region}.{service}",
                     vpc_endpoint_type="Interface",
                     private_dns_enabled=True,
                     subnet_ids=[s.id for s in self.subnets["private"]],
                     security_group_ids=[sg.id],
+                    policy=json.dumps(interface_policy(service, props.account_id)),
                     tags={"Name": f"{props.name}-{service}"},
                 )
 
@@ -242,6 +278,7 @@ class Network(Construct):
         self.public_route_table_id: str = public_rt.id
         self.private_route_table_ids: list[str] = [rt.id for rt in private_rts]
         self.database_route_table_id: str = database_rt.id
+        self.network_acl_ids: dict[str, str] = acls.acl_ids
         self.db_subnet_group_name: str = db_group.name
         self.cache_subnet_group_name: str = cache_group.name
 
@@ -314,6 +351,7 @@ class Network(Construct):
             "flow_log",
             vpc_id=vpc.id,
             traffic_type="ALL",
+            log_format=FLOW_LOG_FORMAT,
             log_destination_type="cloud-watch-logs",
             log_destination=group.arn,
             iam_role_arn=role.arn,

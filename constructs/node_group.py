@@ -73,6 +73,9 @@ class NodeGroupProps:
     max_unavailable_percent: nodes replaced at once in a rolling update; default 33.
     instance_tags: tags for the instances, volumes and network interfaces the group launches
         (provider default tags do not reach them); default none.
+    security_group_ids: the nodes' security groups, set on the launch template; default none,
+        and then EKS attaches the cluster's primary security group. When set, EKS attaches
+        nothing else, so the groups must carry what EKS needs (constructs/node_security_group.py).
     after: resources the nodes need before they boot, e.g. the VPC CNI add-on; default none.
     """
 
@@ -93,6 +96,7 @@ class NodeGroupProps:
     taints: Sequence[Taint] = ()
     max_unavailable_percent: int = 33
     instance_tags: Mapping[str, str] = field(default_factory=dict)
+    security_group_ids: Sequence[str] = ()
     after: Sequence[ITerraformDependable] = ()
 
     @property
@@ -183,6 +187,7 @@ class NodeGroup(Construct):
                     ),
                 )
             ],
+            vpc_security_group_ids=list(props.security_group_ids) or None,
             tag_specifications=[
                 LaunchTemplateTagSpecifications(resource_type=kind, tags=instance_tags)
                 for kind in ("instance", "volume", "network-interface")

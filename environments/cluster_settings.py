@@ -34,6 +34,8 @@ class AddonVersions(Model):
     kube_proxy: str
     ebs_csi_driver: str
     pod_identity_agent: str
+    # eks-node-monitoring-agent: reports node health conditions that node auto-repair acts on.
+    node_monitoring_agent: str
 
     @field_validator("*")
     @classmethod

@@ -10,6 +10,7 @@ from constructs.eks_addon import EksAddon, EksAddonProps
 from constructs.eks_cluster import EksCluster, EksClusterProps
 from constructs.irsa_policies import CLUSTER_TAG
 from constructs.node_group import GROUP_LABEL, NodeGroup, NodeGroupProps, Taint
+from constructs.node_security_group import NodeSecurityGroup, NodeSecurityGroupProps
 from constructs.platform_roles import SERVICE_ACCOUNTS, PlatformRoles, PlatformRolesProps
 from environments.schema import SYSTEM_NODE_GROUP, Environment
 from stacks.base import SparkiStack
@@ -92,6 +93,18 @@ class ClusterStack(SparkiStack):
             addon("kube-proxy", versions.kube_proxy),
             addon("eks-pod-identity-agent", versions.pod_identity_agent),
         ]
+        # The nodes' own group, not the cluster's primary one (which also covers the control
+        # plane's interfaces): the data stores admit exactly this group.
+        node_security_group = NodeSecurityGroup(
+            self,
+            "node_security_group",
+            NodeSecurityGroupProps(
+                name=resource_name(env.name, "eks-nodes"),
+                cluster_name=name,
+                vpc_id=vpc_id,
+                cluster_security_group_id=cluster.cluster_security_group_id,
+            ),
+        )
         self.node_groups: dict[str, NodeGroup] = {}
         for group in settings.node_groups:
             props = props_from(
@@ -107,6 +120,7 @@ class ClusterStack(SparkiStack):
                     root_volume_key_arn=data_key_arn,
                     # The EBS CSI driver's role may attach volumes only to instances with this tag.
                     instance_tags={CLUSTER_TAG: name},
+                    security_group_ids=[node_security_group.security_group_id],
                     after=[a.resource for a in networking],
                 ),
             )
@@ -139,6 +153,14 @@ class ClusterStack(SparkiStack):
             },
             after=[*nodes, *roles.roles["ebs-csi-driver"].permissions],
         )
+        # Node auto-repair (on in every node group) acts on the health conditions this agent
+        # reports; it must run on every node, so it tolerates every taint.
+        addon(
+            "eks-node-monitoring-agent",
+            versions.node_monitoring_agent,
+            configuration={"nodeAgent": {"tolerations": [{"operator": "Exists"}]}},
+            after=nodes,
+        )
         ClusterAccess(
             self,
             "access",
@@ -156,6 +178,6 @@ class ClusterStack(SparkiStack):
         self.cluster_certificate_authority: str = cluster.certificate_authority
         self.oidc_provider_arn: str = cluster.oidc_provider_arn
         self.oidc_issuer_url: str = cluster.oidc_issuer_url
-        self.node_security_group_id: str = cluster.cluster_security_group_id
+        self.node_security_group_id: str = node_security_group.security_group_id
         self.irsa_role_arns: dict[str, str] = dict(roles.role_arns)
         self.service_accounts: dict[str, tuple[str, str]] = dict(SERVICE_ACCOUNTS)

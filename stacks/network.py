@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from catalog.naming import name_prefix, resource_name
 from constructs import Construct
+from constructs.cache import PORT as CACHE_PORT
+from constructs.database import PORT as DATABASE_PORT
 from constructs.network import Network, NetworkProps
 from environments.schema import Environment
 from stacks.base import SparkiStack
@@ -30,5 +32,7 @@ class NetworkStack(SparkiStack):
                 flow_log_key_arn=logs_key_arn,
                 key_deletion_window_days=env.kms_key_deletion_window_days,
                 cluster_name=resource_name(env.name, "eks"),
+                # The database tier takes clients of the data layer's stores only.
+                database_ports=(DATABASE_PORT, CACHE_PORT),
             ),
         )

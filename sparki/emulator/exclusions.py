@@ -76,6 +76,18 @@ EXCLUSIONS: Mapping[str, Exclusion] = MappingProxyType(
             "moto 5.2.5 does not keep a launch template's tag_specifications, so the second plan writes a new version",
             ("default_version", "latest_version", "tag_specifications"),
         ),
+        "aws_network_acl": Exclusion(
+            "converge",
+            "moto 5.2.5 does not keep a network ACL entry's IcmpTypeCode (DescribeNetworkAcls returns the ICMP entry "
+            "without it), so the second plan re-sets the ingress entries of the ACLs that admit ICMP",
+            ("ingress",),
+        ),
+        "aws_vpc_security_group_ingress_rule": Exclusion(
+            "converge",
+            "moto 5.2.5 does not keep the description of a rule that references a security group (UserIdGroupPairs "
+            "Description; DescribeSecurityGroupRules returns none), so the second plan re-sets it",
+            ("description",),
+        ),
         "aws_eks_access_entry": Exclusion(
             "apply", "moto 5.2.5 EKS has no access entry API (CreateAccessEntry answers HTTP 404)"
         ),

@@ -36,7 +36,7 @@ def full():
     return synth_construct(build)
 
 
-def test_minimal_is_pinned_and_overwrites_drift(minimal):
+def test_minimal_is_pinned_overwrites_drift_and_survives_removal(minimal):
     (addon,) = of_type(minimal, "aws_eks_addon").values()
     assert {k: v for k, v in addon.items() if k != "//"} == {
         "cluster_name": "t-eks",
@@ -44,6 +44,7 @@ def test_minimal_is_pinned_and_overwrites_drift(minimal):
         "addon_version": "v1.33.5-eksbuild.2",
         "resolve_conflicts_on_create": "OVERWRITE",
         "resolve_conflicts_on_update": "OVERWRITE",
+        "preserve": True,
     }
 
 

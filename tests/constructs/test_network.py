@@ -3,9 +3,11 @@ from __future__ import annotations
 
 import ipaddress
 import json
+import re
 
 import pytest
 
+from catalog.aws import INTERFACE_ENDPOINTS
 from constructs.network import Network, NetworkProps, plan_subnets
 from tests.support import of_type, synth_construct
 
@@ -14,7 +16,7 @@ FULL = dict(
     MINIMAL,
     azs=("us-east-1a", "us-east-1b", "us-east-1c"),
     nat_mode="per_az",
-    interface_endpoints=("ecr.api", "ecr.dkr", "sts", "logs", "secretsmanager", "kms"),
+    interface_endpoints=INTERFACE_ENDPOINTS,
     flow_log_retention_days=365,
     cluster_name="sparki-t-eks",
 )
@@ -126,6 +128,17 @@ def test_flow_logs_are_encrypted_with_a_key_scoped_to_the_log_group(minimal):
     assert flow["traffic_type"] == "ALL"
 
 
+def test_flow_log_format_keeps_the_default_fields_and_adds_packet_addresses_and_direction(minimal):
+    (flow,) = of_type(minimal, "aws_flow_log").values()
+    fields = re.findall(r"\$\$\{([a-z0-9-]+)\}", flow["log_format"])
+    # Every placeholder escaped, so Terraform passes it to AWS instead of reading a reference.
+    assert flow["log_format"] == " ".join(f"$${{{f}}}" for f in fields)
+    default = "version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status"
+    assert fields[:14] == default.split()
+    assert {"pkt-srcaddr", "pkt-dstaddr", "flow-direction"} <= set(fields)
+    assert len(set(fields)) == len(fields)
+
+
 def test_flow_log_role_is_limited_to_its_log_group(minimal):
     (policy,) = of_type(minimal, "aws_iam_role_policy").values()
     (document,) = minimal["data"]["aws_iam_policy_document"].values()
@@ -191,7 +204,7 @@ def test_given_flow_log_key_is_used_and_no_key_is_created(full):
     "changes, message",
     [
         (dict(nat_mode="double"), "nat_mode='double'"),
-        (dict(interface_endpoints=("ec2",)), "interface_endpoints: unknown"),
+        (dict(interface_endpoints=("ec2messages",)), "interface_endpoints: unknown"),
         (dict(vpc_cidr="10.0.0.0/24"), "too small for three subnet tiers"),
         (dict(azs=("us-east-1a",)), "needs 2 to 4 availability zones"),
     ],
@@ -199,3 +212,13 @@ def test_given_flow_log_key_is_used_and_no_key_is_created(full):
 def test_invalid_props_are_rejected(changes, message):
     with pytest.raises(ValueError, match=message.replace("(", r"\(")):
         NetworkProps(**{**MINIMAL, **changes})
+
+
+@pytest.mark.parametrize("which", ["minimal", "full"])
+def test_every_endpoint_has_a_policy_for_this_account(request, which):
+    endpoints = of_type(request.getfixturevalue(which), "aws_vpc_endpoint").values()
+    assert endpoints
+    for endpoint in endpoints:
+        statements = json.loads(endpoint["policy"])["Statement"]
+        assert "123456789012" in json.dumps(statements[0]), endpoint["service_name"]
+        assert all(s["Effect"] == "Allow" for s in statements)

@@ -32,6 +32,7 @@ FULL = dict(
     taints=(Taint(key="dedicated", value="batch", effect="NO_SCHEDULE"), Taint(key="CriticalAddonsOnly", effect="NO_EXECUTE")),
     max_unavailable_percent=25,
     instance_tags={"sparki.io/cluster": "t-eks"},
+    security_group_ids=("sg-nodes",),
 )
 
 
@@ -155,3 +156,10 @@ def test_invalid_props_are_rejected(changes, message):
 def test_invalid_taint_effect_is_rejected():
     with pytest.raises(ValueError, match="effect='NoSchedule'"):
         Taint(key="dedicated", effect="NoSchedule")
+
+
+def test_security_groups_go_on_the_launch_template_only_when_given(minimal, full):
+    # Without them EKS attaches the cluster security group; with them, only these.
+    assert "vpc_security_group_ids" not in only(minimal, "aws_launch_template")
+    assert only(full, "aws_launch_template")["vpc_security_group_ids"] == ["sg-nodes"]
+    assert "vpc_config" not in only(full, "aws_eks_node_group")

@@ -121,6 +121,7 @@ MISTAKES = [
     Mistake("Graviton type in an x86 group", "staging", '["m6i.xlarge", "m6a.xlarge"]', '["m7g.xlarge", "m6a.xlarge"]', "cluster.node_groups[1].instance_types[0]"),
     Mistake("add-on version not pinned", "dev", 'coredns = "v1.12.4-eksbuild.1"', 'coredns = "latest"', "cluster.addons.coredns"),
     Mistake("kube-proxy of another Kubernetes version", "dev", 'kube_proxy = "v1.33.5-eksbuild.2"', 'kube_proxy = "v1.32.6-eksbuild.8"', "cluster.addons.kube_proxy"),
+    Mistake("node monitoring agent not pinned", "staging", 'node_monitoring_agent = "v1.4.0-eksbuild.2"\n', "", "cluster.addons.node_monitoring_agent"),
     Mistake("add-on pin differs from the tested one", "prod", 'ebs_csi_driver = "v1.48.0-eksbuild.2"', 'ebs_csi_driver = "v1.49.0-eksbuild.1"', "cluster.addons.ebs_csi_driver"),
     # -- access --------------------------------------------------------------------------------------
     Mistake("role name where an ARN goes", "dev", 'developer_role_arns = ["arn:aws:iam::111111111111:role/sparki-developer"]', 'developer_role_arns = ["sparki-developer"]', "cluster.developer_role_arns[0]"),

@@ -90,6 +90,7 @@ SYSTEM = "cluster.node_groups[0]"
         ("dev", "cluster.addons.coredns", "latest", "cluster.addons.coredns", "not a pinned EKS add-on version"),
         ("dev", "cluster.addons.vpc_cni", "v1.20.1", "cluster.addons.vpc_cni", "not a pinned EKS add-on version"),
         ("dev", "cluster.addons.kube_proxy", "v1.32.6-eksbuild.8", "cluster.addons.kube_proxy", "is for Kubernetes 1.32, not 1.33"),
+        ("dev", "cluster.addons.node_monitoring_agent", "v1.4.0", "cluster.addons.node_monitoring_agent", "not a pinned EKS add-on version"),
         # -- cluster: access and DNS -------------------------------------------------------------
         ("dev", "cluster.admin_role_arns", [], "cluster.admin_role_arns", "at least one admin role"),
         ("dev", "cluster.admin_role_arns", ["arn:aws:iam::111111111111:user/alice"], "cluster.admin_role_arns[0]", "not an IAM role ARN"),

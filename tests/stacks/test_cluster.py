@@ -97,6 +97,7 @@ def test_addons_are_pinned_and_ordered_around_the_nodes(doc, env):
     assert {name: a["addon_version"] for name, (_, a) in addons.items()} == {
         "vpc-cni": versions.vpc_cni, "kube-proxy": versions.kube_proxy, "eks-pod-identity-agent": versions.pod_identity_agent,
         "coredns": versions.coredns, "aws-ebs-csi-driver": versions.ebs_csi_driver,
+        "eks-node-monitoring-agent": versions.node_monitoring_agent,
     }
     assert json.loads(addons["vpc-cni"][1]["configuration_values"]) == {"enableNetworkPolicy": "true"}
     assert "irsa_vpc_cni_role" in addons["vpc-cni"][1]["service_account_role_arn"]
@@ -113,6 +114,19 @@ def test_addons_are_pinned_and_ordered_around_the_nodes(doc, env):
         placement = config.get("controller", config)
         assert placement["nodeSelector"] == {"sparki.io/node-group": "system"}
         assert {"key": "CriticalAddonsOnly", "operator": "Exists"} in placement["tolerations"]
+
+
+def test_every_addon_survives_its_removal_from_terraform(doc):
+    assert all(a["preserve"] is True for a in of_type(doc, "aws_eks_addon").values())
+
+
+def test_node_health_is_monitored_on_every_node_and_repaired(doc):
+    (agent,) = [a for a in of_type(doc, "aws_eks_addon").values() if a["addon_name"] == "eks-node-monitoring-agent"]
+    # An Exists toleration without a key matches every taint, whatever the groups carry.
+    assert json.loads(agent["configuration_values"])["nodeAgent"]["tolerations"] == [{"operator": "Exists"}]
+    groups = of_type(doc, "aws_eks_node_group")
+    assert sorted(d for d in agent["depends_on"] if d.startswith("aws_eks_node_group.")) == sorted(f"aws_eks_node_group.{g}" for g in groups)
+    assert all(g["node_repair_config"] == {"enabled": True} for g in groups.values())
 
 
 def test_access_entries_follow_the_environment(doc, env):
@@ -148,7 +162,7 @@ def test_exports_reach_a_later_layer_as_cross_stack_references(tmp_path):
     probe, cluster = docs["sparki-dev-probe"], docs["sparki-dev-cluster"]
     assert "cross-stack-reference-input-sparki-dev-cluster" in probe["data"]["terraform_remote_state"]
     exported = {o["value"] for o in cluster["output"].values()}
-    assert any(".vpc_config[0].cluster_security_group_id}" in v for v in exported)
+    assert any(v.startswith("${aws_security_group.node_security_group") for v in exported)
     assert any("aws_iam_openid_connect_provider." in v for v in exported)
     assert len(probe["output"]) == len(EXPORTS) + len(SERVICE_ACCOUNTS)
     assert seen["service_accounts"] == SERVICE_ACCOUNTS

@@ -90,12 +90,11 @@ def test_stores_live_in_the_network_layers_database_subnets(stacks, env):
 def test_only_the_cluster_nodes_can_connect(stacks, env):
     doc = stacks[NAMES[env]]
     rules = list(of_type(doc, "aws_vpc_security_group_ingress_rule").values())
-    node_sg = f"cross-stack-reference-input-sparki-{env}-cluster.outputs.cross-stack-output-aws_eks_cluster"
+    node_sg = f"cross-stack-reference-input-sparki-{env}-cluster.outputs.cross-stack-output-aws_security_groupnode_security_group"
     assert sorted(r["from_port"] for r in rules) == [5432, 6379]
     for rule in rules:
         assert rule["from_port"] == rule["to_port"] and rule["ip_protocol"] == "tcp"
         assert node_sg in rule["referenced_security_group_id"]
-        assert rule["referenced_security_group_id"].endswith("cluster_security_group_id}")
         assert not any(k in rule for k in ("cidr_ipv4", "cidr_ipv6", "prefix_list_id"))
     assert all(sg["egress"] == [] and "ingress" not in sg for sg in of_type(doc, "aws_security_group").values())
 

@@ -89,7 +89,7 @@ SERVICE_BY_PREFIX = {
     "aws_s3_": "s3", "aws_kms_": "kms", "aws_cloudwatch_log_": "logs", "aws_iam_": "iam",
     "aws_vpc": "ec2", "aws_subnet": "ec2", "aws_route": "ec2", "aws_nat_gateway": "ec2",
     "aws_eip": "ec2", "aws_internet_gateway": "ec2", "aws_default_security_group": "ec2",
-    "aws_security_group": "ec2", "aws_flow_log": "ec2", "aws_db_subnet_group": "rds",
+    "aws_security_group": "ec2", "aws_flow_log": "ec2", "aws_network_acl": "ec2", "aws_default_network_acl": "ec2", "aws_db_subnet_group": "rds",
     "aws_elasticache_subnet_group": "elasticache", "aws_sns_": "sns",
     "aws_db_": "rds", "aws_elasticache_": "elasticache", "aws_cloudwatch_metric_alarm": "cloudwatch",
     "aws_eks_": "eks", "aws_launch_template": "ec2",
