@@ -6,14 +6,10 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from cdktf_cdktf_provider_aws.cloudwatch_log_group import CloudwatchLogGroup
 from cdktf_cdktf_provider_aws.db_subnet_group import DbSubnetGroup
 from cdktf_cdktf_provider_aws.default_security_group import DefaultSecurityGroup
 from cdktf_cdktf_provider_aws.eip import Eip
 from cdktf_cdktf_provider_aws.elasticache_subnet_group import ElasticacheSubnetGroup
-from cdktf_cdktf_provider_aws.flow_log import FlowLog
-from cdktf_cdktf_provider_aws.iam_role import IamRole
-from cdktf_cdktf_provider_aws.iam_role_policy import IamRolePolicy
 from cdktf_cdktf_provider_aws.internet_gateway import InternetGateway
 from cdktf_cdktf_provider_aws.nat_gateway import NatGateway
 from cdktf_cdktf_provider_aws.route import Route
@@ -27,25 +23,10 @@ from cdktf_cdktf_provider_aws.vpc_endpoint import VpcEndpoint
 from catalog.aws import INTERFACE_ENDPOINTS
 from constructs import Construct
 from constructs.endpoint_policies import dynamodb_gateway_policy, interface_policy, s3_gateway_policy
-from constructs.kms_key import EncryptionKey, EncryptionKeyProps
+from constructs.flow_logs import FlowLogSettings, add_flow_logs
 from constructs.network_acls import NetworkAcls, NetworkAclsProps
-from constructs.policy_document import PolicyDocument
-from constructs.trust_policy import service_trust_policy
 
 TIERS = ("public", "private", "database")
-# The default (version 2) flow log fields, then what the default hides: pkt-srcaddr/pkt-dstaddr
-# are the addresses of the packet itself (a pod behind the node's ENI, a client behind a NAT
-# gateway or load balancer) where srcaddr/dstaddr name the interface; flow-direction tells
-# ingress from egress; traffic-path and the pkt-*-aws-service fields say where egress went. VPC
-# User Guide, "Flow log records" (available fields), read 2026-11.
-FLOW_LOG_FIELDS = (
-    "version", "account-id", "interface-id", "srcaddr", "dstaddr", "srcport", "dstport", "protocol",
-    "packets", "bytes", "start", "end", "action", "log-status",
-    "vpc-id", "subnet-id", "instance-id", "tcp-flags", "type", "pkt-srcaddr", "pkt-dstaddr",
-    "flow-direction", "traffic-path", "pkt-src-aws-service", "pkt-dst-aws-service",
-)
-# "$${" is Terraform's escape for a literal "${": the format's placeholders are not references.
-FLOW_LOG_FORMAT = " ".join(f"$${{{name}}}" for name in FLOW_LOG_FIELDS)
 INTERFACE_SERVICES = INTERFACE_ENDPOINTS
 GATEWAY_SERVICES = ("s3", "dynamodb")
 
@@ -190,7 +171,20 @@ class Network(Construct):
         for index, subnet in enumerate(self.subnets["database"]):
             RouteTableAssociation(self, f"database_{index}_route", subnet_id=subnet.id, route_table_id=database_rt.id)
 
-        self._flow_logs(vpc)
+        flow_log_group = add_flow_logs(
+            self,
+            FlowLogSettings(
+                name=props.name,
+                region=props.region,
+                account_id=props.account_id,
+                vpc_id=vpc.id,
+                retention_days=props.flow_log_retention_days,
+                key_arn=props.flow_log_key_arn,
+                key_deletion_window_days=props.key_deletion_window_days,
+            ),
+        )
+        self.flow_log_group_name: str = flow_log_group.name
+        self.flow_log_group_arn: str = flow_log_group.arn
         acls = NetworkAcls(
             self,
             "acls",
@@ -288,75 +282,3 @@ class Network(Construct):
         if tags and self._props.cluster_name:
             tags = {**tags, f"kubernetes.io/cluster/{self._props.cluster_name}": "shared"}
         return tags
-
-    def _flow_logs(self, vpc: Vpc) -> None:
-        props = self._props
-        log_group_name = f"/{props.name}/vpc-flow-logs"
-        log_group_arn = f"arn:aws:logs:{props.region}:{props.account_id}:log-group:{log_group_name}"
-        key_arn = props.flow_log_key_arn
-        if key_arn is None:
-            key = EncryptionKey(
-                self,
-                "flow_log_key",
-                EncryptionKeyProps(
-                    alias=f"{props.name}-flow-logs",
-                    description=f"Encrypts the VPC flow logs of {props.name}",
-                    account_id=props.account_id,
-                    deletion_window_days=props.key_deletion_window_days,
-                ),
-            )
-            key.grant_to_service(
-                f"logs.{props.region}.amazonaws.com",
-                sid="CloudWatchLogsUsesKeyForThisLogGroup",
-                actions=("kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"),
-                conditions={"ArnEquals": {"kms:EncryptionContext:aws:logs:arn": log_group_arn}},
-            )
-            key_arn = key.key_arn
-        group = CloudwatchLogGroup(
-            self,
-            "flow_log_group",
-            name=log_group_name,
-            retention_in_days=props.flow_log_retention_days,
-            kms_key_id=key_arn,
-            tags={"Name": log_group_name},
-        )
-        role = IamRole(
-            self,
-            "flow_log_role",
-            name=f"{props.name}-vpc-flow-logs",
-            # Confused-deputy guard (VPC User Guide, "IAM role for publishing flow logs to
-            # CloudWatch Logs"): only flow logs of this account in this region.
-            assume_role_policy=service_trust_policy(
-                "vpc-flow-logs.amazonaws.com",
-                source_account=props.account_id,
-                source_arn=f"arn:aws:ec2:{props.region}:{props.account_id}:vpc-flow-log/*",
-            ),
-            tags={"Name": f"{props.name}-vpc-flow-logs"},
-        )
-        # A policy document, not a JSON string, so checkov's IAM checks can read it.
-        policy = PolicyDocument(
-            self,
-            "flow_log_policy_document",
-            [
-                {
-                    "Effect": "Allow",
-                    "Action": ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
-                    "Resource": [group.arn, f"{group.arn}:*"],
-                }
-            ],
-        )
-        IamRolePolicy(self, "flow_log_policy", name="write-flow-logs", role=role.id, policy=policy.json)
-        FlowLog(
-            self,
-            "flow_log",
-            vpc_id=vpc.id,
-            traffic_type="ALL",
-            log_format=FLOW_LOG_FORMAT,
-            log_destination_type="cloud-watch-logs",
-            log_destination=group.arn,
-            iam_role_arn=role.arn,
-            max_aggregation_interval=60,
-            tags={"Name": f"{props.name}-vpc-flow-logs"},
-        )
-        self.flow_log_group_name: str = group.name
-        self.flow_log_group_arn: str = group.arn
