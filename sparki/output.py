@@ -60,6 +60,10 @@ def check(outdir: Path) -> None:
         if foreign:
             shown = ", ".join(foreign[:3]) + (", ..." if len(foreign) > 3 else "")
             raise OutputError(f"output {outdir}: holds {shown}, which synthesis did not write; refusing to replace it; {hint}")
+        # A cdktf App creates <outdir>/stacks/ when it is constructed; an empty one is what an
+        # App that never synthesized leaves behind: nothing in it to lose.
+        if entries == {"stacks"} and outdir.joinpath("stacks").is_dir() and not any(outdir.joinpath("stacks").iterdir()):
+            entries = set()
         if entries and not _is_cdktf_manifest(outdir / "manifest.json"):
             raise OutputError(f"output {outdir}: has no cdktf manifest.json, so it is not cdktf output; refusing to replace it; {hint}")
     parent = outdir.resolve().parent

@@ -103,8 +103,8 @@ def test_raise_for_problems_names_every_violation(report):
         ("SPK-TAGS", "          x", "at least 10 characters"),
     ],
 )
-def test_suppression_must_name_a_rule_and_give_a_reason(rule_id, reason, message):
-    app = App()
+def test_suppression_must_name_a_rule_and_give_a_reason(rule_id, reason, message, tmp_path):
+    app = App(outdir=str(tmp_path))
     with pytest.raises(ValueError, match=message):
         suppress(TerraformStack(app, "s"), rule_id, reason)
 
@@ -132,8 +132,8 @@ def test_a_rule_runs_only_on_the_types_it_declares(tmp_path):
     assert [(r.path, r.outcome) for r in report.results] == [("s/bucket", "not-applicable")]
 
 
-def test_the_pack_is_applied_once_per_stack():
-    app = App()
+def test_the_pack_is_applied_once_per_stack(tmp_path):
+    app = App(outdir=str(tmp_path))
     stack = tagged_stack(app, "s")
     pack = PolicyPack()
     pack.apply(stack, production=False)
@@ -141,8 +141,8 @@ def test_the_pack_is_applied_once_per_stack():
         pack.apply(stack, production=True)
 
 
-def test_a_stack_the_aspect_never_visited_is_an_error():
-    app = App()
+def test_a_stack_the_aspect_never_visited_is_an_error(tmp_path):
+    app = App(outdir=str(tmp_path))
     stack = tagged_stack(app, "s")
     pack = PolicyPack()
     pack.apply(stack, production=False)

@@ -50,6 +50,8 @@ def test_absent_empty_and_cdktf_output_may_be_replaced(tmp_path):
     (tmp_path / "empty").mkdir()
     output.check(tmp_path / "empty")
     output.check(cdktf_output(tmp_path / "cdktf.out"))
+    (tmp_path / "unsynthesized" / "stacks").mkdir(parents=True)  # what a cdktf App() leaves
+    output.check(tmp_path / "unsynthesized")
 
 
 @pytest.mark.parametrize(
@@ -57,7 +59,7 @@ def test_absent_empty_and_cdktf_output_may_be_replaced(tmp_path):
     [
         (lambda p: (p / ".git").mkdir() or (p / "notes.md").write_text("mine"), "holds .git, notes.md, which synthesis did not write"),
         (lambda p: (p / "manifest.json").write_text('{"stacks": {}}'), "has no cdktf manifest.json"),
-        (lambda p: (p / "stacks").mkdir(), "has no cdktf manifest.json"),
+        (lambda p: (p / "stacks" / "x").mkdir(parents=True) or (p / "stacks" / "x" / "cdk.tf.json").write_text("{}"), "has no cdktf manifest.json"),
     ],
     ids=["git-and-notes", "manifest-not-cdktf", "no-manifest"],
 )
