@@ -1,7 +1,9 @@
-"""EventBridge rules that carry security findings to the alarm topic, one rule per service.
+"""EventBridge rules that carry security findings and data-store events to the alarm topic, one
+rule per service.
 
-Every rule is named "<name>-<source>-findings", so a stack can name its ARN in the topic's
-policy (AlarmTopicProps.event_rule_arns) before the rule exists: finding_rule_arn().
+Every rule is named "<name>-<source>-findings" (security services) or "<name>-<source>-events"
+(ElastiCache), so a stack can name its ARN in the topic's policy (AlarmTopicProps.event_rule_arns)
+before the rule exists: finding_rule_arn().
 GuardDuty's rule lives with its detector (constructs/threat_detection.py) and is built by the
 same route_findings(); Security Hub's and Config's rules are FindingRoutes.
 """
@@ -18,15 +20,18 @@ from catalog.aws import FINDING_SEVERITIES, severities_from
 from constructs import Construct
 
 SOURCES = ("guardduty", "securityhub", "config")
+EVENT_SOURCES = ("elasticache",)
 # Security Hub re-publishes what GuardDuty and Config find; those have their own rules, so
 # the Security Hub rule leaves them out instead of sending each finding twice.
 ROUTED_ELSEWHERE = ("GuardDuty", "Config")
 
 
 def finding_rule_name(name: str, source: str) -> str:
-    if source not in SOURCES:
-        raise ValueError(f"source={source!r}: use one of {', '.join(SOURCES)}")
-    return f"{name}-{source}-findings"
+    if source in SOURCES:
+        return f"{name}-{source}-findings"
+    if source in EVENT_SOURCES:
+        return f"{name}-{source}-events"
+    raise ValueError(f"source={source!r}: use one of {', '.join(SOURCES + EVENT_SOURCES)}")
 
 
 def finding_rule_arn(name: str, source: str, region: str, account_id: str) -> str:
@@ -63,6 +68,27 @@ def config_pattern() -> dict[str, Any]:
     }
 
 
+# ElastiCache's own notification topic cannot be encrypted (docs/data.md), so its events come
+# through EventBridge instead: every event ElastiCache sends there except the routine successes
+# (a cache or a daily snapshot created). "Cache Updated" covers failovers and maintenance.
+ELASTICACHE_EVENTS = (
+    "Cache Creation Failed",
+    "Cache Deleted",
+    "Cache Update Failed",
+    "Cache Updated",
+    "Cache Limit Approaching",
+    "Snapshot Creation Failed",
+    "Snapshot Export Failed",
+    "Snapshot Copy Failed",
+)
+
+
+def elasticache_pattern() -> dict[str, Any]:
+    """The ElastiCache events of this account and Region (EventBridge reference, "Amazon
+    ElastiCache events": sent directly, best effort)."""
+    return {"source": ["aws.elasticache"], "detail-type": list(ELASTICACHE_EVENTS)}
+
+
 def route_findings(scope: Construct, id_prefix: str, name: str, source: str, description: str, pattern: dict[str, Any], topic_arn: str) -> CloudwatchEventRule:
     """The rule "<name>-<source>-findings" with the topic as its only target; logical ids
     "<id_prefix>rule" and "<id_prefix>to_topic"."""
@@ -74,7 +100,7 @@ def route_findings(scope: Construct, id_prefix: str, name: str, source: str, des
 
 @dataclass(frozen=True)
 class FindingRoutesProps:
-    """Settings for the Security Hub and Config finding rules.
+    """Settings for the Security Hub and Config finding rules and the ElastiCache event rule.
 
     name: prefix of names, e.g. "sparki-prod".
     topic_arn: the alarm topic; its policy must admit finding_rule_arn(name, source, ...) for
@@ -83,6 +109,7 @@ class FindingRoutesProps:
         default "HIGH". Config changes have no severity: every NON_COMPLIANT change is sent.
     security_hub: route Security Hub findings; default True.
     config: route Config compliance changes; default True.
+    cache_events: route ElastiCache events (elasticache_pattern()); default True.
     """
 
     name: str
@@ -90,17 +117,18 @@ class FindingRoutesProps:
     threshold: str = "HIGH"
     security_hub: bool = True
     config: bool = True
+    cache_events: bool = True
 
     def __post_init__(self) -> None:
         if self.threshold not in FINDING_SEVERITIES:
             raise ValueError(f"threshold={self.threshold!r}: use one of {', '.join(FINDING_SEVERITIES)}")
-        if not (self.security_hub or self.config):
-            raise ValueError("security_hub and config are both False: there is nothing to route; leave FindingRoutes out instead")
+        if not (self.security_hub or self.config or self.cache_events):
+            raise ValueError("security_hub, config and cache_events are all False: there is nothing to route; leave FindingRoutes out instead")
 
 
 class FindingRoutes(Construct):
-    """Security Hub findings of the threshold and above, and Config rules turning
-    NON_COMPLIANT, published to the alarm topic. rule_arns is exported."""
+    """Security Hub findings of the threshold and above, Config rules turning NON_COMPLIANT and
+    ElastiCache events, published to the alarm topic. rule_arns is exported."""
 
     def __init__(self, scope: Construct, id: str, props: FindingRoutesProps) -> None:
         super().__init__(scope, id)
@@ -114,4 +142,7 @@ class FindingRoutes(Construct):
             self.rule_arns.append(rule.arn)
         if props.config:
             rule = route_findings(self, "config_", props.name, "config", "AWS Config rule evaluations turning NON_COMPLIANT", config_pattern(), props.topic_arn)
+            self.rule_arns.append(rule.arn)
+        if props.cache_events:
+            rule = route_findings(self, "elasticache_", props.name, "elasticache", "ElastiCache failures, deletions, updates and limits", elasticache_pattern(), props.topic_arn)
             self.rule_arns.append(rule.arn)

@@ -66,8 +66,9 @@ class SecurityStack(SparkiStack):
         cdn_logs = f"{static_assets_name(env)}-access-logs"
 
         # Findings reach the topic through EventBridge rules, one per service the environment
-        # turns on; the topic's policy names each rule before it exists.
-        sources = {"guardduty": sec.enable_guardduty, "securityhub": sec.enable_security_hub, "config": sec.enable_config}
+        # turns on, and so do ElastiCache's events (every environment has a cache); the topic's
+        # policy names each rule before it exists.
+        sources = {"guardduty": sec.enable_guardduty, "securityhub": sec.enable_security_hub, "config": sec.enable_config, "elasticache": True}
         event_rules = [finding_rule_arn(prefix, source, region, account) for source, on in sources.items() if on]
         # The data layer's RDS event subscriptions publish to the topic as well.
         rds_sources = event_source_arns(database_identifier(prefix), region, account)
@@ -190,15 +191,14 @@ class SecurityStack(SparkiStack):
             )
         if sec.enable_security_hub:
             SecurityHub(self, "security_hub", SecurityHubProps(region=region, standards=sec.security_hub_standards))
-        if sec.enable_security_hub or sec.enable_config:
-            FindingRoutes(
-                self,
-                "finding_routes",
-                FindingRoutesProps(
-                    name=prefix,
-                    topic_arn=topic.topic_arn,
-                    threshold=sec.finding_severity_threshold,
-                    security_hub=sec.enable_security_hub,
-                    config=sec.enable_config,
-                ),
-            )
+        FindingRoutes(
+            self,
+            "finding_routes",
+            FindingRoutesProps(
+                name=prefix,
+                topic_arn=topic.topic_arn,
+                threshold=sec.finding_severity_threshold,
+                security_hub=sec.enable_security_hub,
+                config=sec.enable_config,
+            ),
+        )

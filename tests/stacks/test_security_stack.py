@@ -180,12 +180,13 @@ def test_guardduty_watches_what_runs_in_containers_with_the_agent_it_manages(sta
 
 
 @pytest.mark.parametrize("env", list(ENVS))
-def test_findings_of_each_service_turned_on_reach_the_topic_from_the_threshold_up(stacks, env):
+def test_findings_of_each_service_turned_on_and_cache_events_reach_the_topic_from_the_threshold_up(stacks, env):
     e, sec = ENVS[env], ENVS[env].security
     doc = doc_of(stacks, env)
     on = {"guardduty": sec.enable_guardduty, "securityhub": sec.enable_security_hub, "config": sec.enable_config}
     rules = by_name(doc, "aws_cloudwatch_event_rule")
-    assert set(rules) == {f"sparki-{env}-{source}-findings" for source, yes in on.items() if yes}
+    # Every environment has a cache, so every environment routes its events.
+    assert set(rules) == {f"sparki-{env}-{source}-findings" for source, yes in on.items() if yes} | {f"sparki-{env}-elasticache-events"}
     targets = of_type(doc, "aws_cloudwatch_event_target").values()
     assert len(targets) == len(rules) and all(t["arn"].startswith("${aws_sns_topic.alarm_topic") for t in targets)
     topic_policy = json.loads(one(doc, "aws_sns_topic_policy")["policy"])
