@@ -42,9 +42,7 @@ def build_full_baseline(stack):
     AccountBaseline(stack, "baseline", AccountBaselineProps(name="sparki-t", ebs_key_arn=DATA_KEY, security_contact=SecurityContact(**CONTACT), support_principal_arn=ADMIN))
 
 
-@pytest.fixture(scope="module")
-def full_baseline():
-    return synth_construct(build_full_baseline)
+full_baseline = synth_fixture(build_full_baseline)
 
 
 def test_minimal_baseline_leaves_contact_and_support_role_out(baseline):

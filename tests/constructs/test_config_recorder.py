@@ -6,7 +6,7 @@ import json
 import pytest
 
 from constructs.config_recorder import CIS_RULES, ConfigRecorder, ConfigRecorderProps, ManagedRule
-from tests.support import of_type, one, policy_report, synth_construct, synth_fixture
+from tests.support import of_type, one, policy_report, synth_fixture
 
 KEY = "arn:aws:kms:us-east-1:123456789012:key/audit"
 MINIMAL = dict(name="sparki-t", account_id="123456789012", bucket_name="audit", kms_key_arn=KEY)
@@ -18,11 +18,7 @@ def build_minimal(stack):
 
 
 minimal = synth_fixture(build_minimal)
-
-
-@pytest.fixture(scope="module")
-def full():
-    return synth_construct(lambda s: ConfigRecorder(s, "config", ConfigRecorderProps(**FULL)))
+full = synth_fixture(lambda s: ConfigRecorder(s, "config", ConfigRecorderProps(**FULL)))
 
 
 def test_records_everything_and_delivers_encrypted_to_the_bucket(minimal):

@@ -7,7 +7,7 @@ import pytest
 
 from catalog.aws import FINDING_SEVERITIES
 from constructs.finding_routes import FindingRoutes, FindingRoutesProps, finding_rule_arn, finding_rule_name, security_hub_pattern
-from tests.support import of_type, one, policy_report, synth_construct
+from tests.support import of_type, one, policy_report, synth_construct, synth_fixture
 
 TOPIC = "arn:aws:sns:us-east-1:123456789012:sparki-t-alarms"
 MINIMAL = dict(name="sparki-t", topic_arn=TOPIC)
@@ -17,9 +17,7 @@ def build_minimal(stack):
     FindingRoutes(stack, "routes", FindingRoutesProps(**MINIMAL))
 
 
-@pytest.fixture(scope="module")
-def minimal():
-    return synth_construct(build_minimal)
+minimal = synth_fixture(build_minimal)
 
 
 def rules_by_name(doc):

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from constructs.metric_alarm import MetricAlarm, MetricAlarmProps
-from tests.support import of_type, synth_construct
+from tests.support import of_type, synth_construct, synth_fixture
 
 TOPIC = "arn:aws:sns:us-east-1:123456789012:alarms"
 MINIMAL = dict(
@@ -20,9 +20,7 @@ MINIMAL = dict(
 )
 
 
-@pytest.fixture(scope="module")
-def minimal():
-    return synth_construct(lambda s: MetricAlarm(s, "alarm", MetricAlarmProps(**MINIMAL)))
+minimal = synth_fixture(lambda s: MetricAlarm(s, "alarm", MetricAlarmProps(**MINIMAL)))
 
 
 @pytest.fixture(scope="module")

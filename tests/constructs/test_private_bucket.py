@@ -7,7 +7,7 @@ import pytest
 
 from constructs.kms_key import EncryptionKeyProps
 from constructs.private_bucket import PrivateBucket, PrivateBucketProps
-from tests.support import of_type, one, synth_construct
+from tests.support import of_type, one, synth_construct, synth_fixture
 
 KEY = "arn:aws:kms:us-east-1:123456789012:key/k"
 MINIMAL = dict(bucket_name="sparki-t-b-123456789012", kms_key_arn=KEY, lifecycle_rule_id="age-out", noncurrent_days=30)
@@ -15,9 +15,7 @@ OWN_KEY = EncryptionKeyProps(alias="sparki-t-b", description="d", account_id="12
 WRITE = {"Sid": "ServiceWrites", "Effect": "Allow", "Principal": {"Service": "s.amazonaws.com"}, "Action": "s3:PutObject", "Resource": "x"}
 
 
-@pytest.fixture(scope="module")
-def minimal():
-    return synth_construct(lambda s: PrivateBucket(s, "b", PrivateBucketProps(**MINIMAL)))
+minimal = synth_fixture(lambda s: PrivateBucket(s, "b", PrivateBucketProps(**MINIMAL)))
 
 
 @pytest.fixture(scope="module")

@@ -7,22 +7,14 @@ import pytest
 
 from constructs.kms_key import EncryptionKeyProps, KeyGrant
 from constructs.state_bucket import StateBucket, StateBucketProps
-from tests.support import one, synth_construct
+from tests.support import one, synth_fixture
 
 BACKEND_KEY = "arn:aws:kms:us-east-1:123456789012:alias/sparki-t-state"
 MINIMAL = dict(bucket_name="sparki-t-tfstate-123456789012", key_alias="sparki-t-state", account_id="123456789012", backend_key_id=BACKEND_KEY)
 
 
-@pytest.fixture(scope="module")
-def minimal():
-    return synth_construct(lambda s: StateBucket(s, "state", StateBucketProps(**MINIMAL)))
-
-
-@pytest.fixture(scope="module")
-def full():
-    return synth_construct(
-        lambda s: StateBucket(s, "state", StateBucketProps(**MINIMAL, noncurrent_version_days=365, kms_deletion_window_days=7, force_destroy=True))
-    )
+minimal = synth_fixture(lambda s: StateBucket(s, "state", StateBucketProps(**MINIMAL)))
+full = synth_fixture(lambda s: StateBucket(s, "state", StateBucketProps(**MINIMAL, noncurrent_version_days=365, kms_deletion_window_days=7, force_destroy=True)))
 
 
 def test_bucket_is_versioned_private_and_owner_enforced(minimal):

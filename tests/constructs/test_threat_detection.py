@@ -21,11 +21,7 @@ def build_minimal(stack):
 
 
 minimal = synth_fixture(build_minimal)
-
-
-@pytest.fixture(scope="module")
-def full():
-    return synth_construct(lambda s: ThreatDetection(s, "guardduty", ThreatDetectionProps(**FULL)))
+full = synth_fixture(lambda s: ThreatDetection(s, "guardduty", ThreatDetectionProps(**FULL)))
 
 
 def test_detector_watches_eks_audit_logs_and_sends_high_findings_to_the_topic(minimal):
@@ -76,9 +72,7 @@ def test_invalid_guardduty_props_are_rejected(changes, message):
         ThreatDetectionProps(**{**MINIMAL, **changes})
 
 
-@pytest.fixture(scope="module")
-def hub():
-    return synth_construct(lambda s: SecurityHub(s, "hub", SecurityHubProps(region="us-east-1")))
+hub = synth_fixture(lambda s: SecurityHub(s, "hub", SecurityHubProps(region="us-east-1")))
 
 
 def test_security_hub_runs_foundational_best_practices_and_cis_v5_by_default(hub):
