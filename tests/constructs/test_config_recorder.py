@@ -6,17 +6,14 @@ import json
 import pytest
 
 from constructs.config_recorder import CIS_RULES, ConfigRecorder, ConfigRecorderProps, ManagedRule
-from tests.support import of_type, one, policy_report, synth_fixture
+from tests.support import builder, of_type, one, policy_report, synth_fixture
 
 KEY = "arn:aws:kms:us-east-1:123456789012:key/audit"
 MINIMAL = dict(name="sparki-t", account_id="123456789012", bucket_name="audit", kms_key_arn=KEY)
 FULL = dict(MINIMAL, s3_key_prefix="cfg", snapshot_frequency="Six_Hours", rules=(ManagedRule("VPC_FLOW_LOGS_ENABLED", "3.7"),))
 
 
-def build_minimal(stack):
-    ConfigRecorder(stack, "config", ConfigRecorderProps(**MINIMAL))
-
-
+build_minimal = builder(ConfigRecorder, "config", ConfigRecorderProps, MINIMAL)
 minimal = synth_fixture(build_minimal)
 full = synth_fixture(lambda s: ConfigRecorder(s, "config", ConfigRecorderProps(**FULL)))
 

@@ -7,16 +7,13 @@ import pytest
 
 from catalog.aws import FINDING_SEVERITIES
 from constructs.finding_routes import FindingRoutes, FindingRoutesProps, finding_rule_arn, finding_rule_name, security_hub_pattern
-from tests.support import of_type, one, policy_report, synth_construct, synth_fixture
+from tests.support import builder, of_type, one, policy_report, synth_construct, synth_fixture
 
 TOPIC = "arn:aws:sns:us-east-1:123456789012:sparki-t-alarms"
 MINIMAL = dict(name="sparki-t", topic_arn=TOPIC)
 
 
-def build_minimal(stack):
-    FindingRoutes(stack, "routes", FindingRoutesProps(**MINIMAL))
-
-
+build_minimal = builder(FindingRoutes, "routes", FindingRoutesProps, MINIMAL)
 minimal = synth_fixture(build_minimal)
 
 

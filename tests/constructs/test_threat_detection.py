@@ -9,17 +9,14 @@ from catalog.aws import GUARDDUTY_FEATURES
 from constructs.finding_routes import finding_rule_arn
 from constructs.security_hub import SecurityHub, SecurityHubProps
 from constructs.threat_detection import ThreatDetection, ThreatDetectionProps
-from tests.support import of_type, one, policy_report, synth_construct, synth_fixture
+from tests.support import builder, of_type, one, policy_report, synth_construct, synth_fixture
 
 TOPIC = "arn:aws:sns:us-east-1:123456789012:sparki-t-alarms"
 MINIMAL = dict(name="sparki-t", features=("EKS_AUDIT_LOGS",), topic_arn=TOPIC)
 FULL = dict(MINIMAL, features=GUARDDUTY_FEATURES, min_severity=4, publishing_frequency="SIX_HOURS")
 
 
-def build_minimal(stack):
-    ThreatDetection(stack, "guardduty", ThreatDetectionProps(**MINIMAL))
-
-
+build_minimal = builder(ThreatDetection, "guardduty", ThreatDetectionProps, MINIMAL)
 minimal = synth_fixture(build_minimal)
 full = synth_fixture(lambda s: ThreatDetection(s, "guardduty", ThreatDetectionProps(**FULL)))
 

@@ -5,7 +5,7 @@ import pytest
 
 from constructs.web_acl import ANONYMOUS_IP_GROUP, MANAGED_GROUPS, WebAcl, WebAclProps
 from tests.constructs.edge_support import ALIAS, virginia
-from tests.support import of_type, one, policy_report, synth_fixture
+from tests.support import builder, of_type, one, policy_report, synth_fixture
 
 KEY = "arn:aws:kms:us-east-1:123456789012:key/logs"
 MINIMAL = dict(name="sparki-t-api", scope="REGIONAL", log_group_name="aws-waf-logs-sparki-t-api", log_kms_key_arn=KEY)
@@ -16,14 +16,8 @@ FULL = dict(
 )
 
 
-def build_minimal(stack):
-    WebAcl(stack, "waf", WebAclProps(**MINIMAL))
-
-
-def build_full(stack):
-    WebAcl(stack, "waf", WebAclProps(**FULL), provider=virginia(stack))
-
-
+build_minimal = builder(WebAcl, "waf", WebAclProps, MINIMAL)
+build_full = builder(WebAcl, "waf", WebAclProps, FULL, provider=virginia)
 minimal = synth_fixture(build_minimal)
 full = synth_fixture(build_full)
 
