@@ -50,6 +50,12 @@ def synth_fixture(build: Callable[[TerraformStack], object]):
     return synthesized
 
 
+def assert_rejected(props_type: Callable[..., object], values: dict, changes: dict, message: str) -> None:
+    """props_type(**values) with `changes` applied raises ValueError matching the regex `message`."""
+    with pytest.raises(ValueError, match=message):
+        props_type(**{**values, **changes})
+
+
 def policy_report(build: Callable[[TerraformStack], object], production: bool = False) -> PolicyReport:
     """Run the policy pack over a construct in a stack whose provider carries the required
     tags (as every Sparki stack's does); the report lists its violations."""

@@ -7,7 +7,7 @@ import pytest
 
 from constructs.account_baseline import SUPPORT_POLICY_ARN, AccountBaseline, AccountBaselineProps, SecurityContact
 from constructs.alarm_topic import AlarmTopic, AlarmTopicProps
-from tests.support import one, policy_report, synth_construct, synth_fixture
+from tests.support import assert_rejected, one, policy_report, synth_construct, synth_fixture
 
 DATA_KEY = "arn:aws:kms:us-east-1:123456789012:key/data"
 
@@ -81,8 +81,7 @@ def test_baseline_passes_the_policy_pack():
     ],
 )
 def test_invalid_security_contact_is_rejected(changes, message):
-    with pytest.raises(ValueError, match=message):
-        SecurityContact(**{**CONTACT, **changes})
+    assert_rejected(SecurityContact, CONTACT, changes, message)
 
 
 @pytest.mark.parametrize("principal", ["arn:aws:iam::123456789012:role/*", "arn:aws:iam::*:root", "sparki-platform-admin"])

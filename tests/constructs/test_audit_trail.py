@@ -6,7 +6,7 @@ import json
 import pytest
 
 from constructs.audit_trail import AuditTrail, AuditTrailProps
-from tests.support import builder, one, policy_report, synth_fixture
+from tests.support import assert_rejected, builder, one, policy_report, synth_fixture
 
 MINIMAL = dict(
     name="sparki-t-audit", region="us-east-1", account_id="123456789012", bucket_name="sparki-t-audit-123456789012",
@@ -78,5 +78,4 @@ def test_passes_the_policy_pack(build):
     ],
 )
 def test_invalid_props_are_rejected(changes, message):
-    with pytest.raises(ValueError, match=message):
-        AuditTrailProps(**{**MINIMAL, **changes})
+    assert_rejected(AuditTrailProps, MINIMAL, changes, message)

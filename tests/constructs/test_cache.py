@@ -6,7 +6,7 @@ import json
 import pytest
 
 from constructs.cache import APP_ACCESS_STRING, DEFAULT_ACCESS_STRING, Cache, CacheProps
-from tests.support import of_type, synth_fixture
+from tests.support import assert_rejected, of_type, synth_fixture
 
 KEY = "arn:aws:kms:us-east-1:123456789012:key/"
 TOPIC = "arn:aws:sns:us-east-1:123456789012:alarms"
@@ -205,5 +205,4 @@ def test_client_security_group_gets_a_rule_on_6379(full):
     ],
 )
 def test_invalid_props_are_rejected(changes, message):
-    with pytest.raises(ValueError, match=message):
-        CacheProps(**{**MINIMAL, **changes})
+    assert_rejected(CacheProps, MINIMAL, changes, message)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from constructs.client_security_group import ClientSecurityGroup, ClientSecurityGroupProps
-from tests.support import of_type, synth_fixture
+from tests.support import assert_rejected, of_type, synth_fixture
 
 MINIMAL = dict(name="sparki-t-db", description="db clients", vpc_id="vpc-1", port=5432)
 
@@ -40,5 +40,4 @@ def test_each_client_group_gets_its_own_rule_on_the_one_port(full):
     ],
 )
 def test_invalid_props_are_rejected(changes, message):
-    with pytest.raises(ValueError, match=message):
-        ClientSecurityGroupProps(**{**MINIMAL, **changes})
+    assert_rejected(ClientSecurityGroupProps, MINIMAL, changes, message)

@@ -6,7 +6,7 @@ import json
 import pytest
 
 from constructs.config_recorder import CIS_RULES, ConfigRecorder, ConfigRecorderProps, ManagedRule
-from tests.support import builder, of_type, one, policy_report, synth_fixture
+from tests.support import assert_rejected, builder, of_type, one, policy_report, synth_fixture
 
 KEY = "arn:aws:kms:us-east-1:123456789012:key/audit"
 MINIMAL = dict(name="sparki-t", account_id="123456789012", bucket_name="audit", kms_key_arn=KEY)
@@ -72,5 +72,4 @@ def test_passes_the_policy_pack():
     ],
 )
 def test_invalid_props_are_rejected(changes, message):
-    with pytest.raises(ValueError, match=message):
-        ConfigRecorderProps(**{**MINIMAL, **changes})
+    assert_rejected(ConfigRecorderProps, MINIMAL, changes, message)

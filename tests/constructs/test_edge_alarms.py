@@ -5,7 +5,7 @@ import pytest
 
 from constructs.edge_alarms import EdgeAlarms, EdgeAlarmsProps
 from tests.constructs.edge_support import ALIAS, virginia
-from tests.support import builder, of_type, policy_report, synth_fixture
+from tests.support import assert_rejected, builder, of_type, policy_report, synth_fixture
 
 TOPIC = "arn:aws:sns:eu-west-1:123456789012:sparki-t-alarms"
 MINIMAL = dict(name="sparki-t-api", topic_arn=TOPIC, web_acl_name="sparki-t-api", web_acl_region="eu-west-1")
@@ -65,5 +65,4 @@ def test_passes_the_policy_pack(build):
     ],
 )
 def test_invalid_props_are_rejected(changes, message):
-    with pytest.raises(ValueError, match=message):
-        EdgeAlarmsProps(**{**MINIMAL, **changes})
+    assert_rejected(EdgeAlarmsProps, MINIMAL, changes, message)

@@ -6,7 +6,7 @@ import json
 import pytest
 
 from constructs.eks_cluster import CONTROL_PLANE_LOG_TYPES, EKS_OIDC_ROOT_CA_THUMBPRINT, EksCluster, EksClusterProps
-from tests.support import of_type, policy_statements, synth_fixture
+from tests.support import assert_rejected, of_type, policy_statements, synth_fixture
 
 EKS_KEY = "arn:aws:kms:us-east-1:123456789012:key/eks"
 LOGS_KEY = "arn:aws:kms:us-east-1:123456789012:key/logs"
@@ -121,5 +121,4 @@ def test_oidc_provider_trusts_the_cluster_issuer_for_sts(minimal):
     ],
 )
 def test_invalid_props_are_rejected(changes, message):
-    with pytest.raises(ValueError, match=message):
-        EksClusterProps(**{**MINIMAL, **changes})
+    assert_rejected(EksClusterProps, MINIMAL, changes, message)

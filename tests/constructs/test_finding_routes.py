@@ -7,7 +7,7 @@ import pytest
 
 from catalog.aws import FINDING_SEVERITIES
 from constructs.finding_routes import FindingRoutes, FindingRoutesProps, finding_rule_arn, finding_rule_name, security_hub_pattern
-from tests.support import builder, of_type, one, policy_report, synth_construct, synth_fixture
+from tests.support import assert_rejected, builder, of_type, one, policy_report, synth_construct, synth_fixture
 
 TOPIC = "arn:aws:sns:us-east-1:123456789012:sparki-t-alarms"
 MINIMAL = dict(name="sparki-t", topic_arn=TOPIC)
@@ -66,8 +66,7 @@ def test_routes_pass_the_policy_pack():
     [(dict(threshold="high"), "threshold"), (dict(threshold="INFORMATIONAL"), "threshold"), (dict(security_hub=False, config=False), "nothing to route")],
 )
 def test_invalid_routes_are_rejected(changes, message):
-    with pytest.raises(ValueError, match=message):
-        FindingRoutesProps(**{**MINIMAL, **changes})
+    assert_rejected(FindingRoutesProps, MINIMAL, changes, message)
 
 
 def test_unknown_source_is_rejected():

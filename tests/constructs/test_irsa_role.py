@@ -6,7 +6,7 @@ import json
 import pytest
 
 from constructs.irsa_role import IrsaRole, IrsaRoleProps, irsa_trust_policy
-from tests.support import irsa_binding, of_type, policy_statements, synth_construct, synth_fixture
+from tests.support import assert_rejected, irsa_binding, of_type, policy_statements, synth_construct, synth_fixture
 
 PROVIDER = "arn:aws:iam::123456789012:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/ABC"
 HOST = "oidc.eks.us-east-1.amazonaws.com/id/ABC"
@@ -72,5 +72,4 @@ def test_trust_policy_helper_names_one_subject_and_the_sts_audience():
     ],
 )
 def test_invalid_props_are_rejected(changes, message):
-    with pytest.raises(ValueError, match=message.replace("*", r"\*").replace("(", r"\(")):
-        IrsaRoleProps(**{**MINIMAL, **changes})
+    assert_rejected(IrsaRoleProps, MINIMAL, changes, message.replace("*", r"\*").replace("(", r"\("))

@@ -6,7 +6,7 @@ import json
 import pytest
 
 from constructs.log_bucket import LogBucket, LogBucketProps, ServiceWriter
-from tests.support import assert_private_bucket, builder, one, policy_report, synth_fixture
+from tests.support import assert_private_bucket, assert_rejected, builder, one, policy_report, synth_fixture
 
 KEY = "arn:aws:kms:us-east-1:123456789012:key/audit"
 MINIMAL = dict(bucket_name="sparki-t-logs-123456789012", kms_key_arn=KEY, expire_after_days=365)
@@ -83,8 +83,7 @@ def test_passes_the_policy_pack(build):
     ],
 )
 def test_invalid_props_are_rejected(changes, message):
-    with pytest.raises(ValueError, match=message):
-        LogBucketProps(**{**MINIMAL, **changes})
+    assert_rejected(LogBucketProps, MINIMAL, changes, message)
 
 
 @pytest.mark.parametrize(

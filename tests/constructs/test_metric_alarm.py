@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from constructs.metric_alarm import MetricAlarm, MetricAlarmProps
-from tests.support import of_type, synth_construct, synth_fixture
+from tests.support import assert_rejected, of_type, synth_construct, synth_fixture
 
 TOPIC = "arn:aws:sns:us-east-1:123456789012:alarms"
 MINIMAL = dict(
@@ -66,5 +66,4 @@ def test_full_props_are_applied(full):
     ],
 )
 def test_invalid_props_are_rejected(changes, message):
-    with pytest.raises(ValueError, match=message):
-        MetricAlarmProps(**{**MINIMAL, **changes})
+    assert_rejected(MetricAlarmProps, MINIMAL, changes, message)

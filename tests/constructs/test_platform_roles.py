@@ -6,7 +6,7 @@ import pytest
 
 from constructs.irsa_policies import CLUSTER_TAG, LBC_TAG
 from constructs.platform_roles import SERVICE_ACCOUNTS, PlatformRoles, PlatformRolesProps
-from tests.support import irsa_binding, of_type, policy_statements, synth_fixture
+from tests.support import assert_rejected, irsa_binding, of_type, policy_statements, synth_fixture
 
 ACCOUNT = "123456789012"
 DATA_KEY = f"arn:aws:kms:us-east-1:{ACCOUNT}:key/data"
@@ -183,5 +183,4 @@ def test_shippers_write_only_to_their_encrypted_log_groups(doc):
     ],
 )
 def test_invalid_props_are_rejected(changes, message):
-    with pytest.raises(ValueError, match=message):
-        PlatformRolesProps(**{**PROPS, **changes})
+    assert_rejected(PlatformRolesProps, PROPS, changes, message)

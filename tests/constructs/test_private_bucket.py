@@ -7,7 +7,7 @@ import pytest
 
 from constructs.kms_key import EncryptionKeyProps
 from constructs.private_bucket import PrivateBucket, PrivateBucketProps
-from tests.support import assert_private_bucket, of_type, one, synth_construct, synth_fixture
+from tests.support import assert_private_bucket, assert_rejected, of_type, one, synth_construct, synth_fixture
 
 KEY = "arn:aws:kms:us-east-1:123456789012:key/k"
 MINIMAL = dict(bucket_name="sparki-t-b-123456789012", kms_key_arn=KEY, lifecycle_rule_id="age-out", noncurrent_days=30)
@@ -82,5 +82,4 @@ def test_full_props_are_applied(full):
     ],
 )
 def test_invalid_props_are_rejected(changes, message):
-    with pytest.raises(ValueError, match=message):
-        PrivateBucketProps(**{**MINIMAL, **changes})
+    assert_rejected(PrivateBucketProps, MINIMAL, changes, message)

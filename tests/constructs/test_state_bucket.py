@@ -7,7 +7,7 @@ import pytest
 
 from constructs.kms_key import EncryptionKeyProps, KeyGrant
 from constructs.state_bucket import StateBucket, StateBucketProps
-from tests.support import assert_private_bucket, one, synth_fixture
+from tests.support import assert_private_bucket, assert_rejected, one, synth_fixture
 
 BACKEND_KEY = "arn:aws:kms:us-east-1:123456789012:alias/sparki-t-state"
 MINIMAL = dict(bucket_name="sparki-t-tfstate-123456789012", key_alias="sparki-t-state", account_id="123456789012", backend_key_id=BACKEND_KEY)
@@ -86,8 +86,7 @@ def test_full_props_are_applied(full):
     ],
 )
 def test_invalid_bucket_props_are_rejected(changes, message):
-    with pytest.raises(ValueError, match=message):
-        StateBucketProps(**{**MINIMAL, **changes})
+    assert_rejected(StateBucketProps, MINIMAL, changes, message)
 
 
 @pytest.mark.parametrize(

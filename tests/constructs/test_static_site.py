@@ -7,7 +7,7 @@ import pytest
 
 from constructs.static_site import StaticAssets, StaticAssetsProps, access_log_key_statement, access_log_writer
 from tests.constructs.edge_support import ALIAS, virginia
-from tests.support import assert_private_bucket, of_type, one, policy_report, synth_fixture
+from tests.support import assert_private_bucket, assert_rejected, of_type, one, policy_report, synth_fixture
 
 ACCOUNT = "123456789012"
 MINIMAL = dict(
@@ -177,6 +177,5 @@ def test_passes_the_policy_pack(build, production):
     ],
 )
 def test_invalid_props_are_rejected(changes, message):
-    with pytest.raises(ValueError, match=message):
-        StaticAssetsProps(**{**MINIMAL, **changes})
+    assert_rejected(StaticAssetsProps, MINIMAL, changes, message)
 

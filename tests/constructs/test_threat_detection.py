@@ -9,7 +9,7 @@ from catalog.aws import GUARDDUTY_FEATURES
 from constructs.finding_routes import finding_rule_arn
 from constructs.security_hub import SecurityHub, SecurityHubProps
 from constructs.threat_detection import ThreatDetection, ThreatDetectionProps
-from tests.support import builder, of_type, one, policy_report, synth_construct, synth_fixture
+from tests.support import assert_rejected, builder, of_type, one, policy_report, synth_construct, synth_fixture
 
 TOPIC = "arn:aws:sns:us-east-1:123456789012:sparki-t-alarms"
 MINIMAL = dict(name="sparki-t", features=("EKS_AUDIT_LOGS",), topic_arn=TOPIC)
@@ -65,8 +65,7 @@ def test_guardduty_passes_the_policy_pack():
     ],
 )
 def test_invalid_guardduty_props_are_rejected(changes, message):
-    with pytest.raises(ValueError, match=message):
-        ThreatDetectionProps(**{**MINIMAL, **changes})
+    assert_rejected(ThreatDetectionProps, MINIMAL, changes, message)
 
 
 hub = synth_fixture(lambda s: SecurityHub(s, "hub", SecurityHubProps(region="us-east-1")))
