@@ -6,7 +6,7 @@ import json
 import pytest
 
 from constructs.cache import APP_ACCESS_STRING, DEFAULT_ACCESS_STRING, Cache, CacheProps
-from tests.support import assert_rejected, of_type, synth_fixture
+from tests.support import assert_rejected, of_type, one, synth_fixture
 
 KEY = "arn:aws:kms:us-east-1:123456789012:key/"
 TOPIC = "arn:aws:sns:us-east-1:123456789012:alarms"
@@ -42,8 +42,7 @@ single = synth_fixture(lambda s: Cache(s, "cache", CacheProps(**SINGLE)))
 
 
 def group(doc):
-    (value,) = of_type(doc, "aws_elasticache_replication_group").values()
-    return value
+    return one(doc, "aws_elasticache_replication_group")
 
 
 def alarms(doc):

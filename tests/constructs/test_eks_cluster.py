@@ -6,7 +6,7 @@ import json
 import pytest
 
 from constructs.eks_cluster import CONTROL_PLANE_LOG_TYPES, EKS_OIDC_ROOT_CA_THUMBPRINT, EksCluster, EksClusterProps
-from tests.support import assert_rejected, of_type, policy_statements, synth_fixture
+from tests.support import assert_rejected, of_type, one, policy_statements, synth_fixture
 
 EKS_KEY = "arn:aws:kms:us-east-1:123456789012:key/eks"
 LOGS_KEY = "arn:aws:kms:us-east-1:123456789012:key/logs"
@@ -27,8 +27,7 @@ full = synth_fixture(lambda s: EksCluster(s, "eks", EksClusterProps(**FULL)))
 
 
 def cluster_of(doc):
-    (cluster,) = of_type(doc, "aws_eks_cluster").values()
-    return cluster
+    return one(doc, "aws_eks_cluster")
 
 
 # -- endpoint rules ---------------------------------------------------------------------------
