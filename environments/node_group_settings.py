@@ -7,7 +7,16 @@ from typing import Annotated
 
 from pydantic import Field, field_validator, model_validator
 
-from catalog.aws import AMI_TYPES, CAPACITY_TYPES, TAINT_EFFECTS, ec2_instance_problem, is_arm
+from catalog.aws import (
+    AMI_TYPES,
+    CAPACITY_TYPES,
+    MAX_UNAVAILABLE_PERCENT,
+    NODE_DISK_GIB,
+    NODE_GROUP_NAME,
+    TAINT_EFFECTS,
+    ec2_instance_problem,
+    is_arm,
+)
 from environments.model import Model, each, fail, in_range, matching, one_of, rule
 
 # The node group that runs cluster-critical add-ons (CoreDNS, the EBS CSI controller). Its
@@ -15,7 +24,6 @@ from environments.model import Model, each, fail, in_range, matching, one_of, ru
 SYSTEM_NODE_GROUP = "system"
 # Label prefixes the kubelet and EKS reserve; EKS rejects node group labels that use them.
 RESERVED_LABEL_PREFIXES = ("kubernetes.io/", "k8s.io/", "eks.amazonaws.com/")
-_NODE_GROUP_NAME = re.compile(r"^[a-z][a-z0-9-]{1,19}$")
 _LABEL_NAME = re.compile(r"^[A-Za-z0-9]([A-Za-z0-9_.-]{0,61}[A-Za-z0-9])?$")
 _LABEL_PREFIX = re.compile(r"^[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?$")
 _LABEL_VALUE = re.compile(r"^([A-Za-z0-9]([A-Za-z0-9_.-]{0,61}[A-Za-z0-9])?)?$")
@@ -76,17 +84,17 @@ class NodeGroupSettings(Model):
         default 33, 1..100.
     """
 
-    name: Annotated[str, matching(_NODE_GROUP_NAME, "is invalid; use 2-20 lowercase letters, digits and '-', starting with a letter")]
+    name: Annotated[str, matching(NODE_GROUP_NAME, "is invalid; use 2-20 lowercase letters, digits and '-', starting with a letter")]
     instance_types: Annotated[tuple[str, ...], each(_check_instance_type, unique="a type", empty='is empty; list at least one EC2 instance type, e.g. ["m6i.large"]')]
     min_size: Annotated[int, rule(_at_least(0, " (0 lets the autoscaler empty the group)"))]
     desired_size: int
     max_size: Annotated[int, rule(_at_least(1, ", or the group can never hold a node"))]
     capacity_type: Annotated[str, one_of(CAPACITY_TYPES, "a capacity type")] = "ON_DEMAND"
     ami_type: Annotated[str, one_of(AMI_TYPES, "supported")] = "AL2023_x86_64_STANDARD"
-    disk_size_gib: Annotated[int, in_range(20, 1000, "GiB")] = 50
+    disk_size_gib: Annotated[int, in_range(*NODE_DISK_GIB, "GiB")] = 50
     labels: dict[str, str] = Field(default_factory=dict)
     taints: tuple[NodeTaint, ...] = ()
-    max_unavailable_percent: Annotated[int, in_range(1, 100)] = 33
+    max_unavailable_percent: Annotated[int, in_range(*MAX_UNAVAILABLE_PERCENT)] = 33
 
     @field_validator("labels")
     @classmethod
