@@ -2,9 +2,10 @@
 
 Every settings class is a strict, frozen pydantic model that refuses unknown fields: no
 "3" -> 3, no "no" -> False, no float sizes, no string where a list belongs. A rule that needs
-more than the type says is a validator that raises Problem(field, text); the loader turns the
-first failure into ConfigError, whose str() is one line: environment, dotted field path, what
-was given, what is allowed.
+more than the type says raises Problem(field, text): a shared field rule on the type
+(Annotated[int, in_range(1, 35, "days")], below) or a validator of the model. The loader turns
+the first failure into ConfigError, whose str() is one line: environment, dotted field path,
+what was given, what is allowed.
 """
 from __future__ import annotations
 
