@@ -47,6 +47,12 @@ TAINT_EFFECTS = ("NO_SCHEDULE", "NO_EXECUTE", "PREFER_NO_SCHEDULE")
 # Same page, amiType; Amazon Linux 2023 only: its root device is /dev/xvda, which the node
 # launch template encrypts.
 AMI_TYPES = ("AL2023_x86_64_STANDARD", "AL2023_ARM_64_STANDARD")
+# Same page, updateConfig.maxUnavailablePercentage.
+MAX_UNAVAILABLE_PERCENT = (1, 100)
+# Ours: the sizes of a node's encrypted gp3 root volume we accept, GiB; and the group names,
+# short enough that sparki-<env>-<group> fits every name derived from it.
+NODE_DISK_GIB = (20, 1000)
+NODE_GROUP_NAME = re.compile(r"^[a-z][a-z0-9-]{1,19}$")
 
 # -- VPC endpoints -----------------------------------------------------------------------------
 # "AWS services that integrate with AWS PrivateLink" (Amazon VPC User Guide), read 2026-11: the

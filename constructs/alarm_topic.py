@@ -55,51 +55,24 @@ class AlarmTopicProps:
 
 def alarm_topic_policy(topic_arn: str, props: AlarmTopicProps) -> str:
     """Publishers by name and condition only; plain HTTP refused."""
-    statements: list[dict] = [
-        {
-            "Sid": "CloudWatchAlarmsOfThisAccountPublish",
-            "Effect": "Allow",
-            "Principal": {"Service": "cloudwatch.amazonaws.com"},
-            "Action": "sns:Publish",
-            "Resource": topic_arn,
-            "Condition": {"StringEquals": {"aws:SourceAccount": props.account_id}},
-        },
-        {
-            "Sid": "DenyInsecureTransport",
-            "Effect": "Deny",
-            "Principal": "*",
-            "Action": "sns:Publish",
-            "Resource": topic_arn,
-            "Condition": {"Bool": {"aws:SecureTransport": "false"}},
-        },
+
+    def publish(sid: str, principal: object, condition: dict, effect: str = "Allow") -> dict:
+        return {"Sid": sid, "Effect": effect, "Principal": principal, "Action": "sns:Publish", "Resource": topic_arn, "Condition": condition}
+
+    same_account = {"aws:SourceAccount": props.account_id}
+    statements = [
+        publish("CloudWatchAlarmsOfThisAccountPublish", {"Service": "cloudwatch.amazonaws.com"}, {"StringEquals": same_account}),
+        publish("DenyInsecureTransport", "*", {"Bool": {"aws:SecureTransport": "false"}}, effect="Deny"),
     ]
     if props.rds_event_source_arns:
-        statements.insert(
-            1,
-            {
-                "Sid": "NamedRdsSourcesPublishEvents",
-                "Effect": "Allow",
-                "Principal": {"Service": "events.rds.amazonaws.com"},
-                "Action": "sns:Publish",
-                "Resource": topic_arn,
-                "Condition": {
-                    "ArnLike": {"aws:SourceArn": list(props.rds_event_source_arns)},
-                    "StringEquals": {"aws:SourceAccount": props.account_id},
-                },
-            },
-        )
+        statements.insert(1, publish(
+            "NamedRdsSourcesPublishEvents", {"Service": "events.rds.amazonaws.com"},
+            {"ArnLike": {"aws:SourceArn": list(props.rds_event_source_arns)}, "StringEquals": same_account},
+        ))
     if props.event_rule_arns:
-        statements.insert(
-            1,
-            {
-                "Sid": "NamedEventRulesPublish",
-                "Effect": "Allow",
-                "Principal": {"Service": "events.amazonaws.com"},
-                "Action": "sns:Publish",
-                "Resource": topic_arn,
-                "Condition": {"ArnEquals": {"aws:SourceArn": list(props.event_rule_arns)}},
-            },
-        )
+        statements.insert(1, publish(
+            "NamedEventRulesPublish", {"Service": "events.amazonaws.com"}, {"ArnEquals": {"aws:SourceArn": list(props.event_rule_arns)}},
+        ))
     return json.dumps({"Version": "2012-10-17", "Statement": statements})
 
 

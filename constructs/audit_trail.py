@@ -10,13 +10,13 @@ from cdktf_cdktf_provider_aws.cloudtrail import (
     CloudtrailAdvancedEventSelector,
     CloudtrailAdvancedEventSelectorFieldSelector,
 )
-from cdktf_cdktf_provider_aws.cloudwatch_log_group import CloudwatchLogGroup
 from cdktf_cdktf_provider_aws.iam_role import IamRole
 from cdktf_cdktf_provider_aws.iam_role_policy import IamRolePolicy
 
 from constructs import Construct
 from constructs.kms_key import EncryptionKey
 from constructs.log_bucket import ServiceWriter
+from constructs.log_group import encrypted_log_group
 from constructs.trust_policy import service_trust_policy
 
 
@@ -97,14 +97,7 @@ class AuditTrail(Construct):
 
     def __init__(self, scope: Construct, id: str, props: AuditTrailProps) -> None:
         super().__init__(scope, id)
-        group = CloudwatchLogGroup(
-            self,
-            "log_group",
-            name=f"/{props.name}",
-            retention_in_days=props.log_retention_days,
-            kms_key_id=props.log_key_arn,
-            tags={"Name": f"/{props.name}"},
-        )
+        group = encrypted_log_group(self, "log_group", f"/{props.name}", props.log_retention_days, props.log_key_arn)
         role = IamRole(
             self,
             "logs_role",

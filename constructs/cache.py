@@ -6,7 +6,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from cdktf import TerraformResourceLifecycle
-from cdktf_cdktf_provider_aws.cloudwatch_log_group import CloudwatchLogGroup
 from cdktf_cdktf_provider_aws.elasticache_parameter_group import (
     ElasticacheParameterGroup,
     ElasticacheParameterGroupParameter,
@@ -21,6 +20,7 @@ from cdktf_cdktf_provider_aws.elasticache_user_group import ElasticacheUserGroup
 from catalog.aws import DAILY_WINDOW, MAX_BACKUP_RETENTION_DAYS, MAX_CACHE_REPLICAS, WEEKLY_WINDOW
 from constructs import Construct
 from constructs.client_security_group import ClientSecurityGroup, ClientSecurityGroupProps
+from constructs.log_group import encrypted_log_group
 from constructs.metric_alarm import MetricAlarm, MetricAlarmProps
 
 PORT = 6379
@@ -166,26 +166,20 @@ class Cache(Construct):
         )
 
         # IAM users need user_id == user_name; the default user needs user_name "default".
-        app_user = ElasticacheUser(
-            self,
-            "app_user",
-            user_id=f"{group_id}-app",
-            user_name=f"{group_id}-app",
-            engine=USER_ENGINE,
-            access_string=APP_ACCESS_STRING,
-            authentication_mode=ElasticacheUserAuthenticationMode(type="iam"),
-            tags={"Name": f"{group_id}-app"},
-        )
-        default_user = ElasticacheUser(
-            self,
-            "default_user",
-            user_id=f"{group_id}-default",
-            user_name="default",
-            engine=USER_ENGINE,
-            access_string=DEFAULT_ACCESS_STRING,
-            authentication_mode=ElasticacheUserAuthenticationMode(type="no-password-required"),
-            tags={"Name": f"{group_id}-default"},
-        )
+        def user(role: str, user_name: str, access_string: str, authentication: str) -> ElasticacheUser:
+            return ElasticacheUser(
+                self,
+                f"{role}_user",
+                user_id=f"{group_id}-{role}",
+                user_name=user_name,
+                engine=USER_ENGINE,
+                access_string=access_string,
+                authentication_mode=ElasticacheUserAuthenticationMode(type=authentication),
+                tags={"Name": f"{group_id}-{role}"},
+            )
+
+        app_user = user("app", f"{group_id}-app", APP_ACCESS_STRING, "iam")
+        default_user = user("default", "default", DEFAULT_ACCESS_STRING, "no-password-required")
         users = ElasticacheUserGroup(
             self,
             "users",
@@ -196,14 +190,10 @@ class Cache(Construct):
         )
 
         logs = {
-            log_type: CloudwatchLogGroup(
-                self,
-                f"{log_type.replace('-', '_')}s",
-                # Named when the engine was Redis; renaming would replace the groups and
-                # delete the logs they hold.
-                name=f"/{props.name}/redis/{log_type}",
-                retention_in_days=props.log_retention_days,
-                kms_key_id=props.log_key_arn,
+            # Named when the engine was Redis; renaming would replace the groups and delete the
+            # logs they hold.
+            log_type: encrypted_log_group(
+                self, f"{log_type.replace('-', '_')}s", f"/{props.name}/redis/{log_type}", props.log_retention_days, props.log_key_arn,
                 tags={"Name": f"{group_id}-{log_type}"},
             )
             for log_type in LOG_TYPES

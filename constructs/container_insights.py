@@ -5,6 +5,7 @@ from __future__ import annotations
 from cdktf_cdktf_provider_aws.cloudwatch_log_group import CloudwatchLogGroup
 
 from constructs import Construct
+from constructs.log_group import encrypted_log_group
 
 # component -> the Container Insights groups it writes: fluent-bit the first three, the
 # CloudWatch agent the last.
@@ -17,12 +18,5 @@ def add_container_insights_log_groups(scope: Construct, cluster_name: str, reten
     for component, kinds in SHIPPER_LOG_GROUPS.items():
         for kind in kinds:
             name = f"/aws/containerinsights/{cluster_name}/{kind}"
-            groups[kind] = CloudwatchLogGroup(
-                scope,
-                f"{kind}_log_group",
-                name=name,
-                retention_in_days=retention_days,
-                kms_key_id=key_arn,
-                tags={"Name": name, "Component": component},
-            )
+            groups[kind] = encrypted_log_group(scope, f"{kind}_log_group", name, retention_days, key_arn, tags={"Name": name, "Component": component})
     return groups

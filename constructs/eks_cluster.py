@@ -7,7 +7,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from cdktf import Fn, TerraformLocal, TerraformResourceLifecycle
-from cdktf_cdktf_provider_aws.cloudwatch_log_group import CloudwatchLogGroup
 from cdktf_cdktf_provider_aws.eks_cluster import (
     EksCluster as EksClusterResource,
 )
@@ -27,6 +26,7 @@ from cdktf_cdktf_provider_aws.iam_role_policy_attachment import IamRolePolicyAtt
 
 from catalog.aws import LOG_RETENTION_DAYS
 from constructs import Construct
+from constructs.log_group import encrypted_log_group
 from constructs.policy_document import PolicyDocument
 from constructs.trust_policy import service_trust_policy
 
@@ -122,14 +122,7 @@ class EksCluster(Construct):
         key_policy = IamRolePolicy(self, "secrets_key_policy", name="encrypt-secrets", role=role.id, policy=key_use.json)
         # Created before the cluster: otherwise EKS creates it on first write, unencrypted and
         # kept forever.
-        log_group = CloudwatchLogGroup(
-            self,
-            "log_group",
-            name=f"/aws/eks/{props.name}/cluster",
-            retention_in_days=props.log_retention_days,
-            kms_key_id=props.logs_key_arn,
-            tags={"Name": f"/aws/eks/{props.name}/cluster"},
-        )
+        log_group = encrypted_log_group(self, "log_group", f"/aws/eks/{props.name}/cluster", props.log_retention_days, props.logs_key_arn)
         public = bool(props.public_access_cidrs)
         cluster = EksClusterResource(
             self,

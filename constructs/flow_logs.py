@@ -10,6 +10,7 @@ from cdktf_cdktf_provider_aws.iam_role_policy import IamRolePolicy
 
 from constructs import Construct
 from constructs.kms_key import EncryptionKey, EncryptionKeyProps
+from constructs.log_group import encrypted_log_group
 from constructs.policy_document import PolicyDocument
 from constructs.trust_policy import service_trust_policy
 
@@ -67,14 +68,7 @@ def add_flow_logs(scope: Construct, props: FlowLogSettings) -> CloudwatchLogGrou
             conditions={"ArnEquals": {"kms:EncryptionContext:aws:logs:arn": log_group_arn}},
         )
         key_arn = key.key_arn
-    group = CloudwatchLogGroup(
-        scope,
-        "flow_log_group",
-        name=log_group_name,
-        retention_in_days=props.retention_days,
-        kms_key_id=key_arn,
-        tags={"Name": log_group_name},
-    )
+    group = encrypted_log_group(scope, "flow_log_group", log_group_name, props.retention_days, key_arn)
     role = IamRole(
         scope,
         "flow_log_role",

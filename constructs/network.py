@@ -247,22 +247,14 @@ class Network(Construct):
                     tags={"Name": f"{props.name}-{service}"},
                 )
 
-        db_group = DbSubnetGroup(
-            self,
-            "db_subnet_group",
-            name=f"{props.name}-database",
-            description=f"Database subnets of {props.name}",
-            subnet_ids=[s.id for s in self.subnets["database"]],
-            tags={"Name": f"{props.name}-database"},
-        )
-        cache_group = ElasticacheSubnetGroup(
-            self,
-            "cache_subnet_group",
-            name=f"{props.name}-cache",
-            description=f"Cache subnets of {props.name}",
-            subnet_ids=[s.id for s in self.subnets["database"]],
-            tags={"Name": f"{props.name}-cache"},
-        )
+        # RDS and ElastiCache each need a subnet group of their own over the database tier.
+        def store_subnet_group(resource: type, id: str, store: str, title: str):
+            name = f"{props.name}-{store}"
+            subnet_ids = [s.id for s in self.subnets["database"]]
+            return resource(self, id, name=name, description=f"{title} subnets of {props.name}", subnet_ids=subnet_ids, tags={"Name": name})
+
+        db_group = store_subnet_group(DbSubnetGroup, "db_subnet_group", "database", "Database")
+        cache_group = store_subnet_group(ElasticacheSubnetGroup, "cache_subnet_group", "cache", "Cache")
 
         self.vpc_id: str = vpc.id
         self.vpc_cidr: str = vpc.cidr_block

@@ -1,7 +1,6 @@
 """An EKS managed node group with its own node role and a hardened launch template."""
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -24,7 +23,7 @@ from cdktf_cdktf_provider_aws.launch_template import (
     LaunchTemplateTagSpecifications,
 )
 
-from catalog.aws import AMI_TYPES, CAPACITY_TYPES, TAINT_EFFECTS
+from catalog.aws import AMI_TYPES, CAPACITY_TYPES, MAX_UNAVAILABLE_PERCENT, NODE_DISK_GIB, NODE_GROUP_NAME, TAINT_EFFECTS
 from constructs import Construct
 from constructs.kms_key import EncryptionKey, KeyGrant
 from constructs.trust_policy import service_trust_policy
@@ -39,7 +38,6 @@ NODE_MANAGED_POLICIES = (
 ROOT_DEVICE = "/dev/xvda"
 # Every node carries this label with its group's name, so add-ons can be pinned to a group.
 GROUP_LABEL = "sparki.io/node-group"
-_GROUP = re.compile(r"^[a-z][a-z0-9-]{1,19}$")
 
 
 @dataclass(frozen=True)
@@ -104,7 +102,7 @@ class NodeGroupProps:
         return f"{self.name_prefix}-{self.group}"
 
     def __post_init__(self) -> None:
-        if not _GROUP.match(self.group):
+        if not NODE_GROUP_NAME.match(self.group):
             raise ValueError(f"group={self.group!r}: use 2-20 lowercase letters, digits and '-', starting with a letter")
         if not self.instance_types:
             raise ValueError(f"{self.name}: instance_types must not be empty")
@@ -116,10 +114,9 @@ class NodeGroupProps:
             raise ValueError(f"{self.name}: ami_type={self.ami_type!r}; use one of {', '.join(AMI_TYPES)}")
         if not 0 <= self.min_size <= self.desired_size <= self.max_size or self.max_size < 1:
             raise ValueError(f"{self.name}: sizes min={self.min_size} desired={self.desired_size} max={self.max_size}; need 0 <= min <= desired <= max, max >= 1")
-        if not 20 <= self.disk_size_gib <= 1000:
-            raise ValueError(f"{self.name}: disk_size_gib={self.disk_size_gib}; use 20..1000")
-        if not 1 <= self.max_unavailable_percent <= 100:
-            raise ValueError(f"{self.name}: max_unavailable_percent={self.max_unavailable_percent}; use 1..100")
+        for fname, (low, high) in (("disk_size_gib", NODE_DISK_GIB), ("max_unavailable_percent", MAX_UNAVAILABLE_PERCENT)):
+            if not low <= getattr(self, fname) <= high:
+                raise ValueError(f"{self.name}: {fname}={getattr(self, fname)}; use {low}..{high}")
         if GROUP_LABEL in self.labels:
             raise ValueError(f"{self.name}: label {GROUP_LABEL!r} is set by the construct; remove it")
 

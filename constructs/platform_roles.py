@@ -2,7 +2,6 @@
 policy constructs/irsa_policies.py writes for its component."""
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -37,24 +36,17 @@ SERVICE_ACCOUNTS: dict[str, tuple[str, str]] = {
 
 
 @dataclass(frozen=True)
-class PlatformRolesProps:
-    """Settings for the platform components' roles.
+class PlatformRolesProps(IrsaPolicyScope):
+    """Settings for the platform components' roles: the IrsaPolicyScope the policies are scoped
+    to (cluster_name, region, account_id, vpc_id, volume_key_arn, and hosted_zone_ids, the
+    Route 53 zones external-dns and cert-manager may change: at least one), and
 
     name_prefix: role names are <name_prefix>-<component>, e.g. "sparki-dev-eks".
-    cluster_name / region / account_id / vpc_id: what the policies are scoped to.
-    hosted_zone_ids: the Route 53 zones external-dns and cert-manager may change; at least one.
-    volume_key_arn: KMS key the EBS CSI driver encrypts volumes with.
     logs_key_arn / log_retention_days: encryption and retention of the shippers' log groups.
     oidc_provider_arn / oidc_issuer_host: the cluster's IRSA identity provider.
     """
 
     name_prefix: str
-    cluster_name: str
-    region: str
-    account_id: str
-    vpc_id: str
-    hosted_zone_ids: Sequence[str]
-    volume_key_arn: str
     logs_key_arn: str
     log_retention_days: int
     oidc_provider_arn: str
@@ -83,23 +75,15 @@ class PlatformRoles(Construct):
         def shipper_groups(component: str) -> list[str]:
             return [self.log_groups[kind].arn for kind in SHIPPER_LOG_GROUPS[component]]
 
-        scope = IrsaPolicyScope(
-            cluster_name=props.cluster_name,
-            region=props.region,
-            account_id=props.account_id,
-            vpc_id=props.vpc_id,
-            hosted_zone_ids=props.hosted_zone_ids,
-            volume_key_arn=props.volume_key_arn,
-        )
         policies: dict[str, dict[str, Any]] = {
-            "ebs-csi-driver": {"statements": ebs_csi_driver(scope)},
+            "ebs-csi-driver": {"statements": ebs_csi_driver(props)},
             # ENI and IP assignment cannot be scoped to one cluster's resources; AWS's managed
             # policy is the documented minimum for the VPC CNI.
             "vpc-cni": {"managed_policy_arns": ["arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy"]},
-            "load-balancer-controller": {"statements": load_balancer_controller(scope)},
-            "cluster-autoscaler": {"statements": cluster_autoscaler(scope)},
-            "external-dns": {"statements": external_dns(scope)},
-            "cert-manager": {"statements": cert_manager(scope)},
+            "load-balancer-controller": {"statements": load_balancer_controller(props)},
+            "cluster-autoscaler": {"statements": cluster_autoscaler(props)},
+            "external-dns": {"statements": external_dns(props)},
+            "cert-manager": {"statements": cert_manager(props)},
             "log-shipper": {"statements": log_writer(shipper_groups("log-shipper"))},
             "metrics-shipper": {"statements": metrics_shipper(shipper_groups("metrics-shipper"))},
         }

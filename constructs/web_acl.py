@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from cdktf import TerraformProvider
-from cdktf_cdktf_provider_aws.cloudwatch_log_group import CloudwatchLogGroup
 from cdktf_cdktf_provider_aws.wafv2_ip_set import Wafv2IpSet
 from cdktf_cdktf_provider_aws.wafv2_web_acl import Wafv2WebAcl, Wafv2WebAclRule
 from cdktf_cdktf_provider_aws.wafv2_web_acl_logging_configuration import (
@@ -23,6 +22,7 @@ from catalog.aws import WAF_MODES as MODES
 from catalog.aws import WAF_RATE_LIMIT_RANGE as RATE_LIMIT_RANGE
 from catalog.aws import WAF_RATE_WINDOWS as RATE_WINDOWS
 from constructs import Construct
+from constructs.log_group import encrypted_log_group
 
 SCOPES = ("REGIONAL", "CLOUDFRONT")
 # A size rule above BODY_INSPECTION_LIMIT could never see the bytes it limits.
@@ -195,10 +195,7 @@ class WebAcl(Construct):
             visibility_config=_visibility(props.name),
             tags=tags,
         )
-        group = CloudwatchLogGroup(
-            self, "logs", provider=provider, name=props.log_group_name,
-            retention_in_days=props.log_retention_days, kms_key_id=props.log_kms_key_arn, tags={"Name": props.log_group_name},
-        )
+        group = encrypted_log_group(self, "logs", props.log_group_name, props.log_retention_days, props.log_kms_key_arn, provider=provider)
         Wafv2WebAclLoggingConfiguration(
             self,
             "logging",

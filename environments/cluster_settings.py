@@ -3,11 +3,12 @@ from __future__ import annotations
 
 import ipaddress
 import re
+from typing import Annotated
 
 from pydantic import field_validator, model_validator
 
 from catalog.aws import KUBERNETES_VERSIONS
-from environments.model import Model, check_unique, fail
+from environments.model import Model, check_named_once, each, fail, one_of
 from environments.node_group_settings import SYSTEM_NODE_GROUP, NodeGroupSettings
 
 # Namespaces developers may never be given edit rights in: Kubernetes' own and the platform's.
@@ -22,6 +23,40 @@ _ROLE_ARN = re.compile(r"^arn:aws:iam::(\d{12}):role/[\w+=,.@-]+(/[\w+=,.@-]+)*$
 _DNS_LABEL = re.compile(r"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$")
 _HOSTED_ZONE_ID = re.compile(r"^Z[A-Z0-9]{1,31}$")
 _ROLE_LISTS = ("admin_role_arns", "developer_role_arns", "auditor_role_arns")
+_NO_ZONES = 'is empty; list the Route 53 zone(s) external-dns and cert-manager manage, e.g. ["Z0123456789ABCDEFGHIJ"]'
+
+
+def _check_role_arn(field_name: str, arn: str) -> None:
+    if not _ROLE_ARN.match(arn):
+        fail(field_name, f"{arn!r} is not an IAM role ARN; use 'arn:aws:iam::<account>:role/<name>'")
+
+
+def _check_namespace(field_name: str, ns: str) -> None:
+    if not _DNS_LABEL.match(ns):
+        fail(field_name, f"{ns!r} is not a Kubernetes namespace name; use up to 63 lowercase letters, digits and '-'")
+    if ns in RESERVED_NAMESPACES or ns.startswith("kube-"):
+        fail(field_name, f"{ns!r} is a system or platform namespace; developers edit application namespaces only")
+
+
+def _check_zone(field_name: str, zone: str) -> None:
+    if not _HOSTED_ZONE_ID.match(zone):
+        fail(field_name, f"{zone!r} is not a Route 53 hosted zone id; use the id without '/hostedzone/', e.g. 'Z0123456789ABCDEFGHIJ'")
+
+
+def _check_public_cidr(field_name: str, cidr: str) -> None:
+    if cidr.strip() in ("0.0.0.0/0", "::/0"):
+        fail(field_name, f"{cidr} opens the API server to the whole internet; list office/VPN egress ranges (/{MIN_PUBLIC_CIDR_PREFIX} or narrower), or none to keep the endpoint private")
+    try:
+        net = ipaddress.IPv4Network(cidr, strict=True)
+    except ValueError as exc:
+        fail(field_name, f"{cidr!r} is not a valid IPv4 network ({exc}); use a public block like 'a.b.c.0/24' with the host bits zero")
+    if net.prefixlen < MIN_PUBLIC_CIDR_PREFIX:
+        fail(field_name, f"{cidr} is wider than /{MIN_PUBLIC_CIDR_PREFIX}; list office/VPN egress ranges of /{MIN_PUBLIC_CIDR_PREFIX} or narrower")
+    if not net.is_global:
+        fail(field_name, f"{cidr} is not a public range; the public endpoint only sees public addresses, and private ones already reach the private endpoint")
+
+
+RoleArns = Annotated[tuple[str, ...], each(_check_role_arn)]
 
 
 class AddonVersions(Model):
@@ -65,22 +100,15 @@ class ClusterSettings(Model):
         reachable only from inside the VPC. Never 0.0.0.0/0; refused in production.
     """
 
-    kubernetes_version: str
+    kubernetes_version: Annotated[str, one_of(KUBERNETES_VERSIONS, "a Kubernetes version in EKS standard support here")]
     node_groups: tuple[NodeGroupSettings, ...]
     addons: AddonVersions
-    admin_role_arns: tuple[str, ...]
-    hosted_zone_ids: tuple[str, ...]
-    developer_role_arns: tuple[str, ...] = ()
-    auditor_role_arns: tuple[str, ...] = ()
-    app_namespaces: tuple[str, ...] = ()
-    public_access_cidrs: tuple[str, ...] = ()
-
-    @field_validator("kubernetes_version")
-    @classmethod
-    def _version(cls, version: str) -> str:
-        if version not in KUBERNETES_VERSIONS:
-            fail("", f"{version!r} is not a Kubernetes version in EKS standard support here; use one of {', '.join(KUBERNETES_VERSIONS)}")
-        return version
+    admin_role_arns: RoleArns
+    hosted_zone_ids: Annotated[tuple[str, ...], each(_check_zone, unique="a zone", empty=_NO_ZONES)]
+    developer_role_arns: RoleArns = ()
+    auditor_role_arns: RoleArns = ()
+    app_namespaces: Annotated[tuple[str, ...], each(_check_namespace, unique="a namespace")] = ()
+    public_access_cidrs: Annotated[tuple[str, ...], each(_check_public_cidr)] = ()
 
     @field_validator("node_groups")
     @classmethod
@@ -88,57 +116,8 @@ class ClusterSettings(Model):
         names = [g.name for g in groups]
         if SYSTEM_NODE_GROUP not in names:
             fail("", f"{names} has no '{SYSTEM_NODE_GROUP}' group; add one: it runs CoreDNS and the other cluster-critical add-ons")
-        for index, name in enumerate(names):
-            if names.index(name) != index:
-                fail(f"[{index}].name", f"{name!r} is already the name of node_groups[{names.index(name)}]; name each group once")
+        check_named_once(names, lambda name, first: f"{name!r} is already the name of node_groups[{first}]; name each group once")
         return groups
-
-    @field_validator(*_ROLE_LISTS)
-    @classmethod
-    def _roles(cls, arns: tuple[str, ...]) -> tuple[str, ...]:
-        for index, arn in enumerate(arns):
-            if not _ROLE_ARN.match(arn):
-                fail(f"[{index}]", f"{arn!r} is not an IAM role ARN; use 'arn:aws:iam::<account>:role/<name>'")
-        return arns
-
-    @field_validator("app_namespaces")
-    @classmethod
-    def _namespaces(cls, namespaces: tuple[str, ...]) -> tuple[str, ...]:
-        for index, ns in enumerate(namespaces):
-            if not _DNS_LABEL.match(ns):
-                fail(f"[{index}]", f"{ns!r} is not a Kubernetes namespace name; use up to 63 lowercase letters, digits and '-'")
-            if ns in RESERVED_NAMESPACES or ns.startswith("kube-"):
-                fail(f"[{index}]", f"{ns!r} is a system or platform namespace; developers edit application namespaces only")
-        check_unique("", namespaces, "a namespace")
-        return namespaces
-
-    @field_validator("hosted_zone_ids")
-    @classmethod
-    def _zones(cls, zones: tuple[str, ...]) -> tuple[str, ...]:
-        if not zones:
-            fail("", "is empty; list the Route 53 zone(s) external-dns and cert-manager manage, e.g. [\"Z0123456789ABCDEFGHIJ\"]")
-        for index, zone in enumerate(zones):
-            if not _HOSTED_ZONE_ID.match(zone):
-                fail(f"[{index}]", f"{zone!r} is not a Route 53 hosted zone id; use the id without '/hostedzone/', e.g. 'Z0123456789ABCDEFGHIJ'")
-        check_unique("", zones, "a zone")
-        return zones
-
-    @field_validator("public_access_cidrs")
-    @classmethod
-    def _public(cls, cidrs: tuple[str, ...]) -> tuple[str, ...]:
-        for index, cidr in enumerate(cidrs):
-            where = f"[{index}]"
-            if cidr.strip() in ("0.0.0.0/0", "::/0"):
-                fail(where, f"{cidr} opens the API server to the whole internet; list office/VPN egress ranges (/{MIN_PUBLIC_CIDR_PREFIX} or narrower), or none to keep the endpoint private")
-            try:
-                net = ipaddress.IPv4Network(cidr, strict=True)
-            except ValueError as exc:
-                fail(where, f"{cidr!r} is not a valid IPv4 network ({exc}); use a public block like 'a.b.c.0/24' with the host bits zero")
-            if net.prefixlen < MIN_PUBLIC_CIDR_PREFIX:
-                fail(where, f"{cidr} is wider than /{MIN_PUBLIC_CIDR_PREFIX}; list office/VPN egress ranges of /{MIN_PUBLIC_CIDR_PREFIX} or narrower")
-            if not net.is_global:
-                fail(where, f"{cidr} is not a public range; the public endpoint only sees public addresses, and private ones already reach the private endpoint")
-        return cidrs
 
     @model_validator(mode="after")
     def _together(self) -> ClusterSettings:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import re
+from typing import Annotated
 
 from pydantic import field_validator, model_validator
 
@@ -24,7 +25,7 @@ from catalog.aws import (
     instance_memory_gib,
     weekly_window,
 )
-from environments.model import Model, check_range, fail
+from environments.model import Model, check_range, fail, in_range
 
 __all__ = ["CacheSettings", "DataSettings", "DatabaseSettings", "daily_overlaps_weekly", "daily_window", "instance_memory_gib", "weekly_window"]
 
@@ -201,9 +202,9 @@ class CacheSettings(Model):
 
     node_type: str
     engine_version: str = "8.0"
-    replicas: int = 1
+    replicas: Annotated[int, in_range(0, MAX_CACHE_REPLICAS)] = 1
     multi_az: bool = True
-    snapshot_retention_days: int = 7
+    snapshot_retention_days: Annotated[int, in_range(0, MAX_BACKUP_RETENTION_DAYS, "days", "ElastiCache keeps snapshots")] = 7
     snapshot_window: str = "02:00-03:00"
     maintenance_window: str = "sun:05:30-sun:06:30"
 
@@ -222,18 +223,6 @@ class CacheSettings(Model):
         if instance_memory_gib(node_type) is None or not node_type.startswith("cache."):
             fail("", f"{node_type!r} is not an ElastiCache node type we size for; use cache.<family>.<size> with family one of {', '.join(CACHE_FAMILIES)}, e.g. 'cache.t4g.micro'")
         return node_type
-
-    @field_validator("replicas")
-    @classmethod
-    def _replicas(cls, count: int) -> int:
-        check_range("", count, 0, MAX_CACHE_REPLICAS)
-        return count
-
-    @field_validator("snapshot_retention_days")
-    @classmethod
-    def _snapshots(cls, days: int) -> int:
-        check_range("", days, 0, MAX_BACKUP_RETENTION_DAYS, "days", "ElastiCache keeps snapshots")
-        return days
 
     @model_validator(mode="after")
     def _together(self) -> CacheSettings:

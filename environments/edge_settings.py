@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import ipaddress
 import re
+from typing import Annotated
 
 from pydantic import Field, field_validator, model_validator
 
 from catalog.aws import CLOUDFRONT_PRICE_CLASSES, WAF_BODY_INSPECTION_LIMIT, WAF_MODES, WAF_RATE_LIMIT_RANGE
-from environments.model import Model, Problem, check_range, check_retention, check_unique, fail
+from environments.model import Model, Problem, Retention, each, fail, in_range, one_of, rule
 
 # Lowercase RFC 1123 labels, at least two; no wildcard: each name is served as it is.
 _LABEL = r"(?!-)[a-z0-9-]{1,63}(?<!-)"
@@ -20,6 +21,18 @@ MAX_BODY_BYTES = WAF_BODY_INSPECTION_LIMIT["REGIONAL"]
 def check_dns_name(field_name: str, name: str) -> None:
     if len(name) > 253 or not _DNS_NAME.match(name):
         fail(field_name, f"{name!r} is not a lowercase DNS name; use labels of a-z, 0-9 and '-' separated by dots, e.g. 'api.dev.sparki.example'")
+
+
+def _check_allowed_cidr(field_name: str, cidr: str) -> None:
+    try:
+        net = ipaddress.ip_network(cidr, strict=True)
+    except ValueError as exc:
+        fail(field_name, f"{cidr!r} is not a network ({exc}); use e.g. '203.0.113.0/24' with the host bits zero")
+    if net.prefixlen == 0:
+        fail(field_name, f"{cidr} allows the whole internet past every rule; list the monitors' or partners' own ranges")
+
+
+DnsName = Annotated[str, rule(lambda name: check_dns_name("", name))]
 
 
 class WafSettings(Model):
@@ -41,50 +54,12 @@ class WafSettings(Model):
         default 365; never shorter than in an environment before it.
     """
 
-    mode: str = "block"
-    rate_limit: int = 2000
-    max_body_bytes: int = MAX_BODY_BYTES
-    allow_cidrs: tuple[str, ...] = ()
+    mode: Annotated[str, one_of(WAF_MODES, "a WAF mode")] = "block"
+    rate_limit: Annotated[int, in_range(*WAF_RATE_LIMIT_RANGE, "requests per 5 minutes", "WAF accepts")] = 2000
+    max_body_bytes: Annotated[int, in_range(1, MAX_BODY_BYTES, "bytes (what WAF inspects behind an ALB)")] = MAX_BODY_BYTES
+    allow_cidrs: Annotated[tuple[str, ...], each(_check_allowed_cidr, unique="a network")] = ()
     anonymous_ip_list: bool = True
-    log_retention_days: int = 365
-
-    @field_validator("mode")
-    @classmethod
-    def _mode(cls, mode: str) -> str:
-        if mode not in WAF_MODES:
-            fail("", f"{mode!r} is not a WAF mode; use one of {', '.join(WAF_MODES)}")
-        return mode
-
-    @field_validator("rate_limit")
-    @classmethod
-    def _rate(cls, limit: int) -> int:
-        check_range("", limit, *WAF_RATE_LIMIT_RANGE, "requests per 5 minutes", "WAF accepts")
-        return limit
-
-    @field_validator("max_body_bytes")
-    @classmethod
-    def _body(cls, size: int) -> int:
-        check_range("", size, 1, MAX_BODY_BYTES, "bytes (what WAF inspects behind an ALB)")
-        return size
-
-    @field_validator("allow_cidrs")
-    @classmethod
-    def _allow(cls, cidrs: tuple[str, ...]) -> tuple[str, ...]:
-        for index, cidr in enumerate(cidrs):
-            try:
-                net = ipaddress.ip_network(cidr, strict=True)
-            except ValueError as exc:
-                fail(f"[{index}]", f"{cidr!r} is not a network ({exc}); use e.g. '203.0.113.0/24' with the host bits zero")
-            if net.prefixlen == 0:
-                fail(f"[{index}]", f"{cidr} allows the whole internet past every rule; list the monitors' or partners' own ranges")
-        check_unique("", cidrs, "a network")
-        return cidrs
-
-    @field_validator("log_retention_days")
-    @classmethod
-    def _retention(cls, days: int) -> int:
-        check_retention("", days)
-        return days
+    log_retention_days: Retention = 365
 
     def check_in(self, production: bool) -> None:
         if not production:
@@ -106,15 +81,9 @@ class StaticAssetsSettings(Model):
         PriceClass_All.
     """
 
-    domain_name: str
+    domain_name: DnsName
     content_security_policy: str
-    price_class: str = "PriceClass_100"
-
-    @field_validator("domain_name")
-    @classmethod
-    def _domain(cls, name: str) -> str:
-        check_dns_name("", name)
-        return name
+    price_class: Annotated[str, one_of(CLOUDFRONT_PRICE_CLASSES, "a CloudFront price class")] = "PriceClass_100"
 
     @field_validator("content_security_policy")
     @classmethod
@@ -122,13 +91,6 @@ class StaticAssetsSettings(Model):
         if not csp.strip() or "\n" in csp or "\r" in csp:
             fail("", "must be one non-empty line, e.g. \"default-src 'self'; frame-ancestors 'none'\"")
         return csp
-
-    @field_validator("price_class")
-    @classmethod
-    def _price(cls, price_class: str) -> str:
-        if price_class not in CLOUDFRONT_PRICE_CLASSES:
-            fail("", f"{price_class!r} is not a CloudFront price class; use one of {', '.join(CLOUDFRONT_PRICE_CLASSES)}")
-        return price_class
 
 
 class EdgeAlarmSettings(Model):
@@ -140,20 +102,8 @@ class EdgeAlarmSettings(Model):
         default 5, 1..100.
     """
 
-    blocked_per_5_minutes: int = 1000
-    error_rate_percent: int = 5
-
-    @field_validator("blocked_per_5_minutes")
-    @classmethod
-    def _blocked(cls, count: int) -> int:
-        check_range("", count, 1, 1_000_000_000, "requests")
-        return count
-
-    @field_validator("error_rate_percent")
-    @classmethod
-    def _errors(cls, percent: int) -> int:
-        check_range("", percent, 1, 100, "percent")
-        return percent
+    blocked_per_5_minutes: Annotated[int, in_range(1, 1_000_000_000, "requests")] = 1000
+    error_rate_percent: Annotated[int, in_range(1, 100, "percent")] = 5
 
 
 class EdgeSettings(Model):
@@ -167,17 +117,11 @@ class EdgeSettings(Model):
     waf: WafSettings; static_assets: StaticAssetsSettings; alarms: EdgeAlarmSettings.
     """
 
-    zone_name: str
-    api_domain: str
+    zone_name: DnsName
+    api_domain: DnsName
     static_assets: StaticAssetsSettings
     waf: WafSettings = Field(default_factory=WafSettings)
     alarms: EdgeAlarmSettings = Field(default_factory=EdgeAlarmSettings)
-
-    @field_validator("zone_name", "api_domain")
-    @classmethod
-    def _names(cls, name: str) -> str:
-        check_dns_name("", name)
-        return name
 
     @model_validator(mode="after")
     def _together(self) -> EdgeSettings:

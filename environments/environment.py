@@ -6,6 +6,7 @@ from __future__ import annotations
 import ipaddress
 import re
 from collections.abc import Mapping
+from typing import Annotated
 
 from pydantic import Field, field_validator, model_validator
 
@@ -14,7 +15,7 @@ from catalog.naming import resource_name
 from environments.cluster_settings import ClusterSettings
 from environments.data_settings import DataSettings
 from environments.edge_settings import EdgeSettings
-from environments.model import ConfigError, Model, Problem, check_range, check_retention, fail
+from environments.model import ConfigError, Model, Problem, Retention, fail, in_range, matching, one_of
 from environments.network_settings import NetworkSettings
 from environments.security_settings import SecuritySettings
 from environments.state_settings import StateSettings
@@ -28,6 +29,7 @@ ENVIRONMENT_TAGS = ("Owner", "CostCenter")
 _NAME = re.compile(r"^[a-z][a-z0-9]{1,11}$")
 _ACCOUNT = re.compile(r"^\d{12}$")
 _TAG_KEY = re.compile(r"^[\w .:/=+\-@]{1,128}$")
+Region = Annotated[str, one_of(sorted(REGIONS), "a known AWS region")]
 
 
 class Environment(Model):
@@ -38,9 +40,9 @@ class Environment(Model):
     dr_region: the disaster-recovery region; default none.
     """
 
-    name: str
-    account_id: str
-    region: str
+    name: Annotated[str, matching(_NAME, "must be 2-12 lowercase letters/digits starting with a letter, e.g. 'dev'")]
+    account_id: Annotated[str, matching(_ACCOUNT, "is not an AWS account id; use the 12-digit id as a string, e.g. '123456789012'")]
+    region: Region
     azs: tuple[str, ...]
     network: NetworkSettings
     cluster: ClusterSettings
@@ -48,43 +50,10 @@ class Environment(Model):
     edge: EdgeSettings
     state: StateSettings = Field(default_factory=StateSettings)
     security: SecuritySettings = Field(default_factory=SecuritySettings)
-    log_retention_days: int = 90
-    kms_key_deletion_window_days: int = 30
+    log_retention_days: Retention = 90
+    kms_key_deletion_window_days: Annotated[int, in_range(*KMS_DELETION_WINDOW_DAYS, "days", "AWS accepts")] = 30
     tags: dict[str, str] = Field(default_factory=dict)
-    dr_region: str | None = None
-
-    @field_validator("name")
-    @classmethod
-    def _name(cls, name: str) -> str:
-        if not _NAME.match(name):
-            fail("", f"{name!r} must be 2-12 lowercase letters/digits starting with a letter, e.g. 'dev'")
-        return name
-
-    @field_validator("account_id")
-    @classmethod
-    def _account(cls, account: str) -> str:
-        if not _ACCOUNT.match(account):
-            fail("", f"{account!r} is not an AWS account id; use the 12-digit id as a string, e.g. '123456789012'")
-        return account
-
-    @field_validator("region", "dr_region")
-    @classmethod
-    def _region(cls, region: str | None) -> str | None:
-        if region is not None and region not in REGIONS:
-            fail("", f"{region!r} is not a known AWS region; use one of {', '.join(sorted(REGIONS))}")
-        return region
-
-    @field_validator("log_retention_days")
-    @classmethod
-    def _retention(cls, days: int) -> int:
-        check_retention("", days)
-        return days
-
-    @field_validator("kms_key_deletion_window_days")
-    @classmethod
-    def _key_window(cls, days: int) -> int:
-        check_range("", days, *KMS_DELETION_WINDOW_DAYS, "days", "AWS accepts")
-        return days
+    dr_region: Region | None = None
 
     @field_validator("tags")
     @classmethod

@@ -2,17 +2,19 @@
 
 Every settings class is a strict, frozen pydantic model that refuses unknown fields: no
 "3" -> 3, no "no" -> False, no float sizes, no string where a list belongs. A rule that needs
-more than the type says is a validator that raises Problem(field, text); the loader turns the
-first failure into ConfigError, whose str() is one line: environment, dotted field path, what
-was given, what is allowed.
+more than the type says raises Problem(field, text): a shared field rule on the type
+(Annotated[int, in_range(1, 35, "days")], below) or a validator of the model. The loader turns
+the first failure into ConfigError, whose str() is one line: environment, dotted field path,
+what was given, what is allowed.
 """
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable
-from typing import Any, NoReturn
+import re
+from collections.abc import Callable, Collection, Iterable
+from typing import Annotated, Any, NoReturn
 
-from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, ValidationError, model_validator
 
 from catalog.aws import LOG_RETENTION_DAYS
 
@@ -81,6 +83,82 @@ def check_unique(field_name: str, values: Iterable[object], what: str) -> None:
     values = list(values)
     if len(set(values)) != len(values):
         fail(field_name, f"lists {what} twice; list each once")
+
+
+
+def check_named_once(names: list[str], problem: Callable[[str, int], str]) -> None:
+    """The items of a list, by their .name, each once; problem(name, first index) says why not."""
+    for index, name in enumerate(names):
+        first = names.index(name)
+        if first != index:
+            fail(f"[{index}].name", problem(name, first))
+
+
+# -- field rules, for Annotated[type, rule]: one rule serves every field it fits ----------------
+def rule(check: Callable[[Any], object]) -> AfterValidator:
+    """A field rule from a check that raises Problem for the field it guards (field "")."""
+
+    def validate(value: Any) -> Any:
+        check(value)
+        return value
+
+    return AfterValidator(validate)
+
+
+def in_range(low: int, high: int, unit: str = "", why: str = "") -> AfterValidator:
+    return rule(lambda value: check_range("", value, low, high, unit, why))
+
+
+def one_of(choices: Collection[object], what: str) -> AfterValidator:
+    """`what` completes "'x' is not ...", e.g. "a NAT mode"."""
+
+    def check(value: object) -> None:
+        if value not in choices:
+            fail("", f"{value!r} is not {what}; use one of {', '.join(map(str, choices))}")
+
+    return rule(check)
+
+
+def subset_of(choices: Collection[str], what: str, hint: Callable[[list[str]], str] = lambda unknown: "") -> AfterValidator:
+    """A list drawn from `choices`, each once; `what` is singular, e.g. "endpoint"."""
+
+    def check(values: tuple[str, ...]) -> None:
+        unknown = [v for v in values if v not in choices]
+        if unknown:
+            fail("", f"unknown {what}(s) {unknown}; use a subset of {', '.join(choices)}{hint(unknown)}")
+        check_unique("", values, f"{'an' if what[0] in 'aeiou' else 'a'} {what}")
+
+    return rule(check)
+
+
+def each(check: Callable[[str, Any], object], unique: str = "", empty: str = "") -> AfterValidator:
+    """A list rule: check(field, item) guards each item (field "[index]"); `unique` (e.g. "a
+    zone") refuses an item listed twice; `empty`, the problem of an empty list, refuses one."""
+
+    def check_all(values: tuple[Any, ...]) -> None:
+        if empty and not values:
+            fail("", empty)
+        for index, value in enumerate(values):
+            check(f"[{index}]", value)
+        if unique:
+            check_unique("", values, unique)
+
+    return rule(check_all)
+
+
+def matching(pattern: re.Pattern[str], problem: str) -> AfterValidator:
+    """A string `pattern` matches; otherwise "'x' <problem>"."""
+
+    def check(value: str) -> None:
+        if not pattern.match(value):
+            fail("", f"{value!r} {problem}")
+
+    return rule(check)
+
+
+Retention = Annotated[int, rule(lambda days: check_retention("", days))]
+# S3 lifecycle periods: expiry and transition days.
+LifecycleDays = Annotated[int, in_range(1, 3650, "days")]
 
 
 # -- one line from a pydantic failure -----------------------------------------------------------

@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 import ipaddress
+from typing import Annotated
 
 from pydantic import field_validator
 
 from catalog.aws import INTERFACE_ENDPOINTS
-from environments.model import Model, check_retention, check_unique, fail
+from environments.model import Model, Retention, fail, one_of, subset_of
 
 NAT_MODES = ("single", "per_az")
 # Subnet tiers are carved at VPC prefix + 3 (private) and + 5 (public, database): a /20 VPC
@@ -27,9 +28,9 @@ class NetworkSettings(Model):
     """
 
     vpc_cidr: str
-    nat_mode: str = "per_az"
-    interface_endpoints: tuple[str, ...] = ()
-    flow_log_retention_days: int = 90
+    nat_mode: Annotated[str, one_of(NAT_MODES, "a NAT mode")] = "per_az"
+    interface_endpoints: Annotated[tuple[str, ...], subset_of(INTERFACE_ENDPOINTS, "endpoint")] = ()
+    flow_log_retention_days: Retention = 90
 
     @field_validator("vpc_cidr")
     @classmethod
@@ -45,28 +46,6 @@ class NetworkSettings(Model):
         if cidr.prefixlen < MIN_VPC_PREFIX:
             fail("", f"{text} is larger than AWS allows for a VPC; use a prefix between /{MIN_VPC_PREFIX} and /{MAX_VPC_PREFIX}")
         return text
-
-    @field_validator("nat_mode")
-    @classmethod
-    def _nat(cls, mode: str) -> str:
-        if mode not in NAT_MODES:
-            fail("", f"{mode!r} is not a NAT mode; use one of {', '.join(NAT_MODES)}")
-        return mode
-
-    @field_validator("interface_endpoints")
-    @classmethod
-    def _endpoints(cls, endpoints: tuple[str, ...]) -> tuple[str, ...]:
-        unknown = [e for e in endpoints if e not in INTERFACE_ENDPOINTS]
-        if unknown:
-            fail("", f"unknown endpoint(s) {unknown}; use a subset of {', '.join(INTERFACE_ENDPOINTS)}")
-        check_unique("", endpoints, "an endpoint")
-        return endpoints
-
-    @field_validator("flow_log_retention_days")
-    @classmethod
-    def _retention(cls, days: int) -> int:
-        check_retention("", days)
-        return days
 
     @property
     def vpc_network(self) -> ipaddress.IPv4Network:

@@ -2,18 +2,28 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from typing import Annotated
 
 from pydantic import Field, field_validator, model_validator
 
-from catalog.aws import AMI_TYPES, CAPACITY_TYPES, TAINT_EFFECTS, ec2_instance_problem, is_arm
-from environments.model import Model, check_range, check_unique, fail
+from catalog.aws import (
+    AMI_TYPES,
+    CAPACITY_TYPES,
+    MAX_UNAVAILABLE_PERCENT,
+    NODE_DISK_GIB,
+    NODE_GROUP_NAME,
+    TAINT_EFFECTS,
+    ec2_instance_problem,
+    is_arm,
+)
+from environments.model import Model, each, fail, in_range, matching, one_of, rule
 
 # The node group that runs cluster-critical add-ons (CoreDNS, the EBS CSI controller). Its
 # taints are what those add-ons tolerate (stacks/cluster.py builds the tolerations from them).
 SYSTEM_NODE_GROUP = "system"
 # Label prefixes the kubelet and EKS reserve; EKS rejects node group labels that use them.
 RESERVED_LABEL_PREFIXES = ("kubernetes.io/", "k8s.io/", "eks.amazonaws.com/")
-_NODE_GROUP_NAME = re.compile(r"^[a-z][a-z0-9-]{1,19}$")
 _LABEL_NAME = re.compile(r"^[A-Za-z0-9]([A-Za-z0-9_.-]{0,61}[A-Za-z0-9])?$")
 _LABEL_PREFIX = re.compile(r"^[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?$")
 _LABEL_VALUE = re.compile(r"^([A-Za-z0-9]([A-Za-z0-9_.-]{0,61}[A-Za-z0-9])?)?$")
@@ -27,6 +37,23 @@ def check_label_key(field_name: str, key: str) -> None:
         fail(field_name, f"{key!r} uses a prefix reserved by Kubernetes/EKS ({', '.join(RESERVED_LABEL_PREFIXES)}); use your own, e.g. 'sparki.io/'")
 
 
+def _at_least(low: int, why: str) -> Callable[[int], None]:
+    def check(size: int) -> None:
+        if size < low:
+            fail("", f"given {size}; must be >= {low}{why}")
+
+    return check
+
+
+def _check_instance_type(field_name: str, itype: str) -> None:
+    problem = ec2_instance_problem(itype)
+    if problem:
+        fail(field_name, problem)
+
+
+LabelKey = Annotated[str, rule(lambda key: check_label_key("", key))]
+
+
 class NodeTaint(Model):
     """A Kubernetes taint on every node of a group.
 
@@ -34,29 +61,9 @@ class NodeTaint(Model):
     value: default "" (key-only taints such as CriticalAddonsOnly).
     """
 
-    key: str
-    effect: str
-    value: str = ""
-
-    @field_validator("key")
-    @classmethod
-    def _key(cls, key: str) -> str:
-        check_label_key("", key)
-        return key
-
-    @field_validator("effect")
-    @classmethod
-    def _effect(cls, effect: str) -> str:
-        if effect not in TAINT_EFFECTS:
-            fail("", f"{effect!r} is not a taint effect; use one of {', '.join(TAINT_EFFECTS)}")
-        return effect
-
-    @field_validator("value")
-    @classmethod
-    def _value(cls, value: str) -> str:
-        if not _LABEL_VALUE.match(value):
-            fail("", f"{value!r} is not a valid taint value; use at most 63 letters, digits, '-', '_', '.'")
-        return value
+    key: LabelKey
+    effect: Annotated[str, one_of(TAINT_EFFECTS, "a taint effect")]
+    value: Annotated[str, matching(_LABEL_VALUE, "is not a valid taint value; use at most 63 letters, digits, '-', '_', '.'")] = ""
 
 
 class NodeGroupSettings(Model):
@@ -77,76 +84,17 @@ class NodeGroupSettings(Model):
         default 33, 1..100.
     """
 
-    name: str
-    instance_types: tuple[str, ...]
-    min_size: int
+    name: Annotated[str, matching(NODE_GROUP_NAME, "is invalid; use 2-20 lowercase letters, digits and '-', starting with a letter")]
+    instance_types: Annotated[tuple[str, ...], each(_check_instance_type, unique="a type", empty='is empty; list at least one EC2 instance type, e.g. ["m6i.large"]')]
+    min_size: Annotated[int, rule(_at_least(0, " (0 lets the autoscaler empty the group)"))]
     desired_size: int
-    max_size: int
-    capacity_type: str = "ON_DEMAND"
-    ami_type: str = "AL2023_x86_64_STANDARD"
-    disk_size_gib: int = 50
+    max_size: Annotated[int, rule(_at_least(1, ", or the group can never hold a node"))]
+    capacity_type: Annotated[str, one_of(CAPACITY_TYPES, "a capacity type")] = "ON_DEMAND"
+    ami_type: Annotated[str, one_of(AMI_TYPES, "supported")] = "AL2023_x86_64_STANDARD"
+    disk_size_gib: Annotated[int, in_range(*NODE_DISK_GIB, "GiB")] = 50
     labels: dict[str, str] = Field(default_factory=dict)
     taints: tuple[NodeTaint, ...] = ()
-    max_unavailable_percent: int = 33
-
-    @field_validator("name")
-    @classmethod
-    def _name(cls, name: str) -> str:
-        if not _NODE_GROUP_NAME.match(name):
-            fail("", f"{name!r} is invalid; use 2-20 lowercase letters, digits and '-', starting with a letter")
-        return name
-
-    @field_validator("instance_types")
-    @classmethod
-    def _types(cls, types: tuple[str, ...]) -> tuple[str, ...]:
-        if not types:
-            fail("", "is empty; list at least one EC2 instance type, e.g. [\"m6i.large\"]")
-        for index, itype in enumerate(types):
-            problem = ec2_instance_problem(itype)
-            if problem:
-                fail(f"[{index}]", problem)
-        check_unique("", types, "a type")
-        return types
-
-    @field_validator("min_size")
-    @classmethod
-    def _min(cls, size: int) -> int:
-        if size < 0:
-            fail("", f"given {size}; must be >= 0 (0 lets the autoscaler empty the group)")
-        return size
-
-    @field_validator("max_size")
-    @classmethod
-    def _max(cls, size: int) -> int:
-        if size < 1:
-            fail("", f"given {size}; must be >= 1, or the group can never hold a node")
-        return size
-
-    @field_validator("capacity_type")
-    @classmethod
-    def _capacity(cls, capacity: str) -> str:
-        if capacity not in CAPACITY_TYPES:
-            fail("", f"{capacity!r} is not a capacity type; use one of {', '.join(CAPACITY_TYPES)}")
-        return capacity
-
-    @field_validator("ami_type")
-    @classmethod
-    def _ami(cls, ami: str) -> str:
-        if ami not in AMI_TYPES:
-            fail("", f"{ami!r} is not supported; use one of {', '.join(AMI_TYPES)}")
-        return ami
-
-    @field_validator("disk_size_gib")
-    @classmethod
-    def _disk(cls, gib: int) -> int:
-        check_range("", gib, 20, 1000, "GiB")
-        return gib
-
-    @field_validator("max_unavailable_percent")
-    @classmethod
-    def _unavailable(cls, percent: int) -> int:
-        check_range("", percent, 1, 100)
-        return percent
+    max_unavailable_percent: Annotated[int, in_range(*MAX_UNAVAILABLE_PERCENT)] = 33
 
     @field_validator("labels")
     @classmethod

@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 import re
+from typing import Annotated
 
-from pydantic import ValidationInfo, field_validator, model_validator
+from pydantic import AfterValidator, field_validator, model_validator
 
 from catalog.aws import (
     CONTACT_EMAIL,
@@ -14,7 +15,20 @@ from catalog.aws import (
     SECURITY_HUB_DEFAULT_STANDARDS,
     SECURITY_HUB_STANDARDS,
 )
-from environments.model import Model, Problem, check_range, check_retention, check_unique, fail
+from environments.model import (
+    LifecycleDays,
+    Model,
+    Problem,
+    Retention,
+    check_named_once,
+    each,
+    fail,
+    in_range,
+    matching,
+    one_of,
+    rule,
+    subset_of,
+)
 
 # Where GuardDuty is on, it watches the cluster's audit log and what runs in its containers.
 GUARDDUTY_REQUIRED = ("EKS_AUDIT_LOGS", "RUNTIME_MONITORING")
@@ -34,6 +48,23 @@ def check_role_name(field_name: str, role: str) -> None:
         fail(field_name, f"{role!r} is not an IAM role name; give the name of a role in this environment's account, e.g. 'sparki-dev-app-api' (not an ARN)")
 
 
+RoleName = Annotated[str, rule(lambda role: check_role_name("", role))]
+
+
+def _contact_length(field_name: str) -> AfterValidator:
+    limit = CONTACT_LIMITS[field_name]
+
+    def check(value: str) -> None:
+        if not value.strip() or len(value) > limit:
+            fail("", f"{value!r} must be 1..{limit} characters (AWS PutAlternateContact's limit)")
+
+    return rule(check)
+
+
+def _eks_runtime_hint(unknown: list[str]) -> str:
+    return " (RUNTIME_MONITORING supersedes EKS_RUNTIME_MONITORING)" if "EKS_RUNTIME_MONITORING" in unknown else ""
+
+
 class SecretRotation(Model):
     """Rotation of one secret by a rotation Lambda function that already exists.
 
@@ -45,20 +76,8 @@ class SecretRotation(Model):
     """
 
     lambda_arn: str
-    role: str
-    days: int = 30
-
-    @field_validator("role")
-    @classmethod
-    def _role(cls, role: str) -> str:
-        check_role_name("", role)
-        return role
-
-    @field_validator("days")
-    @classmethod
-    def _days(cls, days: int) -> int:
-        check_range("", days, 1, 1000, "days", "Secrets Manager rotates every")
-        return days
+    role: RoleName
+    days: Annotated[int, in_range(1, 1000, "days", "Secrets Manager rotates every")] = 30
 
     def check_in(self, region: str, account_id: str) -> None:
         prefix = f"arn:aws:lambda:{region}:{account_id}:function:"
@@ -81,7 +100,7 @@ class SecretSettings(Model):
 
     name: str
     description: str
-    readers: tuple[str, ...]
+    readers: Annotated[tuple[str, ...], each(check_role_name, unique="a role", empty="is empty; name at least one IAM role of this account that reads the secret")]
     rotation: SecretRotation | None = None
 
     @field_validator("name")
@@ -98,48 +117,16 @@ class SecretSettings(Model):
             fail("", "is empty; say what the value is and who puts it there")
         return text
 
-    @field_validator("readers")
-    @classmethod
-    def _readers(cls, readers: tuple[str, ...]) -> tuple[str, ...]:
-        if not readers:
-            fail("", "is empty; name at least one IAM role of this account that reads the secret")
-        for index, role in enumerate(readers):
-            check_role_name(f"[{index}]", role)
-        check_unique("", readers, "a role")
-        return readers
-
 
 class SecurityContactSettings(Model):
     """The account's SECURITY alternate contact (CIS 1.2): where AWS sends security notices.
     Not secret. name 1..64, title 1..50, email 1..254 characters, phone 1..25 of digits,
     spaces, '+', '-', '(' and ')'. Use a team mailbox and an on-call number, not a person's."""
 
-    name: str
-    title: str
-    email: str
-    phone: str
-
-    @field_validator("name", "title", "email", "phone")
-    @classmethod
-    def _length(cls, value: str, info: ValidationInfo) -> str:
-        limit = CONTACT_LIMITS[info.field_name]
-        if not value.strip() or len(value) > limit:
-            fail("", f"{value!r} must be 1..{limit} characters (AWS PutAlternateContact's limit)")
-        return value
-
-    @field_validator("email")
-    @classmethod
-    def _email(cls, email: str) -> str:
-        if not CONTACT_EMAIL.match(email):
-            fail("", f"{email!r} is not an email address; give a team mailbox, e.g. 'security@example.com'")
-        return email
-
-    @field_validator("phone")
-    @classmethod
-    def _phone(cls, phone: str) -> str:
-        if not CONTACT_PHONE.match(phone):
-            fail("", f"{phone!r} is not a phone number AWS accepts; use digits, spaces, '+', '-', '(' and ')', e.g. '+1 206 555 0100'")
-        return phone
+    name: Annotated[str, _contact_length("name")]
+    title: Annotated[str, _contact_length("title")]
+    email: Annotated[str, _contact_length("email"), matching(CONTACT_EMAIL, "is not an email address; give a team mailbox, e.g. 'security@example.com'")]
+    phone: Annotated[str, _contact_length("phone"), matching(CONTACT_PHONE, "is not a phone number AWS accepts; use digits, spaces, '+', '-', '(' and ')', e.g. '+1 206 555 0100'")]
 
 
 class SecuritySettings(Model):
@@ -176,80 +163,26 @@ class SecuritySettings(Model):
     """
 
     secrets: tuple[SecretSettings, ...] = ()
-    secret_recovery_days: int = 30
-    audit_log_retention_days: int = 365
-    audit_archive_after_days: int = 90
-    audit_expire_after_days: int = 2557
-    access_log_expire_after_days: int = 365
+    secret_recovery_days: Annotated[int, in_range(7, 30, "days", "Secrets Manager accepts")] = 30
+    audit_log_retention_days: Retention = 365
+    audit_archive_after_days: LifecycleDays = 90
+    audit_expire_after_days: LifecycleDays = 2557
+    access_log_expire_after_days: LifecycleDays = 365
     enable_config: bool = True
     enable_guardduty: bool = True
-    guardduty_features: tuple[str, ...] = GUARDDUTY_FEATURES
+    guardduty_features: Annotated[tuple[str, ...], subset_of(GUARDDUTY_FEATURES, "feature", _eks_runtime_hint)] = GUARDDUTY_FEATURES
     enable_security_hub: bool = True
-    security_hub_standards: tuple[str, ...] = SECURITY_HUB_DEFAULT_STANDARDS
-    finding_severity_threshold: str = "HIGH"
+    security_hub_standards: Annotated[tuple[str, ...], subset_of(SECURITY_HUB_STANDARDS, "standard")] = SECURITY_HUB_DEFAULT_STANDARDS
+    finding_severity_threshold: Annotated[str, one_of(FINDING_SEVERITIES, "a finding severity")] = "HIGH"
     enable_access_analyzer: bool = True
     security_contact: SecurityContactSettings | None = None
-    support_role_assumed_by: str | None = None
+    support_role_assumed_by: RoleName | None = None
 
     @field_validator("secrets")
     @classmethod
     def _secrets(cls, secrets: tuple[SecretSettings, ...]) -> tuple[SecretSettings, ...]:
-        names = [s.name for s in secrets]
-        for index, name in enumerate(names):
-            if names.index(name) != index:
-                fail(f"[{index}].name", f"{name!r} is declared twice; declare each secret once")
+        check_named_once([s.name for s in secrets], lambda name, first: f"{name!r} is declared twice; declare each secret once")
         return secrets
-
-    @field_validator("secret_recovery_days")
-    @classmethod
-    def _recovery(cls, days: int) -> int:
-        check_range("", days, 7, 30, "days", "Secrets Manager accepts")
-        return days
-
-    @field_validator("audit_log_retention_days")
-    @classmethod
-    def _retention(cls, days: int) -> int:
-        check_retention("", days)
-        return days
-
-    @field_validator("audit_archive_after_days", "audit_expire_after_days", "access_log_expire_after_days")
-    @classmethod
-    def _lifecycle(cls, days: int) -> int:
-        check_range("", days, 1, 3650, "days")
-        return days
-
-    @field_validator("guardduty_features")
-    @classmethod
-    def _features(cls, features: tuple[str, ...]) -> tuple[str, ...]:
-        unknown = [f for f in features if f not in GUARDDUTY_FEATURES]
-        if unknown:
-            hint = " (RUNTIME_MONITORING supersedes EKS_RUNTIME_MONITORING)" if "EKS_RUNTIME_MONITORING" in unknown else ""
-            fail("", f"unknown feature(s) {unknown}; use a subset of {', '.join(GUARDDUTY_FEATURES)}{hint}")
-        check_unique("", features, "a feature")
-        return features
-
-    @field_validator("security_hub_standards")
-    @classmethod
-    def _standards(cls, standards: tuple[str, ...]) -> tuple[str, ...]:
-        unknown = [s for s in standards if s not in SECURITY_HUB_STANDARDS]
-        if unknown:
-            fail("", f"unknown standard(s) {unknown}; use a subset of {', '.join(SECURITY_HUB_STANDARDS)}")
-        check_unique("", standards, "a standard")
-        return standards
-
-    @field_validator("finding_severity_threshold")
-    @classmethod
-    def _threshold(cls, threshold: str) -> str:
-        if threshold not in FINDING_SEVERITIES:
-            fail("", f"{threshold!r} is not a finding severity; use one of {', '.join(FINDING_SEVERITIES)}")
-        return threshold
-
-    @field_validator("support_role_assumed_by")
-    @classmethod
-    def _support_principal(cls, role: str | None) -> str | None:
-        if role is not None:
-            check_role_name("", role)
-        return role
 
     @model_validator(mode="after")
     def _together(self) -> SecuritySettings:

@@ -1,9 +1,7 @@
 """Settings of the state layer: the Terraform state bucket."""
 from __future__ import annotations
 
-from pydantic import field_validator
-
-from environments.model import Model, check_range, fail
+from environments.model import LifecycleDays, Model, fail
 
 
 class StateSettings(Model):
@@ -16,15 +14,9 @@ class StateSettings(Model):
         (docs/runbooks/state-bootstrap.md); default False: it stays on local state.
     """
 
-    noncurrent_version_days: int = 90
+    noncurrent_version_days: LifecycleDays = 90
     force_destroy: bool = False
     migrated: bool = False
-
-    @field_validator("noncurrent_version_days")
-    @classmethod
-    def _days(cls, days: int) -> int:
-        check_range("", days, 1, 3650, "days")
-        return days
 
     def check_in(self, production: bool) -> None:
         if production and self.force_destroy:

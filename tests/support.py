@@ -28,6 +28,18 @@ def synth_construct(build: Callable[[TerraformStack], object]) -> dict:
     return json.loads(Testing.synth(stack))
 
 
+def builder(construct: Callable[..., object], id: str, props_type: Callable[..., object], values: dict,
+            provider: Callable[[TerraformStack], object] | None = None) -> Callable[[TerraformStack], object]:
+    """build(stack) for synth_fixture and policy_report: construct(stack, id, props_type(**values)),
+    under the provider that provider(stack) adds where one is given."""
+
+    def build(stack: TerraformStack) -> object:
+        options = {"provider": provider(stack)} if provider else {}
+        return construct(stack, id, props_type(**values), **options)
+
+    return build
+
+
 def synth_fixture(build: Callable[[TerraformStack], object]):
     """A module-scoped fixture with the parsed JSON of build(stack): `minimal = synth_fixture(build_minimal)`."""
 
@@ -36,6 +48,12 @@ def synth_fixture(build: Callable[[TerraformStack], object]):
         return synth_construct(build)
 
     return synthesized
+
+
+def assert_rejected(props_type: Callable[..., object], values: dict, changes: dict, message: str) -> None:
+    """props_type(**values) with `changes` applied raises ValueError matching the regex `message`."""
+    with pytest.raises(ValueError, match=message):
+        props_type(**{**values, **changes})
 
 
 def policy_report(build: Callable[[TerraformStack], object], production: bool = False) -> PolicyReport:
@@ -128,3 +146,18 @@ def project_copy(tmp_path: Path) -> Path:
 
 
 __all__ = ["App", "ROOT", "PREVIOUS_MANIFEST", "synth_construct", "synth_fixture", "of_type", "one", "data_of_type", "policy_statements", "irsa_binding", "policy_report", "project_copy", "read_stacks"]
+
+
+def assert_private_bucket(doc: dict, kms_key_arn: str | None = None) -> None:
+    """The one bucket of a synthesized stack is what PrivateBucket promises: every public access
+    block on, objects owned by the bucket owner, versioned, SSE-KMS with a bucket key (under
+    kms_key_arn where given), and not emptied by destroy."""
+    assert one(doc, "aws_s3_bucket")["force_destroy"] is False
+    pab = one(doc, "aws_s3_bucket_public_access_block")
+    assert all(pab[k] is True for k in ("block_public_acls", "block_public_policy", "ignore_public_acls", "restrict_public_buckets"))
+    assert one(doc, "aws_s3_bucket_ownership_controls")["rule"] == {"object_ownership": "BucketOwnerEnforced"}
+    assert one(doc, "aws_s3_bucket_versioning")["versioning_configuration"] == {"status": "Enabled"}
+    (rule,) = one(doc, "aws_s3_bucket_server_side_encryption_configuration")["rule"]
+    assert rule["apply_server_side_encryption_by_default"]["sse_algorithm"] == "aws:kms" and rule["bucket_key_enabled"] is True
+    if kms_key_arn is not None:
+        assert rule["apply_server_side_encryption_by_default"]["kms_master_key_id"] == kms_key_arn

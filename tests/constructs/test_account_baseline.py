@@ -7,7 +7,7 @@ import pytest
 
 from constructs.account_baseline import SUPPORT_POLICY_ARN, AccountBaseline, AccountBaselineProps, SecurityContact
 from constructs.alarm_topic import AlarmTopic, AlarmTopicProps
-from tests.support import one, policy_report, synth_construct, synth_fixture
+from tests.support import assert_rejected, one, policy_report, synth_construct, synth_fixture
 
 DATA_KEY = "arn:aws:kms:us-east-1:123456789012:key/data"
 
@@ -42,9 +42,7 @@ def build_full_baseline(stack):
     AccountBaseline(stack, "baseline", AccountBaselineProps(name="sparki-t", ebs_key_arn=DATA_KEY, security_contact=SecurityContact(**CONTACT), support_principal_arn=ADMIN))
 
 
-@pytest.fixture(scope="module")
-def full_baseline():
-    return synth_construct(build_full_baseline)
+full_baseline = synth_fixture(build_full_baseline)
 
 
 def test_minimal_baseline_leaves_contact_and_support_role_out(baseline):
@@ -83,8 +81,7 @@ def test_baseline_passes_the_policy_pack():
     ],
 )
 def test_invalid_security_contact_is_rejected(changes, message):
-    with pytest.raises(ValueError, match=message):
-        SecurityContact(**{**CONTACT, **changes})
+    assert_rejected(SecurityContact, CONTACT, changes, message)
 
 
 @pytest.mark.parametrize("principal", ["arn:aws:iam::123456789012:role/*", "arn:aws:iam::*:root", "sparki-platform-admin"])

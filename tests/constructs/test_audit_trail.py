@@ -6,7 +6,7 @@ import json
 import pytest
 
 from constructs.audit_trail import AuditTrail, AuditTrailProps
-from tests.support import one, policy_report, synth_fixture
+from tests.support import assert_rejected, builder, one, policy_report, synth_fixture
 
 MINIMAL = dict(
     name="sparki-t-audit", region="us-east-1", account_id="123456789012", bucket_name="sparki-t-audit-123456789012",
@@ -16,14 +16,8 @@ MINIMAL = dict(
 FULL = dict(MINIMAL, s3_key_prefix="trail", log_retention_days=365, data_event_bucket_arns=("arn:aws:s3:::state-a", "arn:aws:s3:::state-b"))
 
 
-def build_minimal(stack):
-    AuditTrail(stack, "trail", AuditTrailProps(**MINIMAL))
-
-
-def build_full(stack):
-    AuditTrail(stack, "trail", AuditTrailProps(**FULL))
-
-
+build_minimal = builder(AuditTrail, "trail", AuditTrailProps, MINIMAL)
+build_full = builder(AuditTrail, "trail", AuditTrailProps, FULL)
 minimal = synth_fixture(build_minimal)
 full = synth_fixture(build_full)
 
@@ -84,5 +78,4 @@ def test_passes_the_policy_pack(build):
     ],
 )
 def test_invalid_props_are_rejected(changes, message):
-    with pytest.raises(ValueError, match=message):
-        AuditTrailProps(**{**MINIMAL, **changes})
+    assert_rejected(AuditTrailProps, MINIMAL, changes, message)

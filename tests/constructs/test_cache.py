@@ -6,7 +6,7 @@ import json
 import pytest
 
 from constructs.cache import APP_ACCESS_STRING, DEFAULT_ACCESS_STRING, Cache, CacheProps
-from tests.support import of_type, synth_construct
+from tests.support import assert_rejected, of_type, one, synth_fixture
 
 KEY = "arn:aws:kms:us-east-1:123456789012:key/"
 TOPIC = "arn:aws:sns:us-east-1:123456789012:alarms"
@@ -36,24 +36,13 @@ FULL = dict(
 SINGLE = dict(MINIMAL, replicas=0, multi_az=False, snapshot_retention_days=0)
 
 
-@pytest.fixture(scope="module")
-def minimal():
-    return synth_construct(lambda s: Cache(s, "cache", CacheProps(**MINIMAL)))
-
-
-@pytest.fixture(scope="module")
-def full():
-    return synth_construct(lambda s: Cache(s, "cache", CacheProps(**FULL)))
-
-
-@pytest.fixture(scope="module")
-def single():
-    return synth_construct(lambda s: Cache(s, "cache", CacheProps(**SINGLE)))
+minimal = synth_fixture(lambda s: Cache(s, "cache", CacheProps(**MINIMAL)))
+full = synth_fixture(lambda s: Cache(s, "cache", CacheProps(**FULL)))
+single = synth_fixture(lambda s: Cache(s, "cache", CacheProps(**SINGLE)))
 
 
 def group(doc):
-    (value,) = of_type(doc, "aws_elasticache_replication_group").values()
-    return value
+    return one(doc, "aws_elasticache_replication_group")
 
 
 def alarms(doc):
@@ -215,5 +204,4 @@ def test_client_security_group_gets_a_rule_on_6379(full):
     ],
 )
 def test_invalid_props_are_rejected(changes, message):
-    with pytest.raises(ValueError, match=message):
-        CacheProps(**{**MINIMAL, **changes})
+    assert_rejected(CacheProps, MINIMAL, changes, message)

@@ -6,20 +6,14 @@ from cdktf import TerraformOutput
 
 from constructs.certificate import CertificateProps, DnsValidatedCertificate
 from tests.constructs.edge_support import ALIAS, virginia
-from tests.support import one, policy_report, synth_construct, synth_fixture
+from tests.support import assert_rejected, builder, one, policy_report, synth_construct, synth_fixture
 
 MINIMAL = dict(domain_name="api.t.example.com", zone_id="Z0123456789")
 FULL = dict(MINIMAL, alternative_names=("*.t.example.com", "t.example.com"), key_algorithm="EC_prime256v1", tags={"Team": "edge"})
 
 
-def build_minimal(stack):
-    return DnsValidatedCertificate(stack, "cert", CertificateProps(**MINIMAL))
-
-
-def build_full(stack):
-    return DnsValidatedCertificate(stack, "cert", CertificateProps(**FULL), provider=virginia(stack))
-
-
+build_minimal = builder(DnsValidatedCertificate, "cert", CertificateProps, MINIMAL)
+build_full = builder(DnsValidatedCertificate, "cert", CertificateProps, FULL, provider=virginia)
 minimal = synth_fixture(build_minimal)
 full = synth_fixture(build_full)
 
@@ -86,5 +80,4 @@ def test_passes_the_policy_pack(build):
     ],
 )
 def test_invalid_props_are_rejected(changes, message):
-    with pytest.raises(ValueError, match=message):
-        CertificateProps(**{**MINIMAL, **changes})
+    assert_rejected(CertificateProps, MINIMAL, changes, message)

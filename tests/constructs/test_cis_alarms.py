@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from constructs.cis_alarms import CIS_CHECKS, CisAlarms, CisAlarmsProps, CisCheck
-from tests.support import of_type, policy_report, synth_construct
+from tests.support import of_type, policy_report, synth_fixture
 
 TOPIC = "arn:aws:sns:us-east-1:123456789012:sparki-t-alarms"
 MINIMAL = dict(name="sparki-t", log_group_name="/sparki-t-audit", topic_arn=TOPIC)
@@ -19,14 +19,8 @@ REQUIRED = {
 }
 
 
-@pytest.fixture(scope="module")
-def minimal():
-    return synth_construct(lambda s: CisAlarms(s, "cis", CisAlarmsProps(**MINIMAL)))
-
-
-@pytest.fixture(scope="module")
-def full():
-    return synth_construct(lambda s: CisAlarms(s, "cis", CisAlarmsProps(**FULL)))
+minimal = synth_fixture(lambda s: CisAlarms(s, "cis", CisAlarmsProps(**MINIMAL)))
+full = synth_fixture(lambda s: CisAlarms(s, "cis", CisAlarmsProps(**FULL)))
 
 
 def test_every_required_item_has_a_filter_and_an_alarm(minimal):

@@ -4,21 +4,13 @@ from __future__ import annotations
 import pytest
 
 from constructs.client_security_group import ClientSecurityGroup, ClientSecurityGroupProps
-from tests.support import of_type, synth_construct
+from tests.support import assert_rejected, of_type, synth_fixture
 
 MINIMAL = dict(name="sparki-t-db", description="db clients", vpc_id="vpc-1", port=5432)
 
 
-@pytest.fixture(scope="module")
-def minimal():
-    return synth_construct(lambda s: ClientSecurityGroup(s, "sg", ClientSecurityGroupProps(**MINIMAL)))
-
-
-@pytest.fixture(scope="module")
-def full():
-    return synth_construct(
-        lambda s: ClientSecurityGroup(s, "sg", ClientSecurityGroupProps(**MINIMAL, client_security_group_ids=("sg-a", "sg-b", "sg-c")))
-    )
+minimal = synth_fixture(lambda s: ClientSecurityGroup(s, "sg", ClientSecurityGroupProps(**MINIMAL)))
+full = synth_fixture(lambda s: ClientSecurityGroup(s, "sg", ClientSecurityGroupProps(**MINIMAL, client_security_group_ids=("sg-a", "sg-b", "sg-c"))))
 
 
 def test_without_clients_nothing_gets_in_or_out(minimal):
@@ -48,5 +40,4 @@ def test_each_client_group_gets_its_own_rule_on_the_one_port(full):
     ],
 )
 def test_invalid_props_are_rejected(changes, message):
-    with pytest.raises(ValueError, match=message):
-        ClientSecurityGroupProps(**{**MINIMAL, **changes})
+    assert_rejected(ClientSecurityGroupProps, MINIMAL, changes, message)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from constructs.cluster_access import ADMIN_POLICY, EDIT_POLICY, VIEW_POLICY, ClusterAccess, ClusterAccessProps
-from tests.support import of_type, synth_construct
+from tests.support import assert_rejected, of_type, synth_fixture
 
 ROLE = "arn:aws:iam::123456789012:role/{}"
 MINIMAL = dict(cluster_name="t-eks", admin_role_arns=(ROLE.format("admin"),))
@@ -17,14 +17,8 @@ FULL = dict(
 )
 
 
-@pytest.fixture(scope="module")
-def minimal():
-    return synth_construct(lambda s: ClusterAccess(s, "access", ClusterAccessProps(**MINIMAL)))
-
-
-@pytest.fixture(scope="module")
-def full():
-    return synth_construct(lambda s: ClusterAccess(s, "access", ClusterAccessProps(**FULL)))
+minimal = synth_fixture(lambda s: ClusterAccess(s, "access", ClusterAccessProps(**MINIMAL)))
+full = synth_fixture(lambda s: ClusterAccess(s, "access", ClusterAccessProps(**FULL)))
 
 
 def entries(doc):
@@ -69,5 +63,4 @@ def test_full_maps_each_role_to_exactly_one_policy(full):
     ],
 )
 def test_invalid_props_are_rejected(changes, message):
-    with pytest.raises(ValueError, match=message):
-        ClusterAccessProps(**{**MINIMAL, **changes})
+    assert_rejected(ClusterAccessProps, MINIMAL, changes, message)

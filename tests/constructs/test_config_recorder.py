@@ -6,23 +6,16 @@ import json
 import pytest
 
 from constructs.config_recorder import CIS_RULES, ConfigRecorder, ConfigRecorderProps, ManagedRule
-from tests.support import of_type, one, policy_report, synth_construct, synth_fixture
+from tests.support import assert_rejected, builder, of_type, one, policy_report, synth_fixture
 
 KEY = "arn:aws:kms:us-east-1:123456789012:key/audit"
 MINIMAL = dict(name="sparki-t", account_id="123456789012", bucket_name="audit", kms_key_arn=KEY)
 FULL = dict(MINIMAL, s3_key_prefix="cfg", snapshot_frequency="Six_Hours", rules=(ManagedRule("VPC_FLOW_LOGS_ENABLED", "3.7"),))
 
 
-def build_minimal(stack):
-    ConfigRecorder(stack, "config", ConfigRecorderProps(**MINIMAL))
-
-
+build_minimal = builder(ConfigRecorder, "config", ConfigRecorderProps, MINIMAL)
 minimal = synth_fixture(build_minimal)
-
-
-@pytest.fixture(scope="module")
-def full():
-    return synth_construct(lambda s: ConfigRecorder(s, "config", ConfigRecorderProps(**FULL)))
+full = synth_fixture(lambda s: ConfigRecorder(s, "config", ConfigRecorderProps(**FULL)))
 
 
 def test_records_everything_and_delivers_encrypted_to_the_bucket(minimal):
@@ -79,5 +72,4 @@ def test_passes_the_policy_pack():
     ],
 )
 def test_invalid_props_are_rejected(changes, message):
-    with pytest.raises(ValueError, match=message):
-        ConfigRecorderProps(**{**MINIMAL, **changes})
+    assert_rejected(ConfigRecorderProps, MINIMAL, changes, message)

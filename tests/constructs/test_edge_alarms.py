@@ -5,7 +5,7 @@ import pytest
 
 from constructs.edge_alarms import EdgeAlarms, EdgeAlarmsProps
 from tests.constructs.edge_support import ALIAS, virginia
-from tests.support import of_type, policy_report, synth_fixture
+from tests.support import assert_rejected, builder, of_type, policy_report, synth_fixture
 
 TOPIC = "arn:aws:sns:eu-west-1:123456789012:sparki-t-alarms"
 MINIMAL = dict(name="sparki-t-api", topic_arn=TOPIC, web_acl_name="sparki-t-api", web_acl_region="eu-west-1")
@@ -15,14 +15,8 @@ FULL = dict(
 )
 
 
-def build_minimal(stack):
-    EdgeAlarms(stack, "alarms", EdgeAlarmsProps(**MINIMAL))
-
-
-def build_full(stack):
-    EdgeAlarms(stack, "alarms", EdgeAlarmsProps(**FULL), provider=virginia(stack))
-
-
+build_minimal = builder(EdgeAlarms, "alarms", EdgeAlarmsProps, MINIMAL)
+build_full = builder(EdgeAlarms, "alarms", EdgeAlarmsProps, FULL, provider=virginia)
 minimal = synth_fixture(build_minimal)
 full = synth_fixture(build_full)
 
@@ -71,5 +65,4 @@ def test_passes_the_policy_pack(build):
     ],
 )
 def test_invalid_props_are_rejected(changes, message):
-    with pytest.raises(ValueError, match=message):
-        EdgeAlarmsProps(**{**MINIMAL, **changes})
+    assert_rejected(EdgeAlarmsProps, MINIMAL, changes, message)

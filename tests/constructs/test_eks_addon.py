@@ -6,14 +6,12 @@ import json
 import pytest
 
 from constructs.eks_addon import EksAddon, EksAddonProps
-from tests.support import of_type, synth_construct
+from tests.support import assert_rejected, of_type, synth_construct, synth_fixture
 
 MINIMAL = dict(cluster_name="t-eks", addon_name="kube-proxy", version="v1.33.5-eksbuild.2")
 
 
-@pytest.fixture(scope="module")
-def minimal():
-    return synth_construct(lambda s: EksAddon(s, "kube_proxy", EksAddonProps(**MINIMAL)))
+minimal = synth_fixture(lambda s: EksAddon(s, "kube_proxy", EksAddonProps(**MINIMAL)))
 
 
 @pytest.fixture(scope="module")
@@ -66,5 +64,4 @@ def test_full_has_role_configuration_and_ordering(full):
     ],
 )
 def test_invalid_props_are_rejected(changes, message):
-    with pytest.raises(ValueError, match=message):
-        EksAddonProps(**{**MINIMAL, **changes})
+    assert_rejected(EksAddonProps, MINIMAL, changes, message)

@@ -6,7 +6,7 @@ import json
 import pytest
 
 from constructs.eks_cluster import CONTROL_PLANE_LOG_TYPES, EKS_OIDC_ROOT_CA_THUMBPRINT, EksCluster, EksClusterProps
-from tests.support import of_type, policy_statements, synth_construct
+from tests.support import assert_rejected, of_type, one, policy_statements, synth_fixture
 
 EKS_KEY = "arn:aws:kms:us-east-1:123456789012:key/eks"
 LOGS_KEY = "arn:aws:kms:us-east-1:123456789012:key/logs"
@@ -22,19 +22,12 @@ MINIMAL = dict(
 FULL = dict(MINIMAL, log_retention_days=365, public_access_cidrs=("81.2.69.0/24", "8.8.8.8/32"), prevent_destroy=True)
 
 
-@pytest.fixture(scope="module")
-def minimal():
-    return synth_construct(lambda s: EksCluster(s, "eks", EksClusterProps(**MINIMAL)))
-
-
-@pytest.fixture(scope="module")
-def full():
-    return synth_construct(lambda s: EksCluster(s, "eks", EksClusterProps(**FULL)))
+minimal = synth_fixture(lambda s: EksCluster(s, "eks", EksClusterProps(**MINIMAL)))
+full = synth_fixture(lambda s: EksCluster(s, "eks", EksClusterProps(**FULL)))
 
 
 def cluster_of(doc):
-    (cluster,) = of_type(doc, "aws_eks_cluster").values()
-    return cluster
+    return one(doc, "aws_eks_cluster")
 
 
 # -- endpoint rules ---------------------------------------------------------------------------
@@ -127,5 +120,4 @@ def test_oidc_provider_trusts_the_cluster_issuer_for_sts(minimal):
     ],
 )
 def test_invalid_props_are_rejected(changes, message):
-    with pytest.raises(ValueError, match=message):
-        EksClusterProps(**{**MINIMAL, **changes})
+    assert_rejected(EksClusterProps, MINIMAL, changes, message)

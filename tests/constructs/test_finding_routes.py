@@ -14,19 +14,14 @@ from constructs.finding_routes import (
     finding_rule_name,
     security_hub_pattern,
 )
-from tests.support import of_type, one, policy_report, synth_construct
+from tests.support import assert_rejected, builder, of_type, one, policy_report, synth_construct, synth_fixture
 
 TOPIC = "arn:aws:sns:us-east-1:123456789012:sparki-t-alarms"
 MINIMAL = dict(name="sparki-t", topic_arn=TOPIC)
 
 
-def build_minimal(stack):
-    FindingRoutes(stack, "routes", FindingRoutesProps(**MINIMAL))
-
-
-@pytest.fixture(scope="module")
-def minimal():
-    return synth_construct(build_minimal)
+build_minimal = builder(FindingRoutes, "routes", FindingRoutesProps, MINIMAL)
+minimal = synth_fixture(build_minimal)
 
 
 def rules_by_name(doc):
@@ -88,8 +83,7 @@ def test_routes_pass_the_policy_pack():
     [(dict(threshold="high"), "threshold"), (dict(threshold="INFORMATIONAL"), "threshold"), (dict(security_hub=False, config=False, cache_events=False), "nothing to route")],
 )
 def test_invalid_routes_are_rejected(changes, message):
-    with pytest.raises(ValueError, match=message):
-        FindingRoutesProps(**{**MINIMAL, **changes})
+    assert_rejected(FindingRoutesProps, MINIMAL, changes, message)
 
 
 def test_unknown_source_is_rejected():

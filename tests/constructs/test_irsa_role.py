@@ -6,7 +6,7 @@ import json
 import pytest
 
 from constructs.irsa_role import IrsaRole, IrsaRoleProps, irsa_trust_policy
-from tests.support import irsa_binding, of_type, policy_statements, synth_construct
+from tests.support import assert_rejected, irsa_binding, of_type, policy_statements, synth_construct, synth_fixture
 
 PROVIDER = "arn:aws:iam::123456789012:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/ABC"
 HOST = "oidc.eks.us-east-1.amazonaws.com/id/ABC"
@@ -22,14 +22,8 @@ STATEMENT = {"Effect": "Allow", "Action": ["route53:ChangeResourceRecordSets"], 
 FULL = dict(MINIMAL, name="t-eks-external-dns", namespace="external-dns", service_account="external-dns", statements=[STATEMENT])
 
 
-@pytest.fixture(scope="module")
-def minimal():
-    return synth_construct(lambda s: IrsaRole(s, "role", IrsaRoleProps(**MINIMAL)))
-
-
-@pytest.fixture(scope="module")
-def full():
-    return synth_construct(lambda s: IrsaRole(s, "role", IrsaRoleProps(**FULL)))
+minimal = synth_fixture(lambda s: IrsaRole(s, "role", IrsaRoleProps(**MINIMAL)))
+full = synth_fixture(lambda s: IrsaRole(s, "role", IrsaRoleProps(**FULL)))
 
 
 def test_trust_is_bound_to_exactly_the_given_service_account(minimal, full):
@@ -78,5 +72,4 @@ def test_trust_policy_helper_names_one_subject_and_the_sts_audience():
     ],
 )
 def test_invalid_props_are_rejected(changes, message):
-    with pytest.raises(ValueError, match=message.replace("*", r"\*").replace("(", r"\(")):
-        IrsaRoleProps(**{**MINIMAL, **changes})
+    assert_rejected(IrsaRoleProps, MINIMAL, changes, message.replace("*", r"\*").replace("(", r"\("))

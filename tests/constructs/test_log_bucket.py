@@ -6,7 +6,7 @@ import json
 import pytest
 
 from constructs.log_bucket import LogBucket, LogBucketProps, ServiceWriter
-from tests.support import one, policy_report, synth_fixture
+from tests.support import assert_private_bucket, assert_rejected, builder, one, policy_report, synth_fixture
 
 KEY = "arn:aws:kms:us-east-1:123456789012:key/audit"
 MINIMAL = dict(bucket_name="sparki-t-logs-123456789012", kms_key_arn=KEY, expire_after_days=365)
@@ -23,14 +23,8 @@ ACCESS_WRITER = ServiceWriter(
 FULL = dict(MINIMAL, archive_after_days=90, noncurrent_days=7, access_log_bucket="sparki-t-access-123456789012", writers=(WRITER, ACCESS_WRITER), force_destroy=True)
 
 
-def build_minimal(stack):
-    LogBucket(stack, "logs", LogBucketProps(**MINIMAL))
-
-
-def build_full(stack):
-    LogBucket(stack, "logs", LogBucketProps(**FULL))
-
-
+build_minimal = builder(LogBucket, "logs", LogBucketProps, MINIMAL)
+build_full = builder(LogBucket, "logs", LogBucketProps, FULL)
 minimal = synth_fixture(build_minimal)
 full = synth_fixture(build_full)
 
@@ -40,14 +34,8 @@ def statements(doc):
 
 
 def test_minimal_bucket_is_private_versioned_kms_and_tls_only(minimal):
-    pab = one(minimal, "aws_s3_bucket_public_access_block")
-    assert all(pab[k] is True for k in ("block_public_acls", "block_public_policy", "ignore_public_acls", "restrict_public_buckets"))
-    assert one(minimal, "aws_s3_bucket_versioning")["versioning_configuration"]["status"] == "Enabled"
-    rule = one(minimal, "aws_s3_bucket_server_side_encryption_configuration")["rule"][0]
-    assert rule["apply_server_side_encryption_by_default"] == {"sse_algorithm": "aws:kms", "kms_master_key_id": KEY}
-    assert rule["bucket_key_enabled"] is True
+    assert_private_bucket(minimal, KEY)
     assert list(statements(minimal)) == ["DenyInsecureTransport"]
-    assert one(minimal, "aws_s3_bucket")["force_destroy"] is False
     assert "aws_s3_bucket_logging" not in minimal["resource"]
 
 
@@ -95,8 +83,7 @@ def test_passes_the_policy_pack(build):
     ],
 )
 def test_invalid_props_are_rejected(changes, message):
-    with pytest.raises(ValueError, match=message):
-        LogBucketProps(**{**MINIMAL, **changes})
+    assert_rejected(LogBucketProps, MINIMAL, changes, message)
 
 
 @pytest.mark.parametrize(

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from constructs.metric_alarm import MetricAlarm, MetricAlarmProps
-from tests.support import of_type, synth_construct
+from tests.support import assert_rejected, one, synth_fixture
 
 TOPIC = "arn:aws:sns:us-east-1:123456789012:alarms"
 MINIMAL = dict(
@@ -20,38 +20,33 @@ MINIMAL = dict(
 )
 
 
-@pytest.fixture(scope="module")
-def minimal():
-    return synth_construct(lambda s: MetricAlarm(s, "alarm", MetricAlarmProps(**MINIMAL)))
+minimal = synth_fixture(lambda s: MetricAlarm(s, "alarm", MetricAlarmProps(**MINIMAL)))
 
 
-@pytest.fixture(scope="module")
-def full():
-    props = MetricAlarmProps(**{**MINIMAL, "comparison": "<=", "periods": 1, "period_seconds": 60, "missing_data": "notBreaching", "tags": {"Team": "db"}})
-    return synth_construct(lambda s: MetricAlarm(s, "alarm", props))
+FULL = {**MINIMAL, "comparison": "<=", "periods": 1, "period_seconds": 60, "missing_data": "notBreaching", "tags": {"Team": "db"}}
+full = synth_fixture(lambda s: MetricAlarm(s, "alarm", MetricAlarmProps(**FULL)))
 
 
-def one(doc):
-    (alarm,) = of_type(doc, "aws_cloudwatch_metric_alarm").values()
-    return alarm
+def alarm_of(doc):
+    return one(doc, "aws_cloudwatch_metric_alarm")
 
 
 def test_alarm_is_enabled_and_reports_firing_and_clearing(minimal):
-    alarm = one(minimal)
+    alarm = alarm_of(minimal)
     assert alarm["actions_enabled"] is True
     assert alarm["alarm_actions"] == [TOPIC] and alarm["ok_actions"] == [TOPIC]
     assert alarm["alarm_name"] == "sparki-t-db-cpu" and alarm["tags"] == {"Name": "sparki-t-db-cpu"}
 
 
 def test_defaults_need_three_consecutive_five_minute_breaches(minimal):
-    alarm = one(minimal)
+    alarm = alarm_of(minimal)
     assert (alarm["evaluation_periods"], alarm["datapoints_to_alarm"], alarm["period"]) == (3, 3, 300)
     assert alarm["comparison_operator"] == "GreaterThanThreshold" and alarm["treat_missing_data"] == "missing"
     assert alarm["dimensions"] == {"DBInstanceIdentifier": "sparki-t-postgres"}
 
 
 def test_full_props_are_applied(full):
-    alarm = one(full)
+    alarm = alarm_of(full)
     assert alarm["comparison_operator"] == "LessThanOrEqualToThreshold"
     assert (alarm["evaluation_periods"], alarm["period"], alarm["treat_missing_data"]) == (1, 60, "notBreaching")
     assert alarm["tags"] == {"Name": "sparki-t-db-cpu", "Team": "db"}
@@ -68,5 +63,4 @@ def test_full_props_are_applied(full):
     ],
 )
 def test_invalid_props_are_rejected(changes, message):
-    with pytest.raises(ValueError, match=message):
-        MetricAlarmProps(**{**MINIMAL, **changes})
+    assert_rejected(MetricAlarmProps, MINIMAL, changes, message)

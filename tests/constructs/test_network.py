@@ -9,7 +9,7 @@ import pytest
 
 from catalog.aws import INTERFACE_ENDPOINTS
 from constructs.network import Network, NetworkProps, plan_subnets
-from tests.support import of_type, synth_construct
+from tests.support import assert_rejected, of_type, synth_fixture
 
 MINIMAL = dict(name="sparki-t", region="us-east-1", account_id="123456789012", vpc_cidr="10.0.0.0/16", azs=("us-east-1a", "us-east-1b"), nat_mode="single")
 FULL = dict(
@@ -22,16 +22,8 @@ FULL = dict(
 )
 
 
-@pytest.fixture(scope="module")
-def minimal():
-    return synth_construct(lambda s: Network(s, "network", NetworkProps(**MINIMAL)))
-
-
-@pytest.fixture(scope="module")
-def full():
-    return synth_construct(
-        lambda s: Network(s, "network", NetworkProps(**FULL, flow_log_key_arn="arn:aws:kms:us-east-1:123456789012:key/abc"))
-    )
+minimal = synth_fixture(lambda s: Network(s, "network", NetworkProps(**MINIMAL)))
+full = synth_fixture(lambda s: Network(s, "network", NetworkProps(**FULL, flow_log_key_arn="arn:aws:kms:us-east-1:123456789012:key/abc")))
 
 
 def subnets_by_tier(doc):
@@ -210,8 +202,7 @@ def test_given_flow_log_key_is_used_and_no_key_is_created(full):
     ],
 )
 def test_invalid_props_are_rejected(changes, message):
-    with pytest.raises(ValueError, match=message.replace("(", r"\(")):
-        NetworkProps(**{**MINIMAL, **changes})
+    assert_rejected(NetworkProps, MINIMAL, changes, message.replace("(", r"\("))
 
 
 @pytest.mark.parametrize("which", ["minimal", "full"])

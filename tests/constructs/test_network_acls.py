@@ -7,16 +7,14 @@ import pytest
 
 from constructs.network import Network, NetworkProps, plan_subnets
 from constructs.network_acls import ADMIN_PORTS, NetworkAclsProps, database_tier_rules, open_tier_rules
-from tests.support import of_type, one, synth_construct
+from tests.support import assert_rejected, of_type, one, synth_fixture
 
 PROPS = dict(name="sparki-t", region="us-east-1", account_id="123456789012", vpc_cidr="10.0.0.0/16", azs=("us-east-1a", "us-east-1b", "us-east-1c"), nat_mode="single")
 PORTS = (5432, 6379)
 PRIVATE = [cidr for _, cidr in plan_subnets(PROPS["vpc_cidr"], PROPS["azs"])["private"]]
 
 
-@pytest.fixture(scope="module")
-def doc():
-    return synth_construct(lambda s: Network(s, "network", NetworkProps(**PROPS, database_ports=PORTS)))
+doc = synth_fixture(lambda s: Network(s, "network", NetworkProps(**PROPS, database_ports=PORTS)))
 
 
 def acl(doc, tier):
@@ -110,5 +108,4 @@ def test_without_data_ports_the_database_tier_admits_nothing():
 )
 def test_invalid_props_are_rejected(changes, message):
     base = dict(name="t", vpc_id="vpc-1", vpc_cidr="10.0.0.0/16", default_network_acl_id="acl-1", subnet_ids={"public": [], "private": [], "database": []}, private_cidrs=PRIVATE)
-    with pytest.raises(ValueError, match=message):
-        NetworkAclsProps(**{**base, **changes})
+    assert_rejected(NetworkAclsProps, base, changes, message)

@@ -6,7 +6,7 @@ import json
 import pytest
 
 from constructs.node_group import GROUP_LABEL, NODE_MANAGED_POLICIES, NodeGroup, NodeGroupProps, Taint
-from tests.support import of_type, synth_construct
+from tests.support import assert_rejected, of_type, synth_fixture
 
 DATA_KEY = "arn:aws:kms:us-east-1:123456789012:key/data"
 MINIMAL = dict(
@@ -36,14 +36,8 @@ FULL = dict(
 )
 
 
-@pytest.fixture(scope="module")
-def minimal():
-    return synth_construct(lambda s: NodeGroup(s, "nodes", NodeGroupProps(**MINIMAL)))
-
-
-@pytest.fixture(scope="module")
-def full():
-    return synth_construct(lambda s: NodeGroup(s, "nodes", NodeGroupProps(**FULL)))
+minimal = synth_fixture(lambda s: NodeGroup(s, "nodes", NodeGroupProps(**MINIMAL)))
+full = synth_fixture(lambda s: NodeGroup(s, "nodes", NodeGroupProps(**FULL)))
 
 
 def only(doc, rtype):
@@ -149,8 +143,7 @@ def test_node_role_has_only_the_minimal_managed_policies(minimal):
     ],
 )
 def test_invalid_props_are_rejected(changes, message):
-    with pytest.raises(ValueError, match=message):
-        NodeGroupProps(**{**MINIMAL, **changes})
+    assert_rejected(NodeGroupProps, MINIMAL, changes, message)
 
 
 def test_invalid_taint_effect_is_rejected():

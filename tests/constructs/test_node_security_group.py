@@ -4,14 +4,12 @@ from __future__ import annotations
 import pytest
 
 from constructs.node_security_group import CONTROL_PLANE_PORTS, NodeSecurityGroup, NodeSecurityGroupProps
-from tests.support import of_type, one, synth_construct
+from tests.support import of_type, one, synth_fixture
 
 PROPS = dict(name="t-eks-nodes", cluster_name="t-eks", vpc_id="vpc-1", cluster_security_group_id="sg-cluster")
 
 
-@pytest.fixture(scope="module")
-def doc():
-    return synth_construct(lambda s: NodeSecurityGroup(s, "nodes", NodeSecurityGroupProps(**PROPS)))
+doc = synth_fixture(lambda s: NodeSecurityGroup(s, "nodes", NodeSecurityGroupProps(**PROPS)))
 
 
 def node_group_ref(doc):

@@ -6,7 +6,7 @@ import pytest
 
 from constructs.irsa_policies import CLUSTER_TAG, LBC_TAG
 from constructs.platform_roles import SERVICE_ACCOUNTS, PlatformRoles, PlatformRolesProps
-from tests.support import irsa_binding, of_type, policy_statements, synth_construct
+from tests.support import assert_rejected, irsa_binding, of_type, policy_statements, synth_fixture
 
 ACCOUNT = "123456789012"
 DATA_KEY = f"arn:aws:kms:us-east-1:{ACCOUNT}:key/data"
@@ -29,9 +29,7 @@ ZONES = ["arn:aws:route53:::hostedzone/Z111", "arn:aws:route53:::hostedzone/Z222
 RESOURCELESS_WRITES = {"elasticloadbalancing:SetWebAcl", "shield:CreateProtection"}
 
 
-@pytest.fixture(scope="module")
-def doc():
-    return synth_construct(lambda s: PlatformRoles(s, "irsa", PlatformRolesProps(**PROPS)))
+doc = synth_fixture(lambda s: PlatformRoles(s, "irsa", PlatformRolesProps(**PROPS)))
 
 
 def roles_by_component(doc) -> dict[str, tuple[str, dict]]:
@@ -185,5 +183,4 @@ def test_shippers_write_only_to_their_encrypted_log_groups(doc):
     ],
 )
 def test_invalid_props_are_rejected(changes, message):
-    with pytest.raises(ValueError, match=message):
-        PlatformRolesProps(**{**PROPS, **changes})
+    assert_rejected(PlatformRolesProps, PROPS, changes, message)

@@ -7,7 +7,7 @@ import pytest
 
 from constructs.kms_key import EncryptionKeyProps
 from constructs.private_bucket import PrivateBucket, PrivateBucketProps
-from tests.support import of_type, one, synth_construct
+from tests.support import assert_private_bucket, assert_rejected, of_type, one, synth_construct, synth_fixture
 
 KEY = "arn:aws:kms:us-east-1:123456789012:key/k"
 MINIMAL = dict(bucket_name="sparki-t-b-123456789012", kms_key_arn=KEY, lifecycle_rule_id="age-out", noncurrent_days=30)
@@ -15,9 +15,7 @@ OWN_KEY = EncryptionKeyProps(alias="sparki-t-b", description="d", account_id="12
 WRITE = {"Sid": "ServiceWrites", "Effect": "Allow", "Principal": {"Service": "s.amazonaws.com"}, "Action": "s3:PutObject", "Resource": "x"}
 
 
-@pytest.fixture(scope="module")
-def minimal():
-    return synth_construct(lambda s: PrivateBucket(s, "b", PrivateBucketProps(**MINIMAL)))
+minimal = synth_fixture(lambda s: PrivateBucket(s, "b", PrivateBucketProps(**MINIMAL)))
 
 
 @pytest.fixture(scope="module")
@@ -41,14 +39,7 @@ def full():
 
 
 def test_minimal_bucket_is_private_versioned_encrypted_and_tls_only(minimal):
-    assert one(minimal, "aws_s3_bucket")["force_destroy"] is False
-    assert one(minimal, "aws_s3_bucket_versioning")["versioning_configuration"]["status"] == "Enabled"
-    pab = one(minimal, "aws_s3_bucket_public_access_block")
-    assert all(pab[k] is True for k in ("block_public_acls", "block_public_policy", "ignore_public_acls", "restrict_public_buckets"))
-    assert one(minimal, "aws_s3_bucket_ownership_controls")["rule"]["object_ownership"] == "BucketOwnerEnforced"
-    rule = one(minimal, "aws_s3_bucket_server_side_encryption_configuration")["rule"][0]
-    assert rule["apply_server_side_encryption_by_default"] == {"sse_algorithm": "aws:kms", "kms_master_key_id": KEY}
-    assert rule["bucket_key_enabled"] is True
+    assert_private_bucket(minimal, KEY)
     (deny,) = json.loads(one(minimal, "aws_s3_bucket_policy")["policy"])["Statement"]
     assert deny["Effect"] == "Deny" and deny["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
     assert of_type(minimal, "aws_kms_key") == {}
@@ -91,5 +82,4 @@ def test_full_props_are_applied(full):
     ],
 )
 def test_invalid_props_are_rejected(changes, message):
-    with pytest.raises(ValueError, match=message):
-        PrivateBucketProps(**{**MINIMAL, **changes})
+    assert_rejected(PrivateBucketProps, MINIMAL, changes, message)

@@ -6,7 +6,7 @@ import json
 import pytest
 
 from constructs.secret import Secret, SecretProps
-from tests.support import one, policy_report, synth_fixture
+from tests.support import assert_rejected, builder, one, policy_report, synth_fixture
 
 API = "arn:aws:iam::123456789012:role/sparki-t-app-api"
 WORKER = "arn:aws:iam::123456789012:role/sparki-t-app-worker"
@@ -18,14 +18,8 @@ FULL = dict(
 )
 
 
-def build_minimal(stack):
-    Secret(stack, "secret", SecretProps(**MINIMAL))
-
-
-def build_full(stack):
-    Secret(stack, "secret", SecretProps(**FULL))
-
-
+build_minimal = builder(Secret, "secret", SecretProps, MINIMAL)
+build_full = builder(Secret, "secret", SecretProps, FULL)
 minimal = synth_fixture(build_minimal)
 full = synth_fixture(build_full)
 
@@ -74,5 +68,4 @@ def test_passes_the_policy_pack(build):
     ],
 )
 def test_invalid_props_are_rejected(changes, message):
-    with pytest.raises(ValueError, match=message):
-        SecretProps(**{**MINIMAL, **changes})
+    assert_rejected(SecretProps, MINIMAL, changes, message)

@@ -7,7 +7,7 @@ import pytest
 
 from constructs.static_site import StaticAssets, StaticAssetsProps, access_log_key_statement, access_log_writer
 from tests.constructs.edge_support import ALIAS, virginia
-from tests.support import of_type, one, policy_report, synth_fixture
+from tests.support import assert_private_bucket, assert_rejected, of_type, one, policy_report, synth_fixture
 
 ACCOUNT = "123456789012"
 MINIMAL = dict(
@@ -47,13 +47,7 @@ def ref(doc, rtype, attr):
 
 
 def test_origin_bucket_is_private_versioned_and_kms_encrypted(minimal):
-    pab = one(minimal, "aws_s3_bucket_public_access_block")
-    assert all(pab[k] is True for k in ("block_public_acls", "block_public_policy", "ignore_public_acls", "restrict_public_buckets"))
-    assert one(minimal, "aws_s3_bucket_ownership_controls")["rule"] == {"object_ownership": "BucketOwnerEnforced"}
-    assert one(minimal, "aws_s3_bucket_versioning")["versioning_configuration"] == {"status": "Enabled"}
-    (rule,) = one(minimal, "aws_s3_bucket_server_side_encryption_configuration")["rule"]
-    assert rule["apply_server_side_encryption_by_default"] == {"sse_algorithm": "aws:kms", "kms_master_key_id": MINIMAL["kms_key_arn"]}
-    assert one(minimal, "aws_s3_bucket")["force_destroy"] is False
+    assert_private_bucket(minimal, MINIMAL["kms_key_arn"])
     (lifecycle,) = one(minimal, "aws_s3_bucket_lifecycle_configuration")["rule"]
     assert lifecycle["noncurrent_version_expiration"] == [{"noncurrent_days": 30}] and "expiration" not in lifecycle
 
@@ -183,6 +177,5 @@ def test_passes_the_policy_pack(build, production):
     ],
 )
 def test_invalid_props_are_rejected(changes, message):
-    with pytest.raises(ValueError, match=message):
-        StaticAssetsProps(**{**MINIMAL, **changes})
+    assert_rejected(StaticAssetsProps, MINIMAL, changes, message)
 

@@ -9,23 +9,16 @@ from catalog.aws import GUARDDUTY_FEATURES
 from constructs.finding_routes import finding_rule_arn
 from constructs.security_hub import SecurityHub, SecurityHubProps
 from constructs.threat_detection import ThreatDetection, ThreatDetectionProps
-from tests.support import of_type, one, policy_report, synth_construct, synth_fixture
+from tests.support import assert_rejected, builder, of_type, one, policy_report, synth_construct, synth_fixture
 
 TOPIC = "arn:aws:sns:us-east-1:123456789012:sparki-t-alarms"
 MINIMAL = dict(name="sparki-t", features=("EKS_AUDIT_LOGS",), topic_arn=TOPIC)
 FULL = dict(MINIMAL, features=GUARDDUTY_FEATURES, min_severity=4, publishing_frequency="SIX_HOURS")
 
 
-def build_minimal(stack):
-    ThreatDetection(stack, "guardduty", ThreatDetectionProps(**MINIMAL))
-
-
+build_minimal = builder(ThreatDetection, "guardduty", ThreatDetectionProps, MINIMAL)
 minimal = synth_fixture(build_minimal)
-
-
-@pytest.fixture(scope="module")
-def full():
-    return synth_construct(lambda s: ThreatDetection(s, "guardduty", ThreatDetectionProps(**FULL)))
+full = synth_fixture(lambda s: ThreatDetection(s, "guardduty", ThreatDetectionProps(**FULL)))
 
 
 def test_detector_watches_eks_audit_logs_and_sends_high_findings_to_the_topic(minimal):
@@ -72,13 +65,10 @@ def test_guardduty_passes_the_policy_pack():
     ],
 )
 def test_invalid_guardduty_props_are_rejected(changes, message):
-    with pytest.raises(ValueError, match=message):
-        ThreatDetectionProps(**{**MINIMAL, **changes})
+    assert_rejected(ThreatDetectionProps, MINIMAL, changes, message)
 
 
-@pytest.fixture(scope="module")
-def hub():
-    return synth_construct(lambda s: SecurityHub(s, "hub", SecurityHubProps(region="us-east-1")))
+hub = synth_fixture(lambda s: SecurityHub(s, "hub", SecurityHubProps(region="us-east-1")))
 
 
 def test_security_hub_runs_foundational_best_practices_and_cis_v5_by_default(hub):

@@ -5,7 +5,7 @@ import pytest
 
 from constructs.web_acl import ANONYMOUS_IP_GROUP, MANAGED_GROUPS, WebAcl, WebAclProps
 from tests.constructs.edge_support import ALIAS, virginia
-from tests.support import of_type, one, policy_report, synth_fixture
+from tests.support import assert_rejected, builder, of_type, one, policy_report, synth_fixture
 
 KEY = "arn:aws:kms:us-east-1:123456789012:key/logs"
 MINIMAL = dict(name="sparki-t-api", scope="REGIONAL", log_group_name="aws-waf-logs-sparki-t-api", log_kms_key_arn=KEY)
@@ -16,14 +16,8 @@ FULL = dict(
 )
 
 
-def build_minimal(stack):
-    WebAcl(stack, "waf", WebAclProps(**MINIMAL))
-
-
-def build_full(stack):
-    WebAcl(stack, "waf", WebAclProps(**FULL), provider=virginia(stack))
-
-
+build_minimal = builder(WebAcl, "waf", WebAclProps, MINIMAL)
+build_full = builder(WebAcl, "waf", WebAclProps, FULL, provider=virginia)
 minimal = synth_fixture(build_minimal)
 full = synth_fixture(build_full)
 
@@ -124,8 +118,7 @@ def test_passes_the_policy_pack(build):
     ],
 )
 def test_invalid_props_are_rejected(changes, message):
-    with pytest.raises(ValueError, match=message):
-        WebAclProps(**{**MINIMAL, **changes})
+    assert_rejected(WebAclProps, MINIMAL, changes, message)
 
 
 def test_cloudfront_scope_inspects_more_of_the_body():

@@ -13,6 +13,8 @@ import tempfile
 from pathlib import Path
 from typing import NamedTuple
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
@@ -34,6 +36,17 @@ def edited(data: dict, path: str, value: object) -> dict:
     else:
         target[keys[-1]] = value
     return data
+
+
+def assert_refused(env: str, path: str, value: object, field: str, says: str) -> None:
+    """parse() refuses env's data with `value` at `path` in one line that names the environment
+    and `field` and says `says`."""
+    with pytest.raises(environments.ConfigError) as err:
+        environments.parse(env, edited(environments.read(env), path, value))
+    message = str(err.value)
+    assert err.value.field == field, message
+    assert says in message, message
+    assert message.startswith(f"environment '{env}': field '{field}': ") and "\n" not in message
 
 
 class Mistake(NamedTuple):

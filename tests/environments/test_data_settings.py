@@ -6,13 +6,11 @@ import pytest
 
 import environments
 from environments.data_settings import daily_overlaps_weekly, daily_window, instance_memory_gib, weekly_window
-from environments.schema import ConfigError
-from tests.environments.mistakes import edited
+from tests.environments.mistakes import assert_refused
 
 ENVS = environments.load()
 DEV, STAGING, PROD = ENVS["dev"], ENVS["staging"], ENVS["prod"]
 ORDER = [DEV, STAGING, PROD]
-RAW = {name: environments.read(name) for name in environments.NAMES}
 DB, CACHE = "data.database", "data.cache"
 
 
@@ -67,12 +65,7 @@ DB, CACHE = "data.database", "data.cache"
     ],
 )
 def test_each_data_rule_names_environment_field_and_fix(env, path, value, field, says):
-    with pytest.raises(ConfigError) as err:
-        environments.parse(env, edited(RAW[env], path, value))
-    message = str(err.value)
-    assert err.value.field == field, message
-    assert says in message, message
-    assert message.startswith(f"environment '{env}': field '{field}': ") and "\n" not in message
+    assert_refused(env, path, value, field, says)
 
 
 # -- helpers ---------------------------------------------------------------------------------

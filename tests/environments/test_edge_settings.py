@@ -7,7 +7,7 @@ import pytest
 import environments
 from catalog.aws import WAF_RATE_LIMIT_RANGE
 from environments.schema import ConfigError, check_disjoint
-from tests.environments.mistakes import DELETE, edited
+from tests.environments.mistakes import DELETE, assert_refused, edited
 
 ENVS = environments.load()
 RAW = {name: environments.read(name) for name in environments.NAMES}
@@ -46,10 +46,7 @@ LOW, HIGH = WAF_RATE_LIMIT_RANGE
     ],
 )
 def test_each_edge_rule(env, path, value, field, says):
-    with pytest.raises(ConfigError) as err:
-        environments.parse(env, edited(RAW[env], path, value))
-    assert err.value.environment == env and err.value.field == field, str(err.value)
-    assert says in str(err.value)
+    assert_refused(env, path, value, field, says)
 
 
 def test_dev_may_count():

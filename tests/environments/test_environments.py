@@ -8,7 +8,7 @@ import pytest
 import environments
 from catalog.aws import GUARDDUTY_FEATURES
 from environments.schema import ConfigError, check_disjoint
-from tests.environments.mistakes import DELETE, edited
+from tests.environments.mistakes import DELETE, assert_refused, edited
 
 ENVS = environments.load()
 DEV, STAGING, PROD = ENVS["dev"], ENVS["staging"], ENVS["prod"]
@@ -159,13 +159,7 @@ SYSTEM = "cluster.node_groups[0]"
     ],
 )
 def test_each_rule_names_environment_field_and_fix(env, path, value, field, says):
-    with pytest.raises(ConfigError) as err:
-        environments.parse(env, edited(RAW[env], path, value))
-    message = str(err.value)
-    assert err.value.field == field, message
-    assert says in message, message
-    assert message.startswith(f"environment '{env}': field '{field}': ")
-    assert "\n" not in message
+    assert_refused(env, path, value, field, says)
 
 
 def test_a_production_switch_is_refused_even_when_its_partner_is_off():
