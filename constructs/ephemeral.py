@@ -8,6 +8,9 @@ is read through a `locals` entry: a TerraformLocal is public API, and its token 
 inside Fn.jsonencode and other expressions, where a raw "${ephemeral...}" string would be
 escaped into a literal. A local that references an ephemeral value is itself ephemeral, so
 Terraform still refuses it anywhere but a write-only argument or another ephemeral context.
+
+Needs Terraform 1.11 (write-only arguments; README). No `required_version` is written: checkov
+3.3's Terraform JSON parser fails on any non-block entry of the `terraform` block.
 """
 from __future__ import annotations
 
@@ -18,7 +21,6 @@ from cdktf import TerraformLocal, TerraformStack
 from constructs import Construct
 
 RANDOM_PASSWORD = "aws_secretsmanager_random_password"
-MIN_TERRAFORM = ">= 1.11.0"
 _ARGUMENTS = frozenset({
     "exclude_characters", "exclude_lowercase", "exclude_numbers", "exclude_punctuation",
     "exclude_uppercase", "include_space", "password_length", "require_each_included_type",
@@ -41,8 +43,5 @@ def random_password(scope: Construct, id: str, **arguments: object) -> str:
     relative = scope.node.path[len(stack.node.path):].strip("/")
     name = re.sub(r"\W", "_", f"{relative}/{id}" if relative else id)
     stack.add_override(f"ephemeral.{RANDOM_PASSWORD}.{name}", dict(arguments))
-    # Ephemeral blocks need Terraform 1.10, the write-only arguments they feed 1.11; older
-    # versions would fail on the JSON with a less helpful message.
-    stack.add_override("terraform.required_version", MIN_TERRAFORM)
     local = TerraformLocal(scope, id, f"${{ephemeral.{RANDOM_PASSWORD}.{name}.random_password}}")
     return local.as_string

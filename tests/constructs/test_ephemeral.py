@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from constructs import Construct
-from constructs.ephemeral import MIN_TERRAFORM, RANDOM_PASSWORD, random_password
+from constructs.ephemeral import RANDOM_PASSWORD, random_password
 from tests.support import synth_construct
 
 
@@ -20,7 +20,6 @@ def test_each_scope_gets_its_own_block_and_local():
         f"${{ephemeral.{RANDOM_PASSWORD}.a_pw.random_password}}",
         f"${{ephemeral.{RANDOM_PASSWORD}.b_c_pw.random_password}}",
     ]
-    assert doc["terraform"]["required_version"] == MIN_TERRAFORM
 
 
 def test_a_misspelt_argument_fails_at_synth_with_the_path():
