@@ -149,6 +149,15 @@ INSIGHTS_RETENTION_DAYS = (7, *range(31, 732, 31))
 # Guide), read 2026-11: at most 5 replicas per shard.
 MAX_DB_READ_REPLICAS = 5
 MAX_CACHE_REPLICAS = 5
+# How a PostgreSQL master password is kept (docs/data.md, "Credentials"). "rds-managed": RDS
+# generates and rotates it in a secret of its own; "Password management with Amazon RDS and
+# AWS Secrets Manager" (RDS User Guide), read 2026-11, lists read replicas of such a source and
+# blue/green deployments as unsupported. "write-only": Terraform sends an ephemeral password to
+# the instance and to our own secret through write-only arguments (Terraform 1.11, AWS 5.100).
+DB_PASSWORD_SCHEMES = ("rds-managed", "write-only")
+# "/", '"' and "@" are refused by RDS in a master password (ModifyDBInstance,
+# MasterUserPassword); "'" and "\\" would need quoting in libpq connection strings.
+DB_PASSWORD_EXCLUDED = "/\"@'\\"
 # "Backing up and restoring" (RDS) and "Scheduling automatic backups" (ElastiCache), read 2026-11.
 MAX_BACKUP_RETENTION_DAYS = 35
 

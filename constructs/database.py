@@ -11,13 +11,16 @@ from cdktf_cdktf_provider_aws.db_parameter_group import DbParameterGroup, DbPara
 
 from catalog.aws import (
     DAILY_WINDOW,
+    DB_PASSWORD_SCHEMES,
     INSIGHTS_RETENTION_DAYS,
     MAX_BACKUP_RETENTION_DAYS,
+    MAX_DB_READ_REPLICAS,
     MONITORING_INTERVALS,
     WEEKLY_WINDOW,
 )
 from constructs import Construct
 from constructs.client_security_group import ClientSecurityGroup, ClientSecurityGroupProps
+from constructs.database_credentials import MasterSecretProps, instance_credentials, master_secret, master_secret_name
 from constructs.database_monitoring import (
     GIB,
     DatabaseAlarmProps,
@@ -49,13 +52,13 @@ class DatabaseProps:
     """Settings for the database.
 
     name: prefix of every Terraform-visible name, e.g. "sparki-dev"; the instance is
-        <name>-postgres.
+        <name>-postgres, replicas <name>-postgres-replica-<n>.
     region / account_id: where the instances live; they scope the monitoring role's trust.
     engine_version: PostgreSQL major, e.g. "16"; minor versions are applied automatically in
         the maintenance window.
     instance_class: "db.<family>.<size>", e.g. "db.t4g.medium".
     storage_key_arn: KMS key for storage, snapshots and Performance Insights.
-    secret_key_arn: KMS key for the master password secret RDS keeps in Secrets Manager.
+    secret_key_arn: KMS key for the master password's secret (ours or RDS's).
     log_key_arn: KMS key for the CloudWatch log groups (its policy must admit CloudWatch Logs).
     alarm_topic_arn: SNS topic every alarm and every RDS event subscription reports to; its
         policy and key must admit events.rds.amazonaws.com for event_source_arns(...).
@@ -63,8 +66,16 @@ class DatabaseProps:
         autoscaling ceiling (> allocation); default 20 / 100.
     multi_az, deletion_protection: default True (secure defaults; dev turns them off).
     backup_retention_days: 1..35; default 7. Backups cannot be turned off.
-    read_replicas: must be 0 (the default): the master password is RDS-managed, and RDS
-        creates no read replica of such a source (docs/data.md, "Readable capacity").
+    master_password: "write-only" (default): an ephemeral password goes to the instance and to
+        the secret <name>/postgres/master through write-only arguments, in no JSON, plan or
+        state; "rds-managed": RDS keeps and rotates it in a secret of its own (no replicas).
+    password_version: "write-only" only; a higher number sends a fresh password to the
+        instance and the secret in the same apply; default 1.
+    secret_recovery_days: "write-only" only; days a deleted master secret can be restored,
+        7..30; default 30.
+    read_replicas: same-region read replicas, 0..5; default 0; needs "write-only" (RDS creates
+        no read replica of a source whose password it manages). Each gets a replica-lag alarm.
+    replica_lag_alarm_seconds: alarm when a read replica is further behind; default 60.
     max_connections: 20..5000; default 100. Drives work_mem and the connections alarm.
     slow_statement_ms: log statements slower than this, >= 100; default 500.
     monitoring_interval: Enhanced Monitoring seconds (1, 5, 10, 15, 30, 60); default 60.
@@ -95,7 +106,11 @@ class DatabaseProps:
     backup_retention_days: int = 7
     backup_window: str = "03:00-04:00"
     maintenance_window: str = "sun:04:30-sun:05:30"
+    master_password: str = "write-only"
+    password_version: int = 1
+    secret_recovery_days: int = 30
     read_replicas: int = 0
+    replica_lag_alarm_seconds: int = 60
     max_connections: int = 100
     slow_statement_ms: int = 500
     monitoring_interval: int = 60
@@ -118,8 +133,16 @@ class DatabaseProps:
             raise ValueError(f"max_allocated_storage_gib={self.max_allocated_storage_gib}: must exceed allocated_storage_gib={self.allocated_storage_gib}, or storage cannot grow")
         if not 1 <= self.backup_retention_days <= MAX_BACKUP_RETENTION_DAYS:
             raise ValueError(f"backup_retention_days={self.backup_retention_days}: must be between 1 and 35")
-        if self.read_replicas:
-            raise ValueError(f"read_replicas={self.read_replicas}: must be 0; RDS creates no read replica of a source whose master password it manages")
+        if self.master_password not in DB_PASSWORD_SCHEMES:
+            raise ValueError(f"master_password={self.master_password!r}: must be one of {DB_PASSWORD_SCHEMES}")
+        if self.password_version < 1 or self.replica_lag_alarm_seconds < 1:
+            raise ValueError(f"password_version={self.password_version}, replica_lag_alarm_seconds={self.replica_lag_alarm_seconds}: must be positive")
+        if not 7 <= self.secret_recovery_days <= 30:
+            raise ValueError(f"secret_recovery_days={self.secret_recovery_days}: must be between 7 and 30")
+        if not 0 <= self.read_replicas <= MAX_DB_READ_REPLICAS:
+            raise ValueError(f"read_replicas={self.read_replicas}: must be between 0 and {MAX_DB_READ_REPLICAS}")
+        if self.read_replicas and self.master_password == "rds-managed":
+            raise ValueError(f"read_replicas={self.read_replicas}: RDS creates no read replica of a source whose master password it manages; use master_password='write-only'")
         if not 20 <= self.max_connections <= 5000:
             raise ValueError(f"max_connections={self.max_connections}: must be between 20 and 5000")
         if self.slow_statement_ms < 100:
@@ -151,8 +174,9 @@ class DatabaseProps:
 
 
 class Database(Construct):
-    """A PostgreSQL instance no one reaches without TLS, a client security group and either
-    IAM or the RDS-managed master secret; every log and metric is kept, every limit alarmed."""
+    """A PostgreSQL instance (and its read replicas) no one reaches without TLS, a client
+    security group and either IAM or the master secret, whose password is in no JSON or state;
+    every log and metric is kept, every limit alarmed."""
 
     def __init__(self, scope: Construct, id: str, props: DatabaseProps) -> None:
         super().__init__(scope, id)
@@ -198,31 +222,9 @@ class Database(Construct):
                 log_key_arn=props.log_key_arn,
             ),
         )
-        primary = DbInstance(
-            self,
-            "instance",
-            identifier=props.identifier,
-            engine="postgres",
-            engine_version=major,
-            db_name=props.database_name,
-            username=props.master_username,
-            # RDS generates the master password, keeps it in Secrets Manager under the secrets
-            # key and rotates it; Terraform never sees it, so neither JSON nor state holds it.
-            # It also rules out read replicas of this instance (docs/data.md).
-            manage_master_user_password=True,
-            master_user_secret_kms_key_id=props.secret_key_arn,
-            allocated_storage=props.allocated_storage_gib,
-            db_subnet_group_name=props.subnet_group_name,
-            backup_retention_period=props.backup_retention_days,
-            backup_window=props.backup_window,
-            # Keep automated backups after the instance is deleted, until their retention ends.
-            delete_automated_backups=False,
-            skip_final_snapshot=False,
-            final_snapshot_identifier=f"{props.identifier}-final",
-            allow_major_version_upgrade=False,
-            # RDS would create the exported log groups itself, unencrypted and kept forever.
-            depends_on=exported_log_groups(self, "primary", props.identifier, LOG_EXPORTS, props.log_retention_days, props.log_key_arn),
-            tags={"Name": props.identifier},
+        # What the primary and its replicas share: a replica is a data store of its own, with
+        # the primary's class, encryption, network, parameters, standby and monitoring.
+        shared = dict(
             instance_class=props.instance_class,
             port=PORT,
             # Applications authenticate with short-lived IAM tokens; the master secret is for
@@ -251,6 +253,66 @@ class Database(Construct):
             enabled_cloudwatch_logs_exports=list(LOG_EXPORTS),
         )
 
+        def logs(prefix: str, identifier: str) -> list:
+            # RDS would create the exported log groups itself, unencrypted and kept forever.
+            return exported_log_groups(self, prefix, identifier, LOG_EXPORTS, props.log_retention_days, props.log_key_arn)
+
+        credentials, password = instance_credentials(self, props.master_password, props.secret_key_arn, props.password_version)
+        primary = DbInstance(
+            self,
+            "instance",
+            identifier=props.identifier,
+            engine="postgres",
+            engine_version=major,
+            db_name=props.database_name,
+            username=props.master_username,
+            **credentials,
+            allocated_storage=props.allocated_storage_gib,
+            db_subnet_group_name=props.subnet_group_name,
+            backup_retention_period=props.backup_retention_days,
+            backup_window=props.backup_window,
+            # Keep automated backups after the instance is deleted, until their retention ends.
+            delete_automated_backups=False,
+            skip_final_snapshot=False,
+            final_snapshot_identifier=f"{props.identifier}-final",
+            allow_major_version_upgrade=False,
+            depends_on=logs("primary", props.identifier),
+            tags={"Name": props.identifier},
+            **shared,
+        )
+        if password is not None:
+            secret = master_secret(
+                self,
+                MasterSecretProps(master_secret_name(props.name), props.secret_key_arn, props.secret_recovery_days, props.password_version),
+                username=props.master_username,
+                password=password,
+                host=primary.address,
+                port=primary.port,
+            )
+            self.master_secret_arn: str = secret.arn
+        else:
+            self.master_secret_arn = primary.master_user_secret.get(0).secret_arn
+
+        self.replicas: list[DbInstance] = []
+        for n in range(1, props.read_replicas + 1):
+            replica_id = f"{props.identifier}-replica-{n}"
+            self.replicas.append(
+                DbInstance(
+                    self,
+                    f"replica_{n}",
+                    identifier=replica_id,
+                    # Engine, version, credentials, allocation and subnet group come from the
+                    # source; RDS refuses some of them on a replica.
+                    replicate_source_db=primary.identifier,
+                    # A replica is rebuilt from the primary; its final snapshot would only
+                    # duplicate the primary's.
+                    skip_final_snapshot=True,
+                    depends_on=logs(f"replica_{n}", replica_id),
+                    tags={"Name": replica_id},
+                    **shared,
+                )
+            )
+
         add_database_alarms(
             self,
             DatabaseAlarmProps(
@@ -259,18 +321,20 @@ class Database(Construct):
                 max_connections=props.max_connections,
                 free_storage_bytes=props.free_storage_alarm_bytes,
                 free_memory_mib=props.free_memory_alarm_mib,
+                replica_ids=[f"{props.identifier}-replica-{n}" for n in range(1, props.read_replicas + 1)],
+                replica_lag_seconds=props.replica_lag_alarm_seconds,
             ),
         )
 
         # Failovers, failures, storage and maintenance reach the alarm topic as they happen.
-        events = event_subscription(self, f"{props.identifier}-events", primary.identifier, props.alarm_topic_arn)
+        events = event_subscription(self, f"{props.identifier}-events", [primary.identifier, *(r.identifier for r in self.replicas)], props.alarm_topic_arn)
 
         self.identifier: str = props.identifier
         self.endpoint: str = primary.address
         self.port = primary.port
         self.resource_id: str = primary.resource_id
         self.arn: str = primary.arn
-        self.master_secret_arn: str = primary.master_user_secret.get(0).secret_arn
         self.security_group_id: str = self.security_group.security_group_id
         self.event_subscription_arn: str = events.arn
         self.parameter_group_name: str = parameters.name
+        self.replica_endpoints: list[str] = [r.address for r in self.replicas]

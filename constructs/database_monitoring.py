@@ -34,16 +34,16 @@ def event_source_arns(identifier: str, region: str, account_id: str) -> list[str
     return [f"arn:aws:rds:{region}:{account_id}:db:{identifier}*"]
 
 
-def event_subscription(scope: Construct, name: str, source_id: str, topic_arn: str) -> DbEventSubscription:
-    """RDS events of one instance to the alarm topic; source_id should be the instance's
-    identifier attribute, so the subscription follows the instance."""
+def event_subscription(scope: Construct, name: str, source_ids: Sequence[str], topic_arn: str) -> DbEventSubscription:
+    """RDS events of the primary and its replicas to the alarm topic; source_ids should be the
+    instances' identifier attributes, so the subscription follows the instances."""
     return DbEventSubscription(
         scope,
         "events",
         name=name,
         sns_topic=topic_arn,
         source_type="db-instance",
-        source_ids=[source_id],
+        source_ids=list(source_ids),
         event_categories=list(EVENT_CATEGORIES),
         enabled=True,
         tags={"Name": name},
@@ -69,8 +69,8 @@ def exported_log_groups(scope: Construct, prefix: str, identifier: str, logs: Se
 
 @dataclass(frozen=True)
 class MonitoringRoleProps:
-    """name: prefix of the role name; identifier: instances the role serves (identifier*);
-    create_os_metrics_log_group: see DatabaseProps."""
+    """name: prefix of the role name; identifier: instances the role serves (identifier*, so
+    replicas too); create_os_metrics_log_group: see DatabaseProps."""
 
     name: str
     identifier: str
@@ -119,17 +119,20 @@ def enhanced_monitoring_role(scope: Construct, props: MonitoringRoleProps) -> Ia
 
 @dataclass(frozen=True)
 class DatabaseAlarmProps:
-    """Thresholds of the instance alarms; every alarm reports to topic_arn."""
+    """Thresholds of the instance alarms; every alarm reports to topic_arn. replica_ids: the
+    read replicas' identifiers, each alarmed when it lags more than replica_lag_seconds."""
 
     identifier: str
     topic_arn: str
     max_connections: int
     free_storage_bytes: int
     free_memory_mib: int
+    replica_ids: Sequence[str] = ()
+    replica_lag_seconds: int = 60
 
 
 def add_database_alarms(scope: Construct, props: DatabaseAlarmProps) -> None:
-    """CPU, free storage, free memory and connections of the instance."""
+    """CPU, free storage, free memory and connections of the primary; lag of each replica."""
 
     def alarm(id: str, suffix: str, instance: str, **kwargs) -> None:
         MetricAlarm(
@@ -157,3 +160,8 @@ def add_database_alarms(scope: Construct, props: DatabaseAlarmProps) -> None:
     alarm("connections_alarm", "connections", ident, metric="DatabaseConnections", statistic="Maximum", comparison=">",
           threshold=connections,
           description=f"{ident}: more than {connections} of {props.max_connections} connections for 15 minutes; check client pools")
+    for n, replica_id in enumerate(props.replica_ids, start=1):
+        # A replica serves reads; one that falls behind serves stale data.
+        alarm(f"replica_{n}_lag_alarm", "replica-lag", replica_id, metric="ReplicaLag", statistic="Maximum", comparison=">",
+              threshold=props.replica_lag_seconds,
+              description=f"{replica_id}: more than {props.replica_lag_seconds} s behind the primary for 15 minutes; check write load and the replica's class")

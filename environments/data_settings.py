@@ -15,6 +15,7 @@ from pydantic import field_validator, model_validator
 from catalog.aws import (
     CACHE_FAMILIES,
     DB_FAMILIES,
+    DB_PASSWORD_SCHEMES,
     INSIGHTS_RETENTION_DAYS,
     MAX_BACKUP_RETENTION_DAYS,
     MAX_CACHE_REPLICAS,
@@ -70,9 +71,15 @@ class DatabaseSettings(Model):
     engine_version: PostgreSQL major, e.g. "16"; minors are applied automatically.
     multi_az / deletion_protection: default true; production refuses false.
     backup_retention_days: 1..35; default 7; production needs at least 7.
-    read_replicas: same-region read replicas; default 0. Must stay 0: the master password is
-        RDS-managed in Secrets Manager, and RDS creates no read replica of such a source
-        (docs/data.md, "Readable capacity").
+    master_password: "write-only" (default): Terraform generates the password in every run
+        (an ephemeral value), sends it to the instance and to the secret sparki-<env>/postgres/master
+        through write-only arguments, and keeps it in no file, plan or state; rotation is a new
+        password_version. "rds-managed": RDS keeps and rotates it in a secret of its own, and
+        then no read replica can be made (docs/data.md, "Credentials").
+    password_version: with "write-only", raising it sends a fresh password to the instance and
+        the secret in the same apply; default 1, never lowered (the provider sends on a change).
+    read_replicas: same-region read replicas, 0..5; default 0. Needs master_password =
+        "write-only": RDS creates no read replica of a source whose password it manages.
     max_connections: 20.. up to 100 per GiB of instance memory; default 100.
     slow_statement_ms: statements slower than this are logged; 100..60000; default 500.
     monitoring_interval: Enhanced Monitoring seconds, one of 1, 5, 10, 15, 30, 60; default 60.
@@ -87,6 +94,8 @@ class DatabaseSettings(Model):
     multi_az: bool = True
     deletion_protection: bool = True
     backup_retention_days: int = 7
+    master_password: str = "write-only"
+    password_version: int = 1
     read_replicas: int = 0
     max_connections: int = 100
     slow_statement_ms: int = 500
@@ -130,12 +139,20 @@ class DatabaseSettings(Model):
     @classmethod
     def _replicas(cls, count: int) -> int:
         check_range("", count, 0, MAX_DB_READ_REPLICAS)
-        # The master password is always RDS-managed (constructs/database.py: no password in
-        # code, JSON or state, and no other credential scheme), and AWS documents read
-        # replicas of such a source as unsupported: the apply would fail after the primary.
-        if count:
-            fail("", f"{count} read replica(s) cannot be created: the master password is managed by RDS in Secrets Manager, which RDS does not support for a read replica's source; set 0 (docs/data.md, 'Readable capacity')")
         return count
+
+    @field_validator("master_password")
+    @classmethod
+    def _password_scheme(cls, scheme: str) -> str:
+        if scheme not in DB_PASSWORD_SCHEMES:
+            fail("", f"{scheme!r} is not a password scheme; use one of {', '.join(DB_PASSWORD_SCHEMES)} (docs/data.md, 'Credentials')")
+        return scheme
+
+    @field_validator("password_version")
+    @classmethod
+    def _password_version(cls, version: int) -> int:
+        check_range("", version, 1, 2**31 - 1, "(raise it by one to rotate)")
+        return version
 
     @field_validator("slow_statement_ms")
     @classmethod
@@ -166,6 +183,10 @@ class DatabaseSettings(Model):
         if not 20 <= self.max_connections <= ceiling:
             fail("max_connections", f"{self.max_connections} does not fit {self.instance_class} ({self.memory_gib:g} GiB); use 20..{ceiling}")
         _check_windows("backup_window", self.backup_window, self.maintenance_window, 30)
+        # AWS documents read replicas of a source whose master password RDS manages in Secrets
+        # Manager as unsupported: the apply would fail after the primary was created.
+        if self.read_replicas and self.master_password == "rds-managed":
+            fail("read_replicas", f"{self.read_replicas} read replica(s) cannot be created while master_password = \"rds-managed\": RDS does not support a read replica of a source whose password it manages in Secrets Manager; set master_password = \"write-only\" or read_replicas = 0 (docs/data.md, 'Readable capacity')")
         return self
 
     @property

@@ -36,6 +36,14 @@ KNOWN_ACTIONS = {
     ("no-op",): None,
     ("read",): None,
 }
+# Replacements that lose nothing: forced only by these paths, the "new" resource is the next
+# version of a value whose previous version the service keeps. A secret version forced by
+# secret_string_wo_version (raising a write-only password's version, docs/runbooks/
+# database-password.md): the provider's delete leaves the old version's AWSCURRENT label, the
+# create's PutSecretValue moves it to the new version and the old one becomes AWSPREVIOUS.
+NEW_VERSION_PATHS: Mapping[str, frozenset[str]] = {
+    "aws_secretsmanager_secret_version": frozenset({"secret_string_wo_version"}),
+}
 
 
 @dataclass(frozen=True)
@@ -54,9 +62,15 @@ class Change:
     recreated: bool = False
 
     @property
+    def new_version(self) -> bool:
+        """A replacement that only writes the next version of a kept value (NEW_VERSION_PATHS)."""
+        paths = NEW_VERSION_PATHS.get(self.type, frozenset())
+        return self.action == "replace" and bool(self.forced_by) and set(self.forced_by) <= paths
+
+    @property
     def stateful(self) -> bool:
-        """A stateful resource destroyed or replaced."""
-        return self.type in STATEFUL_TYPES and self.action in ("replace", "destroy")
+        """A stateful resource destroyed or replaced (a new version of a kept value is not)."""
+        return self.type in STATEFUL_TYPES and self.action in ("replace", "destroy") and not self.new_version
 
     @property
     def unprotected(self) -> tuple[Protection, ...]:
@@ -73,6 +87,8 @@ class Change:
         notes = [f"`{p.attribute}` {p.before} -> {p.after}: {p.why}" for p in self.protections if not p.gates]
         if self.action == "forget" and self.type in STATEFUL_TYPES:
             notes.insert(0, "leaves Terraform state; it is NOT destroyed and nothing manages it afterwards")
+        if self.new_version:
+            notes.insert(0, f"a new version is written ({', '.join(self.forced_by)} changed); the previous value is kept by the service")
         return notes
 
     def describe(self) -> str:

@@ -21,7 +21,7 @@ from stacks import LAYERS
 def terraform_binary() -> str:
     found = shutil.which("terraform")
     if not found:
-        raise TerraformMissing("terraform is not on PATH; install Terraform >= 1.10 (see README)")
+        raise TerraformMissing("terraform is not on PATH; install Terraform >= 1.11 (see README)")
     return found
 
 

@@ -15,7 +15,8 @@ from stacks.run_settings import RunSettings
 
 class DataStack(SparkiStack):
     """Exports: database_endpoint (host name), database_port, database_security_group_id,
-    database_resource_id (for rds-db:connect policies), master_secret_arn (the ARN only),
+    database_resource_id (for rds-db:connect policies), database_replica_endpoints (host names
+    of the read replicas, the readable capacity), master_secret_arn (the ARN only),
     cache_primary_endpoint, cache_reader_endpoint, cache_port, cache_security_group_id,
     cache_replication_group_arn, cache_user_name and cache_user_arn (for elasticache:Connect).
 
@@ -64,6 +65,7 @@ class DataStack(SparkiStack):
                 account_id=env.account_id,
                 subnet_group_name=db_subnet_group_name,
                 secret_key_arn=secrets_key_arn,
+                secret_recovery_days=env.security.secret_recovery_days,
                 free_memory_alarm_mib=db.free_memory_alarm_mib,
             ),
         )
@@ -75,6 +77,7 @@ class DataStack(SparkiStack):
         self.database_port = self.database.port
         self.database_security_group_id: str = self.database.security_group_id
         self.database_resource_id: str = self.database.resource_id
+        self.database_replica_endpoints: list[str] = self.database.replica_endpoints
         self.master_secret_arn: str = self.database.master_secret_arn
         self.cache_primary_endpoint: str = self.cache.primary_endpoint
         self.cache_reader_endpoint: str = self.cache.reader_endpoint

@@ -55,6 +55,7 @@ class StackView:
     resources: tuple[Resource, ...]
     data: Mapping[str, Mapping[str, Mapping[str, Any]]] = field(default_factory=dict)
     provider_tags: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    locals: Mapping[str, Any] = field(default_factory=dict)
 
     @classmethod
     def from_terraform(cls, name: str, doc: Mapping[str, Any], production: bool) -> StackView:
@@ -80,7 +81,7 @@ class StackView:
                     if isinstance(block.get("tags"), Mapping):
                         merged.update(block["tags"])
                 tags[key] = merged
-        return cls(name, production, tuple(resources), data, tags)
+        return cls(name, production, tuple(resources), data, tags, dict(doc.get("locals", {})))
 
     def of_type(self, *types: str) -> list[Resource]:
         return [r for r in self.resources if r.type in types]
@@ -117,6 +118,16 @@ class StackView:
         except ValueError:
             return None
         return doc if isinstance(doc, dict) else None
+
+    def ephemeral(self, value: Any, _seen: frozenset[str] = frozenset()) -> bool:
+        """value is an expression over an ephemeral value: it references `ephemeral.<type>.<name>`
+        itself, or a local that does (Terraform makes such a local ephemeral too)."""
+        if not isinstance(value, str) or "${" not in value:
+            return False
+        if re.search(r"\bephemeral\.\w+\.[\w-]+", value):
+            return True
+        names = set(re.findall(r"\blocal\.([\w-]+)", value)) - _seen
+        return any(self.ephemeral(self.locals.get(n), _seen | names) for n in names)
 
     def public_lb_security_groups(self) -> list[Resource]:
         """Security groups attached to an internet-facing load balancer of this stack."""

@@ -7,7 +7,7 @@ import pytest
 
 from constructs.database import CA_CERT, LOG_EXPORTS, Database, DatabaseProps
 from constructs.postgres_parameters import postgres_parameters
-from tests.support import ROOT, of_type, synth_construct
+from tests.support import ROOT, of_type, one, synth_construct
 
 KEY = "arn:aws:kms:us-east-1:123456789012:key/"
 MINIMAL = dict(
@@ -34,6 +34,10 @@ FULL = dict(
     backup_retention_days=35,
     backup_window="22:00-22:30",
     maintenance_window="sat:23:00-sat:23:30",
+    password_version=3,
+    secret_recovery_days=7,
+    read_replicas=2,
+    replica_lag_alarm_seconds=120,
     max_connections=1000,
     slow_statement_ms=2000,
     monitoring_interval=5,
@@ -55,6 +59,11 @@ def minimal():
 @pytest.fixture(scope="module")
 def full():
     return synth_construct(lambda s: Database(s, "database", DatabaseProps(**FULL)))
+
+
+@pytest.fixture(scope="module")
+def managed():
+    return synth_construct(lambda s: Database(s, "database", DatabaseProps(**MINIMAL, master_password="rds-managed")))
 
 
 def instances(doc):
@@ -87,12 +96,42 @@ def test_instance_is_private_encrypted_and_on_gp3_with_autoscaling(minimal):
     assert db["ca_cert_identifier"] == CA_CERT
 
 
-def test_master_password_is_managed_by_rds_and_iam_auth_is_on(minimal):
+def test_master_password_is_ephemeral_and_write_only_by_default(minimal):
     db = primary(minimal)
+    (local_name, expression), = minimal["locals"].items()
+    (block_name, arguments), = minimal["ephemeral"]["aws_secretsmanager_random_password"].items()
+    assert expression == f"${{ephemeral.aws_secretsmanager_random_password.{block_name}.random_password}}"
+    assert arguments["password_length"] == 40 and set('/"@') <= set(arguments["exclude_characters"])
+    assert db["password_wo"] == f"${{local.{local_name}}}" and db["password_wo_version"] == 1
+    assert "password" not in db and "manage_master_user_password" not in db
+    assert db["iam_database_authentication_enabled"] is True
+
+
+def test_master_secret_gets_the_same_password_through_a_write_only_argument(minimal):
+    (secret_id, secret), = of_type(minimal, "aws_secretsmanager_secret").items()
+    assert secret["name"] == "sparki-t/postgres/master" and secret["kms_key_id"] == KEY + "secrets"
+    assert secret["recovery_window_in_days"] == 30
+    (version,) = of_type(minimal, "aws_secretsmanager_secret_version").values()
+    assert version["secret_id"] == f"${{aws_secretsmanager_secret.{secret_id}.id}}"
+    assert "secret_string" not in version and version["secret_string_wo_version"] == 1
+    (local_name,) = minimal["locals"]
+    value = version["secret_string_wo"]
+    assert value.startswith("${jsonencode({") and f'"password" = local.{local_name}' in value
+    assert '"username" = "sparki_admin"' in value and '"engine" = "postgres"' in value and ".address" in value
+
+
+def test_password_version_and_recovery_window_follow_the_props(full):
+    assert primary(full)["password_wo_version"] == 3
+    assert one(full, "aws_secretsmanager_secret_version")["secret_string_wo_version"] == 3
+    assert one(full, "aws_secretsmanager_secret")["recovery_window_in_days"] == 7
+
+
+def test_rds_managed_password_keeps_rds_secret_and_makes_no_secret_of_its_own(managed):
+    db = primary(managed)
     assert db["manage_master_user_password"] is True
     assert db["master_user_secret_kms_key_id"] == KEY + "secrets"
-    assert db["iam_database_authentication_enabled"] is True
-    assert "password" not in db and "password_wo" not in db
+    assert "password_wo" not in db and "password" not in db
+    assert not of_type(managed, "aws_secretsmanager_secret") and "ephemeral" not in managed
 
 
 def test_defaults_are_highly_available_protected_and_backed_up(minimal):
@@ -226,9 +265,29 @@ def test_client_security_groups_get_one_rule_each_on_5432(full):
         assert "cidr_ipv4" not in rule and "cidr_ipv6" not in rule and rule["description"]
 
 
-def test_exported_logs_get_their_groups_and_no_os_metrics_group_when_disabled(full):
+def test_read_replicas_follow_the_primary_and_carry_a_lag_alarm(full):
+    found = instances(full)
+    assert sorted(found) == ["sparki-t-postgres", "sparki-t-postgres-replica-1", "sparki-t-postgres-replica-2"]
+    primary_id = next(k for k, v in of_type(full, "aws_db_instance").items() if "replicate_source_db" not in v)
+    group_id = next(iter(of_type(full, "aws_db_parameter_group")))
+    for n in (1, 2):
+        replica = found[f"sparki-t-postgres-replica-{n}"]
+        assert replica["replicate_source_db"] == f"${{aws_db_instance.{primary_id}.identifier}}"
+        assert replica["storage_encrypted"] is True and replica["kms_key_id"] == KEY + "data"
+        assert replica["publicly_accessible"] is False and replica["parameter_group_name"] == f"${{aws_db_parameter_group.{group_id}.name}}"
+        assert replica["iam_database_authentication_enabled"] is True and replica["performance_insights_enabled"] is True
+        assert replica["monitoring_interval"] == 5 and replica["deletion_protection"] is False
+        assert replica["multi_az"] is False
+        assert not {"password_wo", "manage_master_user_password", "username"} & set(replica)
+        assert replica["enabled_cloudwatch_logs_exports"] == list(LOG_EXPORTS)
+        lag = alarms(full)[f"sparki-t-postgres-replica-{n}-replica-lag"]
+        assert lag["metric_name"] == "ReplicaLag" and lag["threshold"] == 120
+        assert lag["dimensions"] == {"DBInstanceIdentifier": f"sparki-t-postgres-replica-{n}"}
+
+
+def test_each_replica_gets_its_own_log_groups_and_no_os_metrics_group_when_disabled(full):
     names = {g["name"] for g in of_type(full, "aws_cloudwatch_log_group").values()}
-    assert names == {f"/aws/rds/instance/sparki-t-postgres/{log}" for log in LOG_EXPORTS}
+    assert names == {f"/aws/rds/instance/{i}/{log}" for i in ("sparki-t-postgres", "sparki-t-postgres-replica-1", "sparki-t-postgres-replica-2") for log in LOG_EXPORTS}
     assert all(g["retention_in_days"] == 365 for g in of_type(full, "aws_cloudwatch_log_group").values())
 
 
@@ -252,7 +311,12 @@ def test_thresholds_follow_the_props(full):
         (dict(allocated_storage_gib=100, max_allocated_storage_gib=100), "must exceed allocated_storage_gib"),
         (dict(backup_retention_days=0), "between 1 and 35"),
         (dict(backup_retention_days=36), "between 1 and 35"),
-        (dict(read_replicas=1), "no read replica of a source whose master password it manages"),
+        (dict(read_replicas=1, master_password="rds-managed"), "no read replica of a source whose master password it manages"),
+        (dict(read_replicas=6), "between 0 and 5"),
+        (dict(master_password="managed"), "must be one of"),
+        (dict(password_version=0), "must be positive"),
+        (dict(replica_lag_alarm_seconds=0), "must be positive"),
+        (dict(secret_recovery_days=3), "between 7 and 30"),
         (dict(max_connections=10), "between 20 and 5000"),
         (dict(slow_statement_ms=0), "at least 100"),
         (dict(monitoring_interval=0), "must be one of"),
@@ -277,3 +341,9 @@ def test_rds_events_of_the_instance_reach_the_alarm_topic(minimal):
     assert sub["source_ids"] == [f"${{aws_db_instance.{instance_id}.identifier}}"]
     assert {"failover", "failure", "low storage", "maintenance"} <= set(sub["event_categories"])
     assert "configuration change" not in sub["event_categories"]
+
+
+def test_rds_events_of_the_replicas_reach_the_alarm_topic_too(full):
+    (sub,) = of_type(full, "aws_db_event_subscription").values()
+    assert sub["source_ids"] == [f"${{aws_db_instance.{i}.identifier}}" for i in of_type(full, "aws_db_instance")]
+    assert len(sub["source_ids"]) == 3

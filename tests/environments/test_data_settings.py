@@ -30,8 +30,9 @@ DB, CACHE = "data.database", "data.cache"
         ("dev", f"{DB}.backup_retention_days", 0, f"{DB}.backup_retention_days", "1..35"),
         ("dev", f"{DB}.backup_retention_days", 36, f"{DB}.backup_retention_days", "1..35"),
         ("dev", f"{DB}.read_replicas", 6, f"{DB}.read_replicas", "0..5"),
-        ("prod", f"{DB}.read_replicas", 1, f"{DB}.read_replicas", "managed by RDS in Secrets Manager"),
-        ("staging", f"{DB}.read_replicas", 2, f"{DB}.read_replicas", "set 0"),
+        ("prod", f"{DB}.master_password", "rds-managed", f"{DB}.read_replicas", "manages in Secrets Manager; set master_password = \"write-only\""),
+        ("dev", f"{DB}.master_password", "managed", f"{DB}.master_password", "use one of rds-managed, write-only"),
+        ("dev", f"{DB}.password_version", 0, f"{DB}.password_version", "1..2147483647"),
         ("dev", f"{DB}.max_connections", 10, f"{DB}.max_connections", "use 20..400"),
         ("dev", f"{DB}.max_connections", 401, f"{DB}.max_connections", "does not fit db.t4g.medium (4 GiB)"),
         ("dev", f"{DB}.slow_statement_ms", 50, f"{DB}.slow_statement_ms", "100..60000"),
@@ -106,6 +107,13 @@ def test_every_environment_keeps_backups():
     for env in ORDER:
         assert env.data.database.backup_retention_days >= 1
         assert env.data.cache.snapshot_retention_days >= 1
+
+
+def test_every_environment_keeps_its_master_password_out_of_state_and_prod_has_a_replica():
+    # docs/data.md, "Readable capacity": write-only everywhere, so replicas (and issue 15's
+    # cross-Region replica) are possible, and prod reads from one.
+    assert {env.data.database.master_password for env in ORDER} == {"write-only"}
+    assert PROD.data.database.read_replicas >= 1
 
 
 def test_dev_is_the_cheap_one():

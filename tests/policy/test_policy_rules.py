@@ -13,6 +13,8 @@ from sparki.policy.view import Resource, StackView
 
 TAGS = {t: "x" for t in REQUIRED_TAGS}
 BUCKET_ARN = "${aws_s3_bucket.b.arn}"
+EPHEMERAL = "${ephemeral.aws_secretsmanager_random_password.database_master_password.random_password}"
+LOCALS = {"master_password": EPHEMERAL, "relay": "${local.master_password}", "region": "us-east-1", "loop": "${local.loop}"}
 
 
 def res(rtype: str, name: str = "r", taggable: bool = False, **config) -> Resource:
@@ -182,6 +184,16 @@ CASES = [
     ("SPK-SECRET-LITERAL", res("aws_mq_broker", user=[{"username": "u", "password": "p"}]), [], False, Outcome.NON_COMPLIANT, "user is a literal"),
     ("SPK-SECRET-LITERAL", res("aws_ssm_parameter", type="SecureString", value="plain"), [], False, Outcome.NON_COMPLIANT, "value is a literal"),
     ("SPK-SECRET-LITERAL", res("aws_ssm_parameter", type="String", value="us-east-1"), [], False, Outcome.NOT_APPLICABLE, ""),
+    # -- SPK-SECRET-WRITE-ONLY (locals: see check())
+    ("SPK-SECRET-WRITE-ONLY", res("aws_db_instance", password_wo=EPHEMERAL, password_wo_version=1), [], False, Outcome.COMPLIANT, ""),
+    ("SPK-SECRET-WRITE-ONLY", res("aws_db_instance", password_wo="${local.master_password}"), [], False, Outcome.COMPLIANT, ""),
+    ("SPK-SECRET-WRITE-ONLY", res("aws_secretsmanager_secret_version", secret_string_wo='${jsonencode({"password" = local.master_password, "host" = aws_db_instance.db.address})}'), [], False, Outcome.COMPLIANT, ""),
+    ("SPK-SECRET-WRITE-ONLY", res("aws_secretsmanager_secret_version", secret_string_wo="${local.relay}"), [], False, Outcome.COMPLIANT, ""),
+    ("SPK-SECRET-WRITE-ONLY", res("aws_db_instance", password_wo="correct-horse"), [], False, Outcome.NON_COMPLIANT, "password_wo is not ephemeral"),
+    ("SPK-SECRET-WRITE-ONLY", res("aws_rds_cluster", master_password_wo="${random_password.p.result}"), [], False, Outcome.NON_COMPLIANT, "master_password_wo"),
+    ("SPK-SECRET-WRITE-ONLY", res("aws_ssm_parameter", value_wo="${local.region}"), [], False, Outcome.NON_COMPLIANT, "value_wo"),
+    ("SPK-SECRET-WRITE-ONLY", res("aws_ssm_parameter", value_wo="${local.loop}"), [], False, Outcome.NON_COMPLIANT, "value_wo"),
+    ("SPK-SECRET-WRITE-ONLY", res("aws_db_instance", manage_master_user_password=True), [], False, Outcome.NOT_APPLICABLE, ""),
 ]
 
 
@@ -190,6 +202,7 @@ def check(rule_id, target, others, production):
         "stack", production, (target, *others),
         data={"aws_iam_policy_document": {"tls": TLS_DATA_SOURCE}},
         provider_tags={"aws": TAGS, "aws.dr": TAGS, "aws.bare": {}},
+        locals=LOCALS,
     )
     return RULES[rule_id].evaluate(target, view)
 
@@ -222,6 +235,8 @@ def test_stack_view_reads_synthesized_json():
         "provider": {"aws": [{"region": "us-east-1", "default_tags": [{"tags": {"Project": "sparki"}}]}, {"alias": "dr", "region": "us-west-2"}]},
         "resource": {"aws_vpc": {"vpc_1": {"//": {"metadata": {"path": "s/network/vpc", "uniqueId": "vpc_1"}}, "cidr_block": "10.0.0.0/16"}}},
         "data": {"aws_iam_policy_document": {"tls": {"//": {}, **TLS_DATA_SOURCE}}},
+        "locals": {"pw": EPHEMERAL},
+        "ephemeral": {"aws_secretsmanager_random_password": {"pw": {"password_length": 40}}},
     }
     view = StackView.from_terraform("s", doc, production=True)
     (vpc,) = view.resources
@@ -231,3 +246,4 @@ def test_stack_view_reads_synthesized_json():
     assert view.default_tags(vpc) == {"Project": "sparki"}
     assert view.policy_document("${data.aws_iam_policy_document.tls.json}")["Statement"][0]["Effect"] == "Deny"
     assert view.production is True
+    assert view.locals == {"pw": EPHEMERAL} and view.ephemeral("${local.pw}") and not view.ephemeral("${local.other}")

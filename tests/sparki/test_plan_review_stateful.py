@@ -173,3 +173,29 @@ def test_an_action_the_review_does_not_know_fails_it_instead_of_vanishing():
     review = summarize("s", {"resource_changes": [_rc("aws_kms_key.k", ["delete", "forget"])]})
     assert "aws_kms_key.k: ['delete', 'forget']" in review.error and "KNOWN_ACTIONS" in review.error
     assert exit_code([review], allowed=True) == EXIT_PLAN_FAILED
+
+
+def _rotation(forced: list) -> dict:
+    """The shape `terraform show -json` gives a password_version bump (measured on moto 5.2.5
+    with provider 5.100: docs/runbooks/database-password.md); write-only values are null."""
+    return {"resource_changes": [
+        _rc("aws_db_instance.db", ["update"], before={"password_wo": None, "password_wo_version": 1},
+            after={"password_wo": None, "password_wo_version": 2}, after_unknown={}),
+        _rc("aws_secretsmanager_secret_version.v", ["delete", "create"], replace_paths=forced,
+            before={"secret_string_wo": None, "secret_string_wo_version": 1}, after={"secret_string_wo": None, "secret_string_wo_version": 2}),
+    ]}
+
+
+def test_a_new_write_only_secret_version_is_noted_not_gated():
+    review = summarize("sparki-dev-data", _rotation([["secret_string_wo_version"]]))
+    assert [(c.address, c.action, c.attributes) for c in review.changes] == [
+        ("aws_db_instance.db", "update", ("password_wo_version",)), ("aws_secretsmanager_secret_version.v", "replace", ())]
+    assert not review.gates and exit_code([review], allowed=False) == EXIT_OK
+    notes = render("dev", [review], allowed=False).split("## STATEFUL RESOURCES: NOTES", 1)[1]
+    assert "a new version is written (secret_string_wo_version changed); the previous value is kept by the service" in notes
+
+
+@pytest.mark.parametrize("forced", [[["secret_id"]], [["secret_string_wo_version"], ["secret_id"]], []])
+def test_a_secret_version_replaced_for_anything_else_still_gates(forced):
+    review = summarize("sparki-dev-data", _rotation(forced))
+    assert review.gates and exit_code([review], allowed=False) == EXIT_STATEFUL

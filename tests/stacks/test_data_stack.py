@@ -14,8 +14,11 @@ from tests.support import of_type
 ENVS = environments.load()
 NAMES = {env: f"sparki-{env}-data" for env in ENVS}
 REMOTE = "${data.terraform_remote_state.cross-stack-reference-input-sparki-%s-%s.outputs.cross-stack-output-%s"
-# Attribute names that would carry a secret if anyone set them.
-SECRET_KEYS = {"password", "password_wo", "passwords", "auth_token", "secret_string", "secret_string_wo", "secret_binary"}
+# Attribute names that would carry a secret if anyone set them, and the write-only ones that
+# may only be fed from an ephemeral value (never stored in state).
+SECRET_KEYS = {"password", "passwords", "auth_token", "secret_string", "secret_binary", "master_password"}
+WRITE_ONLY = {"password_wo", "secret_string_wo"}
+EPHEMERAL = "${ephemeral.aws_secretsmanager_random_password."
 
 
 def remote(env: str, layer: str, output: str) -> str:
@@ -44,16 +47,26 @@ def test_no_secret_is_synthesized(stacks, env):
     doc = stacks[NAMES[env]]
     leaked = [".".join(p) for p in walk_keys(doc) if p[-1] in SECRET_KEYS]
     assert not leaked
-    assert one(doc, "aws_db_instance", lambda r: "replicate_source_db" not in r)["manage_master_user_password"] is True
     assert "auth_token" not in json.dumps(doc)
+    # The only password is the ephemeral one, reached through its local by both write-only
+    # arguments: the instance's and the secret's.
+    (local,) = [name for name, value in doc["locals"].items() if value.startswith(EPHEMERAL)]
+    fed = [".".join(p) for p in walk_keys(doc) if p[-1] in WRITE_ONLY]
+    assert len(fed) == 2
+    primary = one(doc, "aws_db_instance", lambda r: "replicate_source_db" not in r)
+    assert primary["password_wo"] == f"${{local.{local}}}" and "manage_master_user_password" not in primary
+    assert f"local.{local}" in one(doc, "aws_secretsmanager_secret_version")["secret_string_wo"]
 
 
 @pytest.mark.parametrize("env", list(ENVS))
-def test_no_read_replica_of_a_source_whose_password_rds_manages(stacks, env):
-    # AWS does not support it (docs/data.md, "Readable capacity"): the apply would fail.
+def test_replicas_only_of_a_source_whose_password_is_write_only(stacks, env):
+    # RDS creates no replica of a source whose password it manages (docs/data.md, "Readable
+    # capacity"); with the write-only password prod's replica can apply.
     dbs = list(of_type(stacks[NAMES[env]], "aws_db_instance").values())
-    managed = {db["identifier"] for db in dbs if db.get("manage_master_user_password")}
-    assert managed and not [db for db in dbs if "replicate_source_db" in db]
+    replicas = [db for db in dbs if "replicate_source_db" in db]
+    assert len(replicas) == ENVS[env].data.database.read_replicas
+    assert not [db for db in dbs if db.get("manage_master_user_password")]
+    assert all("password_wo" not in r and r["skip_final_snapshot"] is True for r in replicas)
 
 
 @pytest.mark.parametrize("env", list(ENVS))
@@ -64,7 +77,11 @@ def test_stores_use_the_security_layers_keys_and_topic(stacks, env):
     logs_key = remote(env, "security", "aws_kms_keykeys_logs_key_")
     db = one(doc, "aws_db_instance", lambda r: "replicate_source_db" not in r)
     assert db["kms_key_id"] == data_key and db["performance_insights_kms_key_id"] == data_key
-    assert db["master_user_secret_kms_key_id"] == secrets_key
+    secret = one(doc, "aws_secretsmanager_secret")
+    assert secret["kms_key_id"] == secrets_key and secret["name"] == f"sparki-{env}/postgres/master"
+    assert secret["recovery_window_in_days"] == ENVS[env].security.secret_recovery_days
+    for replica in (r for r in of_type(doc, "aws_db_instance").values() if "replicate_source_db" in r):
+        assert replica["kms_key_id"] == data_key and replica["performance_insights_kms_key_id"] == data_key
     assert one(doc, "aws_elasticache_replication_group")["kms_key_id"] == data_key
     for group in of_type(doc, "aws_cloudwatch_log_group").values():
         assert group["kms_key_id"].startswith(logs_key)
@@ -73,6 +90,7 @@ def test_stores_use_the_security_layers_keys_and_topic(stacks, env):
     assert len(topics) == 1 and next(iter(topics))[0].startswith(remote(env, "security", "aws_sns_topicalarm_topic"))
     (events,) = of_type(doc, "aws_db_event_subscription").values()
     assert events["sns_topic"] == next(iter(topics))[0] and events["source_type"] == "db-instance"
+    assert len(events["source_ids"]) == 1 + ENVS[env].data.database.read_replicas
 
 
 @pytest.mark.parametrize("env", list(ENVS))
@@ -138,7 +156,7 @@ EXPORTS = {
     "database_port": "aws_db_instance.database_instance_D7FC2283.port",
     "database_security_group_id": "aws_security_group.database_security_group_950D7254.id",
     "database_resource_id": "aws_db_instance.database_instance_D7FC2283.resource_id",
-    "master_secret_arn": "aws_db_instance.database_instance_D7FC2283.master_user_secret[0].secret_arn",
+    "master_secret_arn": "aws_secretsmanager_secret.database_master_secret_4F45790E.arn",
     "cache_primary_endpoint": "aws_elasticache_replication_group.cache_group_D050DA10.primary_endpoint_address",
     "cache_reader_endpoint": "aws_elasticache_replication_group.cache_group_D050DA10.reader_endpoint_address",
     "cache_port": "aws_elasticache_replication_group.cache_group_D050DA10.port",

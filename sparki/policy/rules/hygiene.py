@@ -56,8 +56,9 @@ def _literal(value: Any) -> bool:
 @rule(
     "SPK-SECRET-LITERAL",
     "a secret value is written into the configuration",
-    "never put secret values in code: let the service own them (RDS manage_master_user_password), "
-    "generate them at apply time, or put them into the Secrets Manager secret out of band",
+    "never put secret values in code: send an ephemeral value through the write-only argument "
+    "(password_wo, secret_string_wo), let the service own them (RDS manage_master_user_password), "
+    "or put them into the Secrets Manager secret out of band",
     (*SECRET_ARGUMENTS, "aws_ssm_parameter"),
 )
 def no_literal_secrets(r: Resource, stack: StackView) -> Finding:
@@ -68,3 +69,32 @@ def no_literal_secrets(r: Resource, stack: StackView) -> Finding:
         return not_applicable()
     literal = [n for n in names if _literal(r.get(n))]
     return non_compliant(f"{', '.join(literal)} is a literal") if literal else compliant()
+
+
+# Write-only arguments of provider 5.100 (its schema's write_only attributes): Terraform sends
+# them and stores them nowhere, but a literal would still sit in the JSON, and a value from a
+# resource or data source (random_password.result) sits in state through that resource.
+WRITE_ONLY_SECRETS: dict[str, tuple[str, ...]] = {
+    "aws_db_instance": ("password_wo",),
+    "aws_rds_cluster": ("master_password_wo",),
+    "aws_docdb_cluster": ("master_password_wo",),
+    "aws_redshift_cluster": ("master_password_wo",),
+    "aws_redshiftserverless_namespace": ("admin_user_password_wo",),
+    "aws_secretsmanager_secret_version": ("secret_string_wo",),
+    "aws_ssm_parameter": ("value_wo",),
+}
+
+
+@rule(
+    "SPK-SECRET-WRITE-ONLY",
+    "a write-only secret argument is not fed from an ephemeral value",
+    "generate the value with an ephemeral resource (constructs/ephemeral.py random_password) and "
+    "pass its token; a literal lands in the JSON, a resource's or data source's value in state",
+    WRITE_ONLY_SECRETS,
+)
+def write_only_from_ephemeral(r: Resource, stack: StackView) -> Finding:
+    given = [n for n in WRITE_ONLY_SECRETS[r.type] if r.get(n) is not None]
+    if not given:
+        return not_applicable()
+    bad = [n for n in given if not stack.ephemeral(r.get(n))]
+    return non_compliant(f"{', '.join(bad)} is not ephemeral") if bad else compliant()
