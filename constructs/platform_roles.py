@@ -8,8 +8,9 @@ from typing import Any
 
 from cdktf_cdktf_provider_aws.cloudwatch_log_group import CloudwatchLogGroup
 
+from catalog.naming import SHIPPER_LOG_GROUPS
 from constructs import Construct
-from constructs.container_insights import SHIPPER_LOG_GROUPS, add_container_insights_log_groups
+from constructs.container_insights import add_container_insights_log_groups
 from constructs.irsa_policies import (
     IrsaPolicyScope,
     cert_manager,
