@@ -78,11 +78,14 @@ def test_values_are_keys_of_the_pinned_chart(component):
     assert not unknown, f"{component.chart} {component.version} has no such values: {sorted(unknown)}"
 
 
-@pytest.mark.parametrize("component", list(COMPONENTS.values()), ids=[f"{k[0]}-{i}" for i, k in enumerate(COMPONENTS)])
+# Charts that ship a values.schema.json (cert-manager, external-dns, external-secrets); Helm
+# validates the merged values against it, and so does this test.
+WITH_SCHEMA = {k: c for k, c in COMPONENTS.items() if (chart_dir(c.chart, c.version) / "values.schema.json").exists()}
+
+
+@pytest.mark.parametrize("component", list(WITH_SCHEMA.values()), ids=[f"{k[0]}-{i}" for i, k in enumerate(WITH_SCHEMA)])
 def test_merged_values_pass_the_charts_schema(component):
     schema_file = chart_dir(component.chart, component.version) / "values.schema.json"
-    if not schema_file.exists():
-        pytest.skip(f"{component.chart} {component.version} ships no values.schema.json")
     defaults = yaml.safe_load((schema_file.parent / "values.yaml").read_text())
     schema = json.loads(schema_file.read_text())
     values = merged(defaults, json.loads(json.dumps(component.values)))
