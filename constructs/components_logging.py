@@ -27,9 +27,11 @@ PRIVILEGED_REASON = (
     "network to reach IMDS for the instance's identity (baseline forbids hostPath and hostNetwork)"
 )
 STATE_DIR = "/var/fluent-bit/state"
-# Fluent Bit's own logs would loop back into the application group; the VPC CNI and
-# kube-proxy belong to the data plane.
+# Node-level containers whose logs belong to the data plane, not to the application group.
 DATAPLANE_CONTAINERS = ("aws-node", "kube-proxy", "ebs-csi-node")
+# The agents' own logs stay out of the application group: Fluent Bit shipping the lines it
+# writes about shipping would feed on itself.
+AGENT_CONTAINERS = ("fluent-bit", "cloudwatch-agent")
 DATAPLANE_UNITS = ("kubelet.service", "containerd.service")
 
 
@@ -70,7 +72,7 @@ def fluent_bit_config(ctx: ComponentContext) -> dict[str, str]:
     containers = [f"/var/log/containers/{name}*" for name in DATAPLANE_CONTAINERS]
     units = "\n".join(f"    Systemd_Filter _SYSTEMD_UNIT={unit}" for unit in DATAPLANE_UNITS)
     inputs = [
-        _tail("application.*", ["/var/log/containers/*.log"], "application.db", [*containers, "/var/log/containers/fluent-bit*", "/var/log/containers/cloudwatch-agent*"]),
+        _tail("application.*", ["/var/log/containers/*.log"], "application.db", [*containers, *(f"/var/log/containers/{name}*" for name in AGENT_CONTAINERS)]),
         _tail("dataplane.tail.*", containers, "dataplane.db"),
         f"[INPUT]\n    Name systemd\n    Tag dataplane.systemd.*\n{units}\n    DB {STATE_DIR}/systemd.db\n    Read_From_Tail On",
         f"[INPUT]\n    Name systemd\n    Tag host.*\n    DB {STATE_DIR}/host.db\n    Read_From_Tail On",

@@ -1,6 +1,7 @@
 """Values every cluster controller of the platform shares: where it runs, how many replicas,
 its security context, its IRSA annotation and the traffic it needs beyond the platform's common
-allows. Pure Python, used by the constructs/components_*.py groups of i12ctl."""
+allows. Pure Python, shared by the controller groups (components_certs, _ingress, _scaling,
+_secrets, _logging)."""
 from __future__ import annotations
 
 from typing import Any
