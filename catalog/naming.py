@@ -30,3 +30,23 @@ def parse_stack_name(name: str) -> tuple[str, str]:
     if prefix != PREFIX or not sep or not sep2 or not env or not layer:
         raise ValueError(f"{name!r} is not a stack name of the form {PREFIX}-<env>-<layer>")
     return env, layer
+
+
+def secret_name(env: str, name: str) -> str:
+    """A declared secret's Secrets Manager name: sparki-<env>/<name>, e.g. sparki-dev/app/smtp."""
+    return f"{name_prefix(env)}/{name}"
+
+
+def secret_arn_pattern(env: str, region: str, account_id: str) -> str:
+    """Every declared secret of one environment (Secrets Manager appends a random suffix)."""
+    return f"arn:aws:secretsmanager:{region}:{account_id}:secret:{secret_name(env, '*')}"
+
+
+# Container Insights reads these log groups by name; each shipper writes its own: Fluent Bit
+# (the log-shipper role) the first three, the CloudWatch agent (metrics-shipper) the last.
+SHIPPER_LOG_GROUPS: dict[str, tuple[str, ...]] = {"log-shipper": ("application", "dataplane", "host"), "metrics-shipper": ("performance",)}
+
+
+def container_insights_log_group(cluster_name: str, kind: str) -> str:
+    """/aws/containerinsights/<cluster>/<kind>, the name Container Insights expects."""
+    return f"/aws/containerinsights/{cluster_name}/{kind}"

@@ -4,12 +4,9 @@ from __future__ import annotations
 
 from cdktf_cdktf_provider_aws.cloudwatch_log_group import CloudwatchLogGroup
 
+from catalog.naming import SHIPPER_LOG_GROUPS, container_insights_log_group
 from constructs import Construct
 from constructs.log_group import encrypted_log_group
-
-# component -> the Container Insights groups it writes: fluent-bit the first three, the
-# CloudWatch agent the last.
-SHIPPER_LOG_GROUPS: dict[str, tuple[str, ...]] = {"log-shipper": ("application", "dataplane", "host"), "metrics-shipper": ("performance",)}
 
 
 def add_container_insights_log_groups(scope: Construct, cluster_name: str, retention_days: int, key_arn: str) -> dict[str, CloudwatchLogGroup]:
@@ -17,6 +14,6 @@ def add_container_insights_log_groups(scope: Construct, cluster_name: str, reten
     groups: dict[str, CloudwatchLogGroup] = {}
     for component, kinds in SHIPPER_LOG_GROUPS.items():
         for kind in kinds:
-            name = f"/aws/containerinsights/{cluster_name}/{kind}"
+            name = container_insights_log_group(cluster_name, kind)
             groups[kind] = encrypted_log_group(scope, f"{kind}_log_group", name, retention_days, key_arn, tags={"Name": name, "Component": component})
     return groups

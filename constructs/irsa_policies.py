@@ -214,3 +214,14 @@ def metrics_shipper(group_arns: Sequence[str]) -> list[dict]:
         _allow(["cloudwatch:PutMetricData"], "*", {"StringEquals": {"cloudwatch:namespace": list(METRIC_NAMESPACES)}}),
         _allow(["ec2:DescribeTags", "ec2:DescribeVolumes"], "*"),
     ]
+
+
+def secrets_reader(secret_arns: str, key_arn: str, region: str) -> list[dict]:
+    """Read the values of the secrets matching `secret_arns` (one environment's, e.g.
+    arn:...:secret:sparki-dev/*) and decrypt them with their key, only when Secrets Manager
+    asks KMS on the role's behalf. No ListSecrets: stores name each secret they read.
+    Each secret's own resource policy must list the role as a reader as well."""
+    return [
+        _allow(["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"], secret_arns),
+        _allow(["kms:Decrypt"], key_arn, {"StringEquals": {"kms:ViaService": f"secretsmanager.{region}.amazonaws.com"}}),
+    ]

@@ -7,8 +7,9 @@ from typing import Any
 
 from cdktf_cdktf_provider_aws.cloudwatch_log_group import CloudwatchLogGroup
 
+from catalog.naming import SHIPPER_LOG_GROUPS
 from constructs import Construct
-from constructs.container_insights import SHIPPER_LOG_GROUPS, add_container_insights_log_groups
+from constructs.container_insights import add_container_insights_log_groups
 from constructs.irsa_policies import (
     IrsaPolicyScope,
     cert_manager,
@@ -18,6 +19,7 @@ from constructs.irsa_policies import (
     load_balancer_controller,
     log_writer,
     metrics_shipper,
+    secrets_reader,
 )
 from constructs.irsa_role import IrsaRole, IrsaRoleProps
 
@@ -32,6 +34,7 @@ SERVICE_ACCOUNTS: dict[str, tuple[str, str]] = {
     "cert-manager": ("cert-manager", "cert-manager"),
     "log-shipper": ("amazon-cloudwatch", "fluent-bit"),
     "metrics-shipper": ("amazon-cloudwatch", "cloudwatch-agent"),
+    "external-secrets": ("external-secrets", "external-secrets"),
 }
 
 
@@ -43,18 +46,25 @@ class PlatformRolesProps(IrsaPolicyScope):
 
     name_prefix: role names are <name_prefix>-<component>, e.g. "sparki-dev-eks".
     logs_key_arn / log_retention_days: encryption and retention of the shippers' log groups.
+    secret_arns / secrets_key_arn: the environment's Secrets Manager secrets (an ARN pattern,
+        catalog.naming.secret_arn_pattern) and their key, which External Secrets may read.
     oidc_provider_arn / oidc_issuer_host: the cluster's IRSA identity provider.
     """
 
     name_prefix: str
     logs_key_arn: str
     log_retention_days: int
+    secret_arns: str
+    secrets_key_arn: str
     oidc_provider_arn: str
     oidc_issuer_host: str
 
     def __post_init__(self) -> None:
         if not self.hosted_zone_ids:
             raise ValueError("hosted_zone_ids: external-dns and cert-manager need at least one hosted zone")
+        secrets = f"arn:aws:secretsmanager:{self.region}:{self.account_id}:secret:"
+        if not self.secret_arns.startswith(secrets) or self.secret_arns == f"{secrets}*":
+            raise ValueError(f"secret_arns: {self.secret_arns!r} must name this environment's secrets, e.g. '{secrets}sparki-dev/*'")
         for zone in self.hosted_zone_ids:
             if not zone.startswith("Z") or "/" in zone:
                 raise ValueError(f"hosted_zone_ids: {zone!r} is not a hosted zone id (e.g. 'Z0123456789ABCDEFGHIJ')")
@@ -86,6 +96,7 @@ class PlatformRoles(Construct):
             "cert-manager": {"statements": cert_manager(props)},
             "log-shipper": {"statements": log_writer(shipper_groups("log-shipper"))},
             "metrics-shipper": {"statements": metrics_shipper(shipper_groups("metrics-shipper"))},
+            "external-secrets": {"statements": secrets_reader(props.secret_arns, props.secrets_key_arn, props.region)},
         }
         self.roles: dict[str, IrsaRole] = {}
         for component, (namespace, service_account) in SERVICE_ACCOUNTS.items():

@@ -13,7 +13,7 @@ from environments.node_group_settings import SYSTEM_NODE_GROUP, NodeGroupSetting
 
 # Namespaces developers may never be given edit rights in: Kubernetes' own and the platform's.
 RESERVED_NAMESPACES = frozenset(
-    {"default", "kube-system", "kube-public", "kube-node-lease", "cert-manager", "external-dns", "amazon-cloudwatch"}
+    {"default", "kube-system", "kube-public", "kube-node-lease", "cert-manager", "external-dns", "amazon-cloudwatch", "external-secrets"}
 )
 # A public-endpoint allow-list names office or VPN egress ranges; anything wider than this is
 # not an allow-list any more.

@@ -6,7 +6,7 @@ import re
 from pydantic import field_validator
 
 from environments.cluster_settings import RESERVED_NAMESPACES
-from environments.model import Model, check_unique, fail
+from environments.model import Model, check_range, check_unique, fail
 
 MESH_MODES = ("off", "PERMISSIVE", "STRICT")
 # Created by the observability layer (issue 13); the platform admits metrics scrapes from it.
@@ -26,12 +26,21 @@ class PlatformSettings(Model):
         reaches them there; default 8080.
     metrics_port: the port application pods serve /metrics on; only the monitoring namespace
         reaches it; default 9090.
+    controller_replicas: replicas of every platform controller that can run more than one;
+        with 2 or more each gets a PodDisruptionBudget, so a node drain keeps one running;
+        default 2, 1..5, production at least 2.
+    acme_staging: the ACME ClusterIssuer uses Let's Encrypt's staging endpoint (certificates
+        browsers do not trust, far higher limits) instead of production; default false, refused
+        in production. For an environment rebuilt often: every environment shares the
+        registered domain, and Let's Encrypt's weekly limit counts per registered domain.
     """
 
     app_namespaces: tuple[str, ...]
     mesh_mode: str = "STRICT"
     app_port: int = 8080
     metrics_port: int = 9090
+    controller_replicas: int = 2
+    acme_staging: bool = False
 
     @field_validator("app_namespaces")
     @classmethod
@@ -60,7 +69,17 @@ class PlatformSettings(Model):
             fail("", f"{port} is not an unprivileged port; use 1024..65535 (restricted pods cannot bind below 1024)")
         return port
 
+    @field_validator("controller_replicas")
+    @classmethod
+    def _replicas(cls, replicas: int) -> int:
+        check_range("", replicas, 1, 5, "", "run controllers with")
+        return replicas
+
     def check_in(self, production: bool, developer_namespaces: tuple[str, ...]) -> None:
+        if production and self.controller_replicas < 2:
+            fail("controller_replicas", f"{self.controller_replicas} is not allowed in production: one replica leaves the controller down during every node drain; use 2 or more")
+        if production and self.acme_staging:
+            fail("acme_staging", "true is not allowed in production: browsers do not trust Let's Encrypt staging certificates; set it to false")
         if self.app_port == self.metrics_port:
             fail("metrics_port", f"{self.metrics_port} equals app_port; metrics get their own port so only monitoring reaches them")
         if production and self.mesh_mode != "STRICT":

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from catalog.naming import name_prefix, resource_name
+from catalog.naming import name_prefix, resource_name, secret_arn_pattern
 from constructs import Construct
 from constructs.cluster_access import ClusterAccess, ClusterAccessProps
 from constructs.eks_addon import EksAddon, EksAddonProps
@@ -34,6 +34,7 @@ class ClusterStack(SparkiStack):
         eks_key_arn: str,
         data_key_arn: str,
         logs_key_arn: str,
+        secrets_key_arn: str,
         vpc_id: str,
         private_subnet_ids: Sequence[str],
     ) -> None:
@@ -69,6 +70,8 @@ class ClusterStack(SparkiStack):
                 volume_key_arn=data_key_arn,
                 logs_key_arn=logs_key_arn,
                 log_retention_days=env.log_retention_days,
+                secret_arns=secret_arn_pattern(env.name, env.region, env.account_id),
+                secrets_key_arn=secrets_key_arn,
                 oidc_provider_arn=cluster.oidc_provider_arn,
                 oidc_issuer_host=cluster.oidc_issuer_host,
             ),

@@ -34,6 +34,7 @@ def build_environment(scope: Construct, env: Environment, run: RunSettings) -> d
         eks_key_arn=security.keys.arn("eks"),
         data_key_arn=security.keys.arn("data"),
         logs_key_arn=security.keys.arn("logs"),
+        secrets_key_arn=security.keys.arn("secrets"),
         vpc_id=network.network.vpc_id,
         private_subnet_ids=network.network.private_subnet_ids,
     )

@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 
 from catalog.aws import GUARDDUTY_SEVERITY_FLOOR
-from catalog.naming import name_prefix, resource_name
+from catalog.naming import name_prefix, resource_name, secret_name
 from constructs import Construct
 from constructs.account_baseline import AccountBaseline, AccountBaselineProps, SecurityContact
 from constructs.alarm_topic import AlarmTopic, AlarmTopicProps
@@ -151,7 +151,7 @@ class SecurityStack(SparkiStack):
                 secrets,
                 declared.name.replace("/", "-"),
                 SecretProps(
-                    name=f"{prefix}/{declared.name}",
+                    name=secret_name(env.name, declared.name),
                     description=declared.description,
                     kms_key_arn=self.keys.arn("secrets"),
                     reader_role_arns=[f"arn:aws:iam::{account}:role/{role}" for role in declared.readers],

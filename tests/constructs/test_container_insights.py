@@ -1,7 +1,8 @@
 """Unit tests of constructs/container_insights.py."""
 from __future__ import annotations
 
-from constructs.container_insights import SHIPPER_LOG_GROUPS, add_container_insights_log_groups
+from catalog.naming import SHIPPER_LOG_GROUPS
+from constructs.container_insights import add_container_insights_log_groups
 from tests.support import of_type, synth_construct
 
 KEY = "arn:aws:kms:us-east-1:123456789012:key/logs"

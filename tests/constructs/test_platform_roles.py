@@ -11,6 +11,7 @@ from tests.support import assert_rejected, irsa_binding, of_type, policy_stateme
 ACCOUNT = "123456789012"
 DATA_KEY = f"arn:aws:kms:us-east-1:{ACCOUNT}:key/data"
 LOGS_KEY = f"arn:aws:kms:us-east-1:{ACCOUNT}:key/logs"
+SECRETS_KEY = f"arn:aws:kms:us-east-1:{ACCOUNT}:key/secrets"
 PROPS = dict(
     name_prefix="t-eks",
     cluster_name="t-eks",
@@ -21,6 +22,8 @@ PROPS = dict(
     volume_key_arn=DATA_KEY,
     logs_key_arn=LOGS_KEY,
     log_retention_days=30,
+    secret_arns=f"arn:aws:secretsmanager:us-east-1:{ACCOUNT}:secret:t/*",
+    secrets_key_arn=SECRETS_KEY,
     oidc_provider_arn=f"arn:aws:iam::{ACCOUNT}:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/ABC",
     oidc_issuer_host="oidc.eks.us-east-1.amazonaws.com/id/ABC",
 )
@@ -172,6 +175,17 @@ def test_shippers_write_only_to_their_encrypted_log_groups(doc):
     assert metrics["Condition"] == {"StringEquals": {"cloudwatch:namespace": ["ContainerInsights"]}}
 
 
+def test_external_secrets_reads_only_this_environments_secrets_through_secrets_manager(doc):
+    statements = statements_of(doc, "external-secrets")
+    (read,) = granting(statements, "secretsmanager:GetSecretValue")
+    assert read["Action"] == ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"]
+    assert read["Resource"] == [PROPS["secret_arns"]] and "Condition" not in read
+    (decrypt,) = granting(statements, "kms:Decrypt")
+    assert decrypt["Action"] == ["kms:Decrypt"] and decrypt["Resource"] == [SECRETS_KEY]
+    assert decrypt["Condition"] == {"StringEquals": {"kms:ViaService": ["secretsmanager.us-east-1.amazonaws.com"]}}
+    assert len(statements) == 2, "no ListSecrets and nothing else"
+
+
 # -- validation -------------------------------------------------------------------------------------------
 
 
@@ -180,6 +194,8 @@ def test_shippers_write_only_to_their_encrypted_log_groups(doc):
     [
         (dict(hosted_zone_ids=()), "at least one hosted zone"),
         (dict(hosted_zone_ids=("/hostedzone/Z111",)), "is not a hosted zone id"),
+        (dict(secret_arns=f"arn:aws:secretsmanager:us-east-1:{ACCOUNT}:secret:*"), "must name this environment's secrets"),
+        (dict(secret_arns="arn:aws:secretsmanager:eu-west-1:999999999999:secret:t/*"), "must name this environment's secrets"),
     ],
 )
 def test_invalid_props_are_rejected(changes, message):

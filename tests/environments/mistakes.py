@@ -146,6 +146,9 @@ MISTAKES = [
     Mistake("secret declared twice", "dev", 'name = "app/smtp-credentials"', 'name = "app/session-signing-key"', "security.secrets[1].name"),
     Mistake("system namespace for developers", "staging", '"sparki-api", "sparki-web"', '"kube-system", "sparki-web"', "cluster.app_namespaces[0]"),
     Mistake("mesh switched to plain text in production", "prod", 'mesh_mode = "STRICT"', 'mesh_mode = "PERMISSIVE"', "platform.mesh_mode"),
+    Mistake("one controller replica in production", "prod", 'mesh_mode = "STRICT"', 'mesh_mode = "STRICT"\ncontroller_replicas = 1', "platform.controller_replicas"),
+    Mistake("untrusted ACME certificates in production", "prod", 'mesh_mode = "STRICT"', 'mesh_mode = "STRICT"\nacme_staging = true', "platform.acme_staging"),
+    Mistake("controller replicas as a word", "staging", 'mesh_mode = "STRICT"', 'mesh_mode = "STRICT"\ncontroller_replicas = "two"', "platform.controller_replicas"),
     # -- tags ----------------------------------------------------------------------------------------
     Mistake("tag key AWS reserves", "dev", 'Owner = "platform-team"', '"aws:owner" = "platform-team"', "tags.aws:owner"),
     Mistake("tag the stacks set", "dev", "[tags]\n", '[tags]\nEnvironment = "dev"\n', "tags.Environment"),

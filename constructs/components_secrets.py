@@ -1,0 +1,109 @@
+"""Secrets group: the External Secrets Operator and one ClusterSecretStore on the environment's
+Secrets Manager secrets, reached through the operator's IRSA role. Nothing secret passes
+through Terraform: the store names where values are, the operator copies them in-cluster.
+
+No ExternalSecret is declared yet. The security layer's secrets today (environments/*.toml
+[[security.secrets]]) are application credentials that the applications' own IAM roles read
+directly; no platform component consumes one in-cluster. A secret becomes syncable when its
+`readers` list the operator's role (sparki-<env>-eks-external-secrets): the secret's resource
+policy denies everyone else, whatever the role's IAM policy says.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from constructs.addon_contract import Component, ComponentContext, ServiceAccount
+from constructs.controller_values import (
+    RESTRICTED_CONTAINER,
+    RESTRICTED_POD,
+    aws_api_egress,
+    highly_available,
+    irsa,
+    replicas,
+    resources,
+    system_placement,
+    webhook_ingress,
+)
+
+# external-secrets/external-secrets deploy/charts/external-secrets at tag helm-chart-2.9.0
+# (= v2.9.0): version 2.9.0, appVersion v2.9.0. Values keys checked against its values.yaml.
+CHART = ("external-secrets", "https://charts.external-secrets.io", "2.9.0")
+NAMESPACE = "external-secrets"
+SERVICE_ACCOUNT = "external-secrets"
+WEBHOOK_PORT = 10250  # webhook.port's default
+CRDS = tuple(
+    f"{group}/{kind}"
+    for group, kinds in {
+        "external-secrets.io": ("ExternalSecret", "SecretStore", "ClusterSecretStore", "ClusterExternalSecret", "PushSecret", "ClusterPushSecret"),
+        "generators.external-secrets.io": ("ClusterGenerator", "Password", "ECRAuthorizationToken", "STSSessionToken", "UUID"),
+    }.items()
+    for kind in kinds
+)
+STORE = "aws-secrets-manager"
+
+
+def _pod(ctx: ComponentContext, requests: tuple[str, str, str]) -> dict[str, Any]:
+    """Security context, resources, placement and PDB of one of the chart's three Deployments."""
+    return {
+        "replicaCount": replicas(ctx),
+        "podDisruptionBudget": {"enabled": True, "maxUnavailable": 1} if highly_available(ctx) else {"enabled": False},
+        # The chart's `enabled` switch renders the rest as the pod's / container's context.
+        "podSecurityContext": {"enabled": True, **RESTRICTED_POD, "fsGroup": 65534},
+        "securityContext": {"enabled": True, **RESTRICTED_CONTAINER, "runAsUser": 1000},
+        "resources": resources(*requests),
+        **system_placement(ctx),
+    }
+
+
+def external_secrets(ctx: ComponentContext) -> Component:
+    chart, repository, version = CHART
+    values: dict[str, Any] = {
+        "installCRDs": True,
+        # Several controller replicas need one leader, or they all reconcile every secret.
+        "leaderElect": highly_available(ctx),
+        "serviceAccount": {"create": True, "name": SERVICE_ACCOUNT, "annotations": irsa(ctx, "external-secrets")},
+        **_pod(ctx, ("20m", "96Mi", "384Mi")),
+        "webhook": _pod(ctx, ("10m", "48Mi", "128Mi")),
+        "certController": _pod(ctx, ("10m", "64Mi", "256Mi")),
+    }
+    return Component(
+        name=chart,
+        chart=chart,
+        repository=repository,
+        version=version,
+        namespace=NAMESPACE,
+        values=values,
+        service_accounts=(ServiceAccount(SERVICE_ACCOUNT, role="external-secrets"),),
+        crds=CRDS,
+        network_allows=(
+            webhook_ingress(ctx, "external-secrets", WEBHOOK_PORT, {"app.kubernetes.io/name": "external-secrets-webhook"}),
+            aws_api_egress("external-secrets", "the operator reads secret values from Secrets Manager with credentials from STS"),
+        ),
+    )
+
+
+def custom_resources(ctx: ComponentContext) -> tuple[dict[str, Any], ...]:
+    store = {
+        "apiVersion": "external-secrets.io/v1",
+        "kind": "ClusterSecretStore",
+        "metadata": {"name": STORE},
+        "spec": {
+            "provider": {
+                "aws": {
+                    "service": "SecretsManager",
+                    "region": ctx.region,
+                    # The operator's own service account: its IRSA role reads sparki-<env>/*
+                    # secrets of this account and decrypts them through Secrets Manager only.
+                    "auth": {"jwt": {"serviceAccountRef": {"name": SERVICE_ACCOUNT, "namespace": NAMESPACE}}},
+                }
+            },
+            # Application namespaces only: an ExternalSecret anywhere else is refused, so the
+            # store cannot be used to copy a secret into a namespace nobody reviews.
+            "conditions": [{"namespaces": list(ctx.platform.app_namespaces)}],
+        },
+    }
+    return (store,)
+
+
+def components(ctx: ComponentContext) -> tuple[Component, ...]:
+    return (external_secrets(ctx),)
