@@ -16,6 +16,7 @@ from environments.data_settings import DataSettings
 from environments.edge_settings import EdgeSettings
 from environments.model import ConfigError, Model, Problem, check_range, check_retention, fail
 from environments.network_settings import NetworkSettings
+from environments.platform_settings import PlatformSettings
 from environments.security_settings import SecuritySettings
 from environments.state_settings import StateSettings
 
@@ -46,6 +47,7 @@ class Environment(Model):
     cluster: ClusterSettings
     data: DataSettings
     edge: EdgeSettings
+    platform: PlatformSettings
     state: StateSettings = Field(default_factory=StateSettings)
     security: SecuritySettings = Field(default_factory=SecuritySettings)
     log_retention_days: int = 90
@@ -124,6 +126,7 @@ class Environment(Model):
             "data.cache": lambda: self.data.cache.check_in(production),
             "security": lambda: self.security.check_in(production, self.region, self.account_id),
             "edge": lambda: self.edge.check_in(production),
+            "platform": lambda: self.platform.check_in(production, self.cluster.app_namespaces),
         }
         for layer, check in checks.items():
             try:

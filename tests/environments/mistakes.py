@@ -132,6 +132,7 @@ MISTAKES = [
     Mistake("security contact email with a typo", "staging", 'email = "security+staging@sparki.example"', 'email = "security+staging@sparki"', "security.security_contact.email"),
     Mistake("secret declared twice", "dev", 'name = "app/smtp-credentials"', 'name = "app/session-signing-key"', "security.secrets[1].name"),
     Mistake("system namespace for developers", "staging", '"sparki-api", "sparki-web"', '"kube-system", "sparki-web"', "cluster.app_namespaces[0]"),
+    Mistake("mesh switched to plain text in production", "prod", 'mesh_mode = "STRICT"', 'mesh_mode = "PERMISSIVE"', "platform.mesh_mode"),
     # -- tags ----------------------------------------------------------------------------------------
     Mistake("tag key AWS reserves", "dev", 'Owner = "platform-team"', '"aws:owner" = "platform-team"', "tags.aws:owner"),
     Mistake("tag the stacks set", "dev", "[tags]\n", '[tags]\nEnvironment = "dev"\n', "tags.Environment"),

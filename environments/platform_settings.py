@@ -1,0 +1,65 @@
+"""Settings of the Kubernetes platform layer: application namespaces and the mesh."""
+from __future__ import annotations
+
+import re
+
+from pydantic import field_validator
+
+from environments.cluster_settings import RESERVED_NAMESPACES
+from environments.model import Model, check_unique, fail
+
+MESH_MODES = ("off", "PERMISSIVE", "STRICT")
+# Created by the observability layer (issue 13); the platform admits metrics scrapes from it.
+MONITORING_NAMESPACE = "monitoring"
+_DNS_LABEL = re.compile(r"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$")
+
+
+class PlatformSettings(Model):
+    """What runs inside the cluster.
+
+    app_namespaces: application namespaces, each created `restricted` under default-deny
+        NetworkPolicies; at least one. cluster.app_namespaces (where developers may edit) must
+        be among them.
+    mesh_mode: mTLS between application pods: "STRICT" (only mutually authenticated traffic),
+        "PERMISSIVE" (plain text accepted too) or "off" (no mesh); default "STRICT".
+    app_port: the port application pods listen on; the load balancer (ALB, target type ip)
+        reaches them there; default 8080.
+    """
+
+    app_namespaces: tuple[str, ...]
+    mesh_mode: str = "STRICT"
+    app_port: int = 8080
+
+    @field_validator("app_namespaces")
+    @classmethod
+    def _namespaces(cls, namespaces: tuple[str, ...]) -> tuple[str, ...]:
+        if not namespaces:
+            fail("", 'is empty; list the application namespaces, e.g. ["sparki-api"]')
+        for index, ns in enumerate(namespaces):
+            if not _DNS_LABEL.match(ns):
+                fail(f"[{index}]", f"{ns!r} is not a Kubernetes namespace name; use up to 63 lowercase letters, digits and '-'")
+            if ns in RESERVED_NAMESPACES or ns.startswith("kube-") or ns == MONITORING_NAMESPACE:
+                fail(f"[{index}]", f"{ns!r} is a system or platform namespace; list application namespaces only")
+        check_unique("", namespaces, "a namespace")
+        return namespaces
+
+    @field_validator("mesh_mode")
+    @classmethod
+    def _mesh(cls, mode: str) -> str:
+        if mode not in MESH_MODES:
+            fail("", f"{mode!r} is not a mesh mode; use one of {', '.join(MESH_MODES)}")
+        return mode
+
+    @field_validator("app_port")
+    @classmethod
+    def _port(cls, port: int) -> int:
+        if not 1024 <= port <= 65535:
+            fail("", f"{port} is not an unprivileged port; use 1024..65535 (restricted pods cannot bind below 1024)")
+        return port
+
+    def check_in(self, production: bool, developer_namespaces: tuple[str, ...]) -> None:
+        if production and self.mesh_mode != "STRICT":
+            fail("mesh_mode", f"{self.mesh_mode!r} is not allowed in production; use \"STRICT\"")
+        for ns in developer_namespaces:
+            if ns not in self.app_namespaces:
+                fail("app_namespaces", f"lacks {ns!r}, which cluster.app_namespaces gives developers; add it here")
