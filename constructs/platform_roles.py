@@ -16,6 +16,7 @@ from constructs.irsa_policies import (
     cluster_autoscaler,
     ebs_csi_driver,
     external_dns,
+    kube_bench,
     load_balancer_controller,
     log_writer,
     metrics_shipper,
@@ -33,6 +34,7 @@ SERVICE_ACCOUNTS: dict[str, tuple[str, str]] = {
     "cert-manager": ("cert-manager", "cert-manager"),
     "log-shipper": ("amazon-cloudwatch", "fluent-bit"),
     "metrics-shipper": ("amazon-cloudwatch", "cloudwatch-agent"),
+    "kube-bench": ("kube-bench", "kube-bench"),
 }
 
 
@@ -46,6 +48,8 @@ class PlatformRolesProps:
     volume_key_arn: KMS key the EBS CSI driver encrypts volumes with.
     logs_key_arn / log_retention_days: encryption and retention of the shippers' log groups.
     oidc_provider_arn / oidc_issuer_host: the cluster's IRSA identity provider.
+    kube_bench: create the role kube-bench sends CIS findings to Security Hub with; default
+        True. False where Security Hub is off: kube-bench then only prints its report.
     """
 
     name_prefix: str
@@ -59,6 +63,7 @@ class PlatformRolesProps:
     log_retention_days: int
     oidc_provider_arn: str
     oidc_issuer_host: str
+    kube_bench: bool = True
 
     def __post_init__(self) -> None:
         if not self.hosted_zone_ids:
@@ -69,7 +74,8 @@ class PlatformRolesProps:
 
 
 class PlatformRoles(Construct):
-    """One IRSA role per entry of SERVICE_ACCOUNTS; roles[component].role_arn is exported."""
+    """One IRSA role per entry of SERVICE_ACCOUNTS (kube-bench's only with props.kube_bench);
+    roles[component].role_arn is exported."""
 
     def __init__(self, scope: Construct, id: str, props: PlatformRolesProps) -> None:
         super().__init__(scope, id)
@@ -102,9 +108,12 @@ class PlatformRoles(Construct):
             "cert-manager": {"statements": cert_manager(scope)},
             "log-shipper": {"statements": log_writer(shipper_groups("log-shipper"))},
             "metrics-shipper": {"statements": metrics_shipper(shipper_groups("metrics-shipper"))},
+            "kube-bench": {"statements": kube_bench(scope)},
         }
         self.roles: dict[str, IrsaRole] = {}
         for component, (namespace, service_account) in SERVICE_ACCOUNTS.items():
+            if component == "kube-bench" and not props.kube_bench:
+                continue
             self.roles[component] = IrsaRole(
                 self,
                 component.replace("-", "_"),

@@ -71,6 +71,7 @@ class ClusterStack(SparkiStack):
                 log_retention_days=env.log_retention_days,
                 oidc_provider_arn=cluster.oidc_provider_arn,
                 oidc_issuer_host=cluster.oidc_issuer_host,
+                kube_bench=env.security.enable_security_hub,
             ),
         )
         versions = settings.addons

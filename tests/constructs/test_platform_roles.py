@@ -83,9 +83,11 @@ def test_every_arn_names_this_region_and_account(doc):
             for arn in statement["Resource"]:
                 if arn == "*" or arn.startswith("${"):
                     continue
-                _, _, service, region, account, _ = arn.split(":", 5)
+                _, _, service, region, account, resource = arn.split(":", 5)
                 assert region in ("us-east-1", ""), arn
-                assert account == ACCOUNT or (service == "route53" and account == ""), arn
+                # Route 53 ARNs have no account; neither do the products Security Hub integrates.
+                accountless = service == "route53" or (service == "securityhub" and resource.startswith("product/"))
+                assert account == ACCOUNT or (accountless and account == ""), arn
 
 
 def test_vpc_cni_uses_the_aws_managed_cni_policy_only(doc):
@@ -158,6 +160,17 @@ def test_load_balancer_controller_is_tied_to_this_cluster_and_vpc(doc):
     for statement in granting(statements, "elasticloadbalancing:CreateLoadBalancer"):
         assert statement["Condition"]["StringEquals"] == {f"aws:RequestTag/{LBC_TAG}": ["t-eks"]}
     assert not [s for s in statements if any(a.startswith("waf-regional:") for a in s["Action"])]
+
+
+def test_kube_bench_imports_findings_only_as_its_own_security_hub_product(doc):
+    (statement,) = statements_of(doc, "kube-bench")
+    assert statement["Action"] == ["securityhub:BatchImportFindings"]
+    assert statement["Resource"] == ["arn:aws:securityhub:us-east-1::product/aqua-security/kube-bench"]
+
+
+def test_kube_bench_role_exists_only_where_findings_go_to_security_hub():
+    without = synth_construct(lambda s: PlatformRoles(s, "irsa", PlatformRolesProps(**PROPS, kube_bench=False)))
+    assert set(roles_by_component(without)) == set(SERVICE_ACCOUNTS) - {"kube-bench"}
 
 
 def test_shippers_write_only_to_their_encrypted_log_groups(doc):
