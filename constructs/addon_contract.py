@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 POD_SECURITY_LEVELS = ("restricted", "baseline", "privileged")
-_EXACT_VERSION = re.compile(r"^v?\d+\.\d+\.\d+(?:[-+][0-9A-Za-z.-]+)?$")
+EXACT_VERSION = re.compile(r"^v?\d+\.\d+\.\d+(?:[-+][0-9A-Za-z.-]+)?$")
 _DNS_LABEL = re.compile(r"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$")
 
 
@@ -126,7 +126,7 @@ def _check_one(env: str, c: Component, service_accounts: Mapping[str, tuple[str,
     def bad(problem: str) -> None:
         raise ContractError(env, c.name, problem)
 
-    if not _EXACT_VERSION.match(c.version):
+    if not EXACT_VERSION.match(c.version):
         bad(f"version {c.version!r} is not an exact chart version; pin one, e.g. '1.18.2'")
     if not c.repository.startswith(("https://", "oci://")):
         bad(f"repository {c.repository!r} is neither https:// nor oci://; use the chart's published repository")

@@ -24,11 +24,14 @@ class PlatformSettings(Model):
         "PERMISSIVE" (plain text accepted too) or "off" (no mesh); default "STRICT".
     app_port: the port application pods listen on; the load balancer (ALB, target type ip)
         reaches them there; default 8080.
+    metrics_port: the port application pods serve /metrics on; only the monitoring namespace
+        reaches it; default 9090.
     """
 
     app_namespaces: tuple[str, ...]
     mesh_mode: str = "STRICT"
     app_port: int = 8080
+    metrics_port: int = 9090
 
     @field_validator("app_namespaces")
     @classmethod
@@ -50,7 +53,7 @@ class PlatformSettings(Model):
             fail("", f"{mode!r} is not a mesh mode; use one of {', '.join(MESH_MODES)}")
         return mode
 
-    @field_validator("app_port")
+    @field_validator("app_port", "metrics_port")
     @classmethod
     def _port(cls, port: int) -> int:
         if not 1024 <= port <= 65535:
@@ -58,6 +61,8 @@ class PlatformSettings(Model):
         return port
 
     def check_in(self, production: bool, developer_namespaces: tuple[str, ...]) -> None:
+        if self.app_port == self.metrics_port:
+            fail("metrics_port", f"{self.metrics_port} equals app_port; metrics get their own port so only monitoring reaches them")
         if production and self.mesh_mode != "STRICT":
             fail("mesh_mode", f"{self.mesh_mode!r} is not allowed in production; use \"STRICT\"")
         for ns in developer_namespaces:

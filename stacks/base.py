@@ -49,9 +49,11 @@ def backend_kms_key_id(env: Environment) -> str:
 
 
 class SparkiStack(TerraformStack):
-    """A stack named sparki-<env>-<layer>, with the AWS provider and the environment's backend."""
+    """A stack named sparki-<env>-<layer>, with the environment's backend and, unless the class
+    sets `aws_provider = False` (the Kubernetes layers, which add their own), the AWS provider."""
 
     layer: str = ""
+    aws_provider: bool = True
 
     def __init__(self, scope: Construct, env: Environment, run: RunSettings, *, s3_backend: bool = True) -> None:
         if not self.layer:
@@ -66,7 +68,7 @@ class SparkiStack(TerraformStack):
             "Layer": self.layer,
             "ManagedBy": "cdktf",
         }
-        self.aws = self._aws_provider()
+        self.aws = self._aws_provider() if self.aws_provider else None
         self._backend(s3_backend)
 
     # -- provider --------------------------------------------------------------------------

@@ -7,12 +7,16 @@ from __future__ import annotations
 
 from constructs import Construct
 from environments.schema import Environment
-from stacks import LAYERS
+from stacks import KUBERNETES_LAYERS, LAYERS
 from stacks.base import SparkiStack
 from stacks.cluster import ClusterStack
+from stacks.cluster_connection import ClusterConnection
 from stacks.data import DataStack
 from stacks.edge import EdgeStack
 from stacks.network import NetworkStack
+from stacks.platform import PlatformStack
+from stacks.platform_components import collect, component_context
+from stacks.platform_config import PlatformConfigStack
 from stacks.run_settings import RunSettings
 from stacks.security import SecurityStack
 from stacks.state import StateStack
@@ -55,7 +59,21 @@ def build_environment(scope: Construct, env: Environment, run: RunSettings) -> d
         alarm_topic_arn=security.alarm_topic_arn,
         access_log_bucket_arn=security.access_log_bucket_arn,
     )
-    built = {stack.layer: stack for stack in (state, security, network, cluster, data, edge)}
+    # The Kubernetes layers reach the cluster through its exported endpoint and CA only.
+    connection = ClusterConnection(
+        cluster_name=cluster.cluster_name,
+        endpoint=cluster.cluster_endpoint,
+        certificate_authority=cluster.cluster_certificate_authority,
+        region=env.region,
+    )
+    components = collect(component_context(env, cluster_name=cluster.cluster_name, role_arns=cluster.irsa_role_arns))
+    platform = PlatformStack(scope, env, run, connection=connection, platform=components)
+    platform_config = PlatformConfigStack(scope, env, run, connection=connection, custom_resources=components.custom_resources)
+    platform_config.add_dependency(platform)
+    built = {stack.layer: stack for stack in (state, security, network, cluster, data, edge, platform, platform_config)}
     if tuple(built) != LAYERS:
         raise RuntimeError(f"build_environment() builds {', '.join(built)}; stacks.LAYERS says {', '.join(LAYERS)}: make them agree")
+    without_aws = tuple(layer for layer, stack in built.items() if not stack.aws_provider)
+    if without_aws != KUBERNETES_LAYERS:
+        raise RuntimeError(f"stacks without the AWS provider: {', '.join(without_aws)}; stacks.KUBERNETES_LAYERS says {', '.join(KUBERNETES_LAYERS)}")
     return built

@@ -159,7 +159,9 @@ def test_every_stack_of_every_environment_passes_the_pack(synth_dir):
     assert set(data["stacks"]) == expected
     assert data["violations"] == []
     for name, counts in data["stacks"].items():
-        assert counts["resources"] > 0 and counts["compliant"] > 0, name
+        # platform-config holds custom resources only; it is empty until a component has some.
+        if not name.endswith("-platform-config"):
+            assert counts["resources"] > 0 and counts["compliant"] > 0, name
         assert counts["production"] is name.startswith("sparki-prod-")
 
 

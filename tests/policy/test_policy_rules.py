@@ -10,6 +10,7 @@ from constructs.private_bucket import tls_only_policy
 from sparki.policy.model import Outcome
 from sparki.policy.rules import REQUIRED_TAGS, RULES
 from sparki.policy.view import Resource, StackView
+from tests.policy.kubernetes_cases import KUBERNETES_CASES
 
 TAGS = {t: "x" for t in REQUIRED_TAGS}
 BUCKET_ARN = "${aws_s3_bucket.b.arn}"
@@ -184,6 +185,8 @@ CASES = [
     ("SPK-SECRET-LITERAL", res("aws_ssm_parameter", type="String", value="us-east-1"), [], False, Outcome.NOT_APPLICABLE, ""),
 ]
 
+CASES += KUBERNETES_CASES
+
 
 def check(rule_id, target, others, production):
     view = StackView(
@@ -212,6 +215,7 @@ def test_the_required_rules_exist():
         "SPK-S3-ENC", "SPK-LOG-ENC", "SPK-MSG-ENC", "SPK-DATA-ENC",  # encryption at rest
         "SPK-NET-INGRESS", "SPK-S3-TLS", "SPK-S3-PAB", "SPK-DATA-DEL",
         "SPK-KMS-ROT", "SPK-LOG-RET", "SPK-TAGS",
+        "SPK-K8S-DEFAULT-DENY", "SPK-K8S-PRIVILEGED", "SPK-K8S-IMAGE-TAG",
     }
     for rule in RULES.values():
         assert rule.title and rule.fix and "\n" not in rule.fix

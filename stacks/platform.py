@@ -1,0 +1,69 @@
+"""Layer `platform`: what runs inside the cluster before any workload does. Namespaces with
+their Pod Security levels, default service accounts without tokens, NetworkPolicies (default
+deny, then explicit allows), RBAC for the access-entry groups, and every component's Helm
+release (the charts install their CRDs; custom resources wait for `platform-config`)."""
+from __future__ import annotations
+
+from constructs import Construct
+from constructs.helm_component import HelmComponent
+from constructs.kube_objects import DefaultServiceAccounts, KubeObjects, object_id
+from constructs.namespace_policies import AMBIENT, Network, application_allows, component_allows, default_deny, namespace
+from constructs.network import plan_subnets
+from environments.schema import MONITORING_NAMESPACE, Environment
+from stacks.base import SparkiStack
+from stacks.cluster_connection import ClusterConnection, helm_provider, kubernetes_provider
+from stacks.platform_components import PlatformComponents
+from stacks.run_settings import RunSettings
+
+
+class PlatformStack(SparkiStack):
+    """Exports: namespaces (name -> Pod Security level) of every namespace it creates."""
+
+    layer = "platform"
+    aws_provider = False
+
+    def __init__(
+        self,
+        scope: Construct,
+        env: Environment,
+        run: RunSettings,
+        *,
+        connection: ClusterConnection,
+        platform: PlatformComponents,
+    ) -> None:
+        super().__init__(scope, env, run)
+        kubernetes = kubernetes_provider(self, connection)
+        helm = helm_provider(self, connection)
+        settings, version = env.platform, env.cluster.kubernetes_version
+        plan = plan_subnets(env.network.vpc_cidr, env.azs)
+        network = Network(
+            vpc_cidr=env.network.vpc_cidr,
+            public_cidrs=[cidr for _, cidr in plan["public"]],
+            database_cidrs=[cidr for _, cidr in plan["database"]],
+        )
+        mesh = AMBIENT if settings.mesh_mode != "off" else {}
+        namespaces = [namespace(ns, "restricted", version, labels=mesh) for ns in settings.app_namespaces]
+        policies = []
+        for ns in settings.app_namespaces:
+            policies += [default_deny(ns), *application_allows(
+                ns, network, app_port=settings.app_port, metrics_port=settings.metrics_port, monitoring=MONITORING_NAMESPACE,
+            )]
+        owners = [c for c in platform.components if c.owns_namespace]
+        for c in owners:
+            namespaces.append(namespace(c.namespace, c.pod_security, version, reason=c.pod_security_reason))
+        for c in platform.components:
+            if c.owns_namespace:
+                policies += [default_deny(c.namespace), *component_allows(c.namespace, network, c.network_allows)]
+            elif c.network_allows:
+                raise ValueError(f"component {c.name!r}: network_allows belong to the component that owns {c.namespace!r}")
+        created = KubeObjects(self, "namespaces", namespaces, provider=kubernetes)
+        by_name = {m["metadata"]["name"]: created.resources[object_id(m)] for m in namespaces}
+        DefaultServiceAccounts(self, "default_service_accounts", by_name, provider=kubernetes)
+        KubeObjects(self, "network_policies", policies, provider=kubernetes, after=list(by_name.values()))
+        releases: dict[str, HelmComponent] = {}
+        for c in platform.components:
+            after = [releases[d].release for d in c.depends_on]
+            if c.namespace in by_name:
+                after.append(by_name[c.namespace])
+            releases[c.name] = HelmComponent(self, c.name.replace("-", "_"), c, provider=helm, after=after)
+        self.namespaces: dict[str, str] = {m["metadata"]["name"]: m["metadata"]["labels"]["pod-security.kubernetes.io/enforce"] for m in namespaces}
