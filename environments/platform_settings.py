@@ -12,6 +12,10 @@ MESH_MODES = ("off", "PERMISSIVE", "STRICT")
 # Created by the observability layer (issue 13); the platform admits metrics scrapes from it.
 MONITORING_NAMESPACE = "monitoring"
 _DNS_LABEL = re.compile(r"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$")
+# minute hour day-of-month month day-of-week: numbers, ranges, lists and steps (the CronJob's
+# timeZone is set to UTC, so no TZ prefix either).
+_CRON_FIELD = re.compile(r"^(\*|\d+(-\d+)?)(/\d+)?(,(\*|\d+(-\d+)?)(/\d+)?)*$")
+MAX_CONTROLLER_REPLICAS = 5
 
 
 class PlatformSettings(Model):
@@ -26,12 +30,19 @@ class PlatformSettings(Model):
         reaches them there; default 8080.
     metrics_port: the port application pods serve /metrics on; only the monitoring namespace
         reaches it; default 9090.
+    controller_replicas: replicas of each platform controller that can run more than one
+        (istiod, the ingress and secrets controllers); default 2, 1..5. With 2 or more each gets
+        a PodDisruptionBudget, so a node drain never takes the last one; production needs 2+.
+    cis_scan_schedule: when kube-bench runs the CIS EKS benchmark, as a 5-field cron
+        expression in UTC; default "30 3 * * *" (daily, 03:30).
     """
 
     app_namespaces: tuple[str, ...]
     mesh_mode: str = "STRICT"
     app_port: int = 8080
     metrics_port: int = 9090
+    controller_replicas: int = 2
+    cis_scan_schedule: str = "30 3 * * *"
 
     @field_validator("app_namespaces")
     @classmethod
@@ -60,11 +71,28 @@ class PlatformSettings(Model):
             fail("", f"{port} is not an unprivileged port; use 1024..65535 (restricted pods cannot bind below 1024)")
         return port
 
+    @field_validator("controller_replicas")
+    @classmethod
+    def _replicas(cls, replicas: int) -> int:
+        if not 1 <= replicas <= MAX_CONTROLLER_REPLICAS:
+            fail("", f"{replicas} is outside 1..{MAX_CONTROLLER_REPLICAS}; controllers elect a leader, more replicas only add standbys")
+        return replicas
+
+    @field_validator("cis_scan_schedule")
+    @classmethod
+    def _schedule(cls, schedule: str) -> str:
+        fields = schedule.split()
+        if len(fields) != 5 or not all(_CRON_FIELD.match(f) for f in fields):
+            fail("", f"{schedule!r} is not a 5-field cron expression (minute hour day month weekday, UTC); e.g. \"30 3 * * *\"")
+        return schedule
+
     def check_in(self, production: bool, developer_namespaces: tuple[str, ...]) -> None:
         if self.app_port == self.metrics_port:
             fail("metrics_port", f"{self.metrics_port} equals app_port; metrics get their own port so only monitoring reaches them")
         if production and self.mesh_mode != "STRICT":
             fail("mesh_mode", f"{self.mesh_mode!r} is not allowed in production; use \"STRICT\"")
+        if production and self.controller_replicas < 2:
+            fail("controller_replicas", f"{self.controller_replicas} is not allowed in production: one replica goes down with its node; use 2 or more")
         for ns in developer_namespaces:
             if ns not in self.app_namespaces:
                 fail("app_namespaces", f"lacks {ns!r}, which cluster.app_namespaces gives developers; add it here")
