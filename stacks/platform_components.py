@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from types import ModuleType
 from typing import Any
 
-from constructs import components_metrics
+from constructs import components_mesh, components_metrics
 from constructs.addon_contract import Component, ComponentContext, check_components, install_order
 from constructs.node_group import GROUP_LABEL
 from constructs.platform_roles import SERVICE_ACCOUNTS
@@ -20,6 +20,7 @@ from environments.schema import SYSTEM_NODE_GROUP, Environment
 
 GROUPS: tuple[ModuleType, ...] = (
     components_metrics,
+    components_mesh,
 )
 # Kubernetes spells the node group taint effects differently from EKS.
 _EFFECTS = {"NO_SCHEDULE": "NoSchedule", "NO_EXECUTE": "NoExecute", "PREFER_NO_SCHEDULE": "PreferNoSchedule"}
