@@ -6,7 +6,7 @@ import re
 from pydantic import field_validator
 
 from environments.cluster_settings import RESERVED_NAMESPACES
-from environments.model import Model, check_unique, fail
+from environments.model import Model, check_range, check_unique, fail
 
 MESH_MODES = ("off", "PERMISSIVE", "STRICT")
 # Created by the observability layer (issue 13); the platform admits metrics scrapes from it.
@@ -15,7 +15,6 @@ _DNS_LABEL = re.compile(r"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$")
 # minute hour day-of-month month day-of-week: numbers, ranges, lists and steps (the CronJob's
 # timeZone is set to UTC, so no TZ prefix either).
 _CRON_FIELD = re.compile(r"^(\*|\d+(-\d+)?)(/\d+)?(,(\*|\d+(-\d+)?)(/\d+)?)*$")
-MAX_CONTROLLER_REPLICAS = 5
 
 
 class PlatformSettings(Model):
@@ -30,9 +29,9 @@ class PlatformSettings(Model):
         reaches them there; default 8080.
     metrics_port: the port application pods serve /metrics on; only the monitoring namespace
         reaches it; default 9090.
-    controller_replicas: replicas of each platform controller that can run more than one
-        (istiod, the ingress and secrets controllers); default 2, 1..5. With 2 or more each gets
-        a PodDisruptionBudget, so a node drain never takes the last one; production needs 2+.
+    controller_replicas: replicas of every platform controller that can run more than one;
+        with 2 or more each gets a PodDisruptionBudget, so a node drain keeps one running;
+        default 2, 1..5, production at least 2.
     cis_scan_schedule: when kube-bench runs the CIS EKS benchmark, as a 5-field cron
         expression in UTC; default "30 3 * * *" (daily, 03:30).
     """
@@ -74,8 +73,7 @@ class PlatformSettings(Model):
     @field_validator("controller_replicas")
     @classmethod
     def _replicas(cls, replicas: int) -> int:
-        if not 1 <= replicas <= MAX_CONTROLLER_REPLICAS:
-            fail("", f"{replicas} is outside 1..{MAX_CONTROLLER_REPLICAS}; controllers elect a leader, more replicas only add standbys")
+        check_range("", replicas, 1, 5, "", "run controllers with")
         return replicas
 
     @field_validator("cis_scan_schedule")
@@ -87,12 +85,12 @@ class PlatformSettings(Model):
         return schedule
 
     def check_in(self, production: bool, developer_namespaces: tuple[str, ...]) -> None:
+        if production and self.controller_replicas < 2:
+            fail("controller_replicas", f"{self.controller_replicas} is not allowed in production: one replica leaves the controller down during every node drain; use 2 or more")
         if self.app_port == self.metrics_port:
             fail("metrics_port", f"{self.metrics_port} equals app_port; metrics get their own port so only monitoring reaches them")
         if production and self.mesh_mode != "STRICT":
             fail("mesh_mode", f"{self.mesh_mode!r} is not allowed in production; use \"STRICT\"")
-        if production and self.controller_replicas < 2:
-            fail("controller_replicas", f"{self.controller_replicas} is not allowed in production: one replica goes down with its node; use 2 or more")
         for ns in developer_namespaces:
             if ns not in self.app_namespaces:
                 fail("app_namespaces", f"lacks {ns!r}, which cluster.app_namespaces gives developers; add it here")

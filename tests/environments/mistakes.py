@@ -133,8 +133,8 @@ MISTAKES = [
     Mistake("secret declared twice", "dev", 'name = "app/smtp-credentials"', 'name = "app/session-signing-key"', "security.secrets[1].name"),
     Mistake("system namespace for developers", "staging", '"sparki-api", "sparki-web"', '"kube-system", "sparki-web"', "cluster.app_namespaces[0]"),
     Mistake("mesh switched to plain text in production", "prod", 'mesh_mode = "STRICT"', 'mesh_mode = "PERMISSIVE"', "platform.mesh_mode"),
-    Mistake("single controller replica in production", "prod", 'mesh_mode = "STRICT"\n', 'mesh_mode = "STRICT"\ncontroller_replicas = 1\n', "platform.controller_replicas"),
-    Mistake("controller replicas as text", "dev", "controller_replicas = 1", 'controller_replicas = "1"', "platform.controller_replicas"),
+    Mistake("one controller replica in production", "prod", 'mesh_mode = "STRICT"', 'mesh_mode = "STRICT"\ncontroller_replicas = 1', "platform.controller_replicas"),
+    Mistake("controller replicas as a word", "staging", 'mesh_mode = "STRICT"', 'mesh_mode = "STRICT"\ncontroller_replicas = "two"', "platform.controller_replicas"),
     Mistake("CIS scan schedule with six fields", "staging", 'mesh_mode = "STRICT"\n', 'mesh_mode = "STRICT"\ncis_scan_schedule = "0 30 3 * * *"\n', "platform.cis_scan_schedule"),
     Mistake("CIS scan schedule with a time zone", "dev", "controller_replicas = 1\n", 'controller_replicas = 1\ncis_scan_schedule = "CRON_TZ=UTC 30 3 * * *"\n', "platform.cis_scan_schedule"),
     # -- tags ----------------------------------------------------------------------------------------
