@@ -64,7 +64,7 @@ emulator: $(VENV)/.installed ## run moto as ENV's account (default dev) until Ct
 snapshot-update: $(VENV)/.installed ## rewrite the stack snapshots after an intended change
 	@$(PY) -m pytest -q tests/stacks/test_snapshots.py --snapshot-update
 
-validate: synth ## terraform validate every AWS-only stack in cdktf.out/
+validate: synth ## terraform validate every stack in cdktf.out/ whose providers can be installed (one line names the rest)
 	@$(PY) -m sparki validate $(OUTDIR)
 
 scan: synth $(CHECKOV_VENV)/.installed ## checkov over cdktf.out/ (skips and reasons: .checkov.yaml)

@@ -6,7 +6,8 @@ so bad input fails in a fraction of a second with one line, and the previous cdk
 as it was.
 
 Exit status: 0 synthesized; 1 the policy pack found violations (`sparki: policy:` lines);
-2 bad input: environment data, a SPARKI_* setting or the output directory (`sparki: error:`);
+2 bad input: environment data, a SPARKI_* setting, a platform component breaking the add-on
+contract or the output directory (`sparki: error:`);
 128 + signal number when SIGTERM (143) or SIGINT (130) stopped it (`sparki: interrupted`).
 """
 from __future__ import annotations
@@ -21,6 +22,7 @@ HERE = Path(__file__).resolve().parent
 def main() -> int:
     sys.path.insert(0, str(HERE))
     import environments
+    from constructs.addon_contract import ContractError
     from sparki import lazy_bindings, output, quiet_runtime
     from stacks.run_settings import RunSettings, SettingsError
 
@@ -48,7 +50,7 @@ def main() -> int:
                     print(f"sparki: policy: {violation.line()}", file=sys.stderr)
                 print(f"sparki: policy: {len(exc.violations)} violation(s); {outdir.name}/ was left as it was", file=sys.stderr)
                 return 1
-    except output.OutputError as exc:
+    except (output.OutputError, ContractError) as exc:
         print(f"sparki: error: {exc}", file=sys.stderr)
         return 2
     except output.Interrupted as exc:

@@ -11,12 +11,11 @@ from cdktf_cdktf_provider_aws.eks_access_policy_association import (
     EksAccessPolicyAssociationAccessScope,
 )
 
+from catalog.kubernetes import ACCESS_GROUPS
 from constructs import Construct
 
 _POLICY = "arn:aws:eks::aws:cluster-access-policy/{}"
 ADMIN_POLICY = _POLICY.format("AmazonEKSClusterAdminPolicy")
-EDIT_POLICY = _POLICY.format("AmazonEKSEditPolicy")
-VIEW_POLICY = _POLICY.format("AmazonEKSViewPolicy")
 _ROLE_ARN = re.compile(r"^arn:aws:iam::\d{12}:role/[\w+=,.@/-]+$")
 _NAMESPACE = re.compile(r"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$")
 
@@ -26,22 +25,28 @@ class ClusterAccessProps:
     """Settings for the cluster's human access.
 
     cluster_name: the cluster (its access config must allow the API authentication mode).
-    admin_role_arns: cluster-admin everywhere; at least one.
+    admin_role_arns: cluster-admin everywhere (EKS policy, so no RBAC object can lock them
+        out); at least one.
     developer_role_arns: edit rights in app_namespaces only; default none.
     auditor_role_arns: read-only, cluster-wide (no Secrets); default none.
+    deployer_role_arns: the application deploy pipeline: workloads in application namespaces;
+        default none.
     app_namespaces: the namespaces developers may edit; required with developers.
+    Every entry carries its kind's Kubernetes group (catalog/kubernetes.py ACCESS_GROUPS); what
+    developers, auditors and deployers may do is the platform layer's RBAC for those groups.
     """
 
     cluster_name: str
     admin_role_arns: Sequence[str]
     developer_role_arns: Sequence[str] = ()
     auditor_role_arns: Sequence[str] = ()
+    deployer_role_arns: Sequence[str] = ()
     app_namespaces: Sequence[str] = ()
 
     def __post_init__(self) -> None:
         if not self.admin_role_arns:
             raise ValueError("admin_role_arns: at least one admin role is required; nobody else gets cluster-admin")
-        every = [*self.admin_role_arns, *self.developer_role_arns, *self.auditor_role_arns]
+        every = [*self.admin_role_arns, *self.developer_role_arns, *self.auditor_role_arns, *self.deployer_role_arns]
         for arn in every:
             if not _ROLE_ARN.match(arn):
                 raise ValueError(f"{arn!r} is not an IAM role ARN")
@@ -56,29 +61,33 @@ class ClusterAccessProps:
 
 
 class ClusterAccess(Construct):
-    """One access entry per role, each with exactly one access policy: admins cluster-wide,
-    developers scoped to the application namespaces, auditors read-only."""
+    """One access entry per role, each in its kind's Kubernetes group. Admins also get the EKS
+    cluster-admin policy; developers, auditors and deployers get exactly what the platform
+    layer's RBAC grants their group (until it is applied: nothing)."""
 
     def __init__(self, scope: Construct, id: str, props: ClusterAccessProps) -> None:
         super().__init__(scope, id)
         grants = (
-            [("admin", arn, ADMIN_POLICY, None) for arn in props.admin_role_arns]
-            + [("developer", arn, EDIT_POLICY, list(props.app_namespaces)) for arn in props.developer_role_arns]
-            + [("auditor", arn, VIEW_POLICY, None) for arn in props.auditor_role_arns]
+            [("admin", arn, ADMIN_POLICY) for arn in props.admin_role_arns]
+            + [("developer", arn, None) for arn in props.developer_role_arns]
+            + [("auditor", arn, None) for arn in props.auditor_role_arns]
+            + [("deployer", arn, None) for arn in props.deployer_role_arns]
         )
         self.principals: dict[str, str] = {}
-        for kind, arn, policy, namespaces in grants:
+        for kind, arn, policy in grants:
             # Ids from the role name keep each entry stable when the lists are reordered.
             key = re.sub(r"[^A-Za-z0-9_]", "_", f"{kind}_{arn.rsplit('/', 1)[-1]}")
-            entry = EksAccessEntry(self, key, cluster_name=props.cluster_name, principal_arn=arn, type="STANDARD")
-            EksAccessPolicyAssociation(
-                self,
-                f"{key}_policy",
-                cluster_name=props.cluster_name,
-                principal_arn=entry.principal_arn,
-                policy_arn=policy,
-                access_scope=EksAccessPolicyAssociationAccessScope(
-                    type="namespace" if namespaces else "cluster", namespaces=namespaces
-                ),
+            entry = EksAccessEntry(
+                self, key, cluster_name=props.cluster_name, principal_arn=arn, type="STANDARD",
+                kubernetes_groups=[ACCESS_GROUPS[kind]],
             )
-            self.principals[arn] = policy
+            if policy:
+                EksAccessPolicyAssociation(
+                    self,
+                    f"{key}_policy",
+                    cluster_name=props.cluster_name,
+                    principal_arn=entry.principal_arn,
+                    policy_arn=policy,
+                    access_scope=EksAccessPolicyAssociationAccessScope(type="cluster"),
+                )
+            self.principals[arn] = ACCESS_GROUPS[kind]

@@ -21,7 +21,7 @@ ADDON_VERSION = re.compile(r"^v(\d+)\.(\d+)\.\d+-eksbuild\.\d+$")
 _ROLE_ARN = re.compile(r"^arn:aws:iam::(\d{12}):role/[\w+=,.@-]+(/[\w+=,.@-]+)*$")
 _DNS_LABEL = re.compile(r"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$")
 _HOSTED_ZONE_ID = re.compile(r"^Z[A-Z0-9]{1,31}$")
-_ROLE_LISTS = ("admin_role_arns", "developer_role_arns", "auditor_role_arns")
+_ROLE_LISTS = ("admin_role_arns", "developer_role_arns", "auditor_role_arns", "deployer_role_arns")
 
 
 class AddonVersions(Model):
@@ -56,9 +56,14 @@ class ClusterSettings(Model):
         At least one: the cluster creator gets no implicit access. The role that runs
         Terraform for the Kubernetes platform layer belongs here.
     hosted_zone_ids: Route 53 zones external-dns and cert-manager may change; at least one.
-    developer_role_arns: roles with edit rights (AmazonEKSEditPolicy) in app_namespaces only;
+    developer_role_arns: roles that edit workloads in app_namespaces only (Kubernetes group
+        sparki:developers, RBAC in the platform layer; no Secrets); default none.
+    auditor_role_arns: read-only roles, cluster-wide, no Secrets (group sparki:auditors);
         default none.
-    auditor_role_arns: read-only roles (AmazonEKSViewPolicy, cluster-wide); default none.
+    deployer_role_arns: roles of the application deploy pipeline: workloads in every
+        application namespace, no Secrets (group sparki:deployers); default none. The role
+        that runs Terraform for the platform layer is an admin, not a deployer: it installs
+        CRDs, webhooks and ClusterRoles.
     app_namespaces: application namespaces developers may edit; required with developers.
     public_access_cidrs: public IPv4 ranges (office/VPN egress, /16 or narrower) that may reach
         the API server's public endpoint. Default none: the public endpoint is off and the API is
@@ -72,6 +77,7 @@ class ClusterSettings(Model):
     hosted_zone_ids: tuple[str, ...]
     developer_role_arns: tuple[str, ...] = ()
     auditor_role_arns: tuple[str, ...] = ()
+    deployer_role_arns: tuple[str, ...] = ()
     app_namespaces: tuple[str, ...] = ()
     public_access_cidrs: tuple[str, ...] = ()
 

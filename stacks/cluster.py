@@ -170,6 +170,7 @@ class ClusterStack(SparkiStack):
                 admin_role_arns=settings.admin_role_arns,
                 developer_role_arns=settings.developer_role_arns,
                 auditor_role_arns=settings.auditor_role_arns,
+                deployer_role_arns=settings.deployer_role_arns,
                 app_namespaces=settings.app_namespaces,
             ),
         )

@@ -9,6 +9,7 @@ from constructs.helm_component import HelmComponent
 from constructs.kube_objects import DefaultServiceAccounts, KubeObjects, object_id
 from constructs.namespace_policies import AMBIENT, Network, application_allows, component_allows, default_deny, namespace
 from constructs.network import plan_subnets
+from constructs.platform_rbac import platform_rbac
 from environments.schema import MONITORING_NAMESPACE, Environment
 from stacks.base import SparkiStack
 from stacks.cluster_connection import ClusterConnection, helm_provider, kubernetes_provider
@@ -60,6 +61,8 @@ class PlatformStack(SparkiStack):
         by_name = {m["metadata"]["name"]: created.resources[object_id(m)] for m in namespaces}
         DefaultServiceAccounts(self, "default_service_accounts", by_name, provider=kubernetes)
         KubeObjects(self, "network_policies", policies, provider=kubernetes, after=list(by_name.values()))
+        rbac = platform_rbac(env.cluster.app_namespaces, settings.app_namespaces)
+        KubeObjects(self, "rbac", rbac, provider=kubernetes, after=list(by_name.values()))
         releases: dict[str, HelmComponent] = {}
         for c in platform.components:
             after = [releases[d].release for d in c.depends_on]

@@ -115,3 +115,36 @@ def test_sparki_validate_prints_one_line_when_providers_cannot_be_installed(home
 def test_pinned_version_is_the_one_the_synthesized_stacks_require(stacks):
     required = {doc["terraform"]["required_providers"]["aws"]["version"] for doc in stacks.values() if "aws" in doc["provider"]}
     assert required == {AWS_PROVIDER_VERSION}
+
+
+def kubernetes_stacks(stacks) -> set[str]:
+    return {name for name, doc in stacks.items() if set(doc["provider"]) & {"kubernetes", "helm"}}
+
+
+def test_a_mirror_with_only_aws_cannot_validate_the_kubernetes_stacks(stacks, synth_dir, tmp_path):
+    mirror = make_mirror(tmp_path / "mirror")
+    missing = terraform.missing_providers(synth_dir, providers.ProviderSource(mirror, "found"))
+    assert set(missing) == kubernetes_stacks(stacks) and missing
+    assert {tuple(p) for p in missing.values()} == {("hashicorp/helm", "hashicorp/kubernetes"), ("hashicorp/kubernetes",)}
+    # The emulator and the AWS-only validation select by the same JSON: none of these.
+    assert not set(terraform.aws_only_stacks(synth_dir)) & set(missing)
+
+
+def test_a_mirror_holding_every_provider_or_the_registry_validates_every_stack(synth_dir, tmp_path):
+    mirror = make_mirror(tmp_path / "mirror")
+    for name in ("kubernetes", "helm"):
+        (mirror / "registry.terraform.io" / "hashicorp" / name / "1.0.0").mkdir(parents=True)
+    assert terraform.missing_providers(synth_dir, providers.ProviderSource(mirror, "found")) == {}
+    assert terraform.missing_providers(synth_dir, providers.ProviderSource(None, "registry")) == {}
+
+
+def test_sparki_validate_names_the_stacks_it_cannot_validate_in_one_line(home, synth_dir, monkeypatch, capsys):
+    from sparki.__main__ import _validate
+
+    monkeypatch.setattr(providers, "MACHINE_MIRRORS", (str(make_mirror(home / "mirror")),))
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setattr(terraform, "validate", lambda outdir: [terraform.StackResult("sparki-dev-state", True, "valid")])
+    assert _validate([str(synth_dir)]) == 0
+    lines = [line for line in capsys.readouterr().out.splitlines() if "not validated" in line]
+    assert len(lines) == 1
+    assert "sparki-prod-platform-config" in lines[0] and "hashicorp/helm, hashicorp/kubernetes" in lines[0]

@@ -9,7 +9,8 @@ import pytest
 from cdktf import App, TerraformOutput
 
 import environments
-from constructs.cluster_access import ADMIN_POLICY, EDIT_POLICY, VIEW_POLICY
+from catalog.kubernetes import ACCESS_GROUPS
+from constructs.cluster_access import ADMIN_POLICY
 from constructs.platform_roles import SERVICE_ACCOUNTS
 from stacks.base import SparkiStack
 from stacks.compose import build_environment
@@ -132,15 +133,18 @@ def test_node_health_is_monitored_on_every_node_and_repaired(doc):
 
 
 def test_access_entries_follow_the_environment(doc, env):
-    entries = {eid: e["principal_arn"] for eid, e in of_type(doc, "aws_eks_access_entry").items()}
-    granted = {}
-    for association in of_type(doc, "aws_eks_access_policy_association").values():
-        principal = entries[association["principal_arn"].split(".")[1]]
-        granted[principal] = (association["policy_arn"], association["access_scope"].get("namespaces"))
-    expected = {arn: (ADMIN_POLICY, None) for arn in env.cluster.admin_role_arns}
-    expected |= {arn: (EDIT_POLICY, list(env.cluster.app_namespaces)) for arn in env.cluster.developer_role_arns}
-    expected |= {arn: (VIEW_POLICY, None) for arn in env.cluster.auditor_role_arns}
-    assert granted == expected
+    entries = {eid: e for eid, e in of_type(doc, "aws_eks_access_entry").items()}
+    groups = {e["principal_arn"]: e["kubernetes_groups"] for e in entries.values()}
+    expected = {}
+    for kind in ACCESS_GROUPS:
+        expected |= {arn: [ACCESS_GROUPS[kind]] for arn in getattr(env.cluster, f"{kind}_role_arns")}
+    assert groups == expected
+    # Only admins hold an EKS access policy; everyone else gets what the platform's RBAC grants.
+    granted = {
+        entries[a["principal_arn"].split(".")[1]]["principal_arn"]: (a["policy_arn"], a["access_scope"])
+        for a in of_type(doc, "aws_eks_access_policy_association").values()
+    }
+    assert granted == {arn: (ADMIN_POLICY, {"type": "cluster"}) for arn in env.cluster.admin_role_arns}
 
 
 def test_exports_reach_a_later_layer_as_cross_stack_references(tmp_path):

@@ -1,0 +1,81 @@
+"""The Kubernetes layers: how they reach the cluster, what every namespace gets, and the
+contract check on the component groups."""
+from __future__ import annotations
+
+import json
+import types
+
+import pytest
+
+import environments
+from catalog.naming import stack_name
+from constructs.addon_contract import Component, ContractError
+from sparki.kubernetes.objects import stack_objects
+from stacks import KUBERNETES_LAYERS
+from stacks.cluster_connection import EXEC_API_VERSION
+from stacks.platform_components import collect, component_context
+
+ENVS = environments.load()
+KUBE_STACKS = [stack_name(e, layer) for e in ENVS for layer in KUBERNETES_LAYERS]
+FORBIDDEN = {"token", "config_path", "config_paths", "client_key", "client_certificate", "password", "username", "insecure"}
+
+
+@pytest.mark.parametrize("name", KUBE_STACKS)
+def test_providers_take_host_and_ca_from_the_cluster_stack_and_authenticate_with_get_token(stacks, name):
+    env = ENVS[name.split("-")[1]]
+    providers = stacks[name]["provider"]
+    assert "aws" not in providers
+    configs = [providers["kubernetes"][0]] + ([providers["helm"][0]["kubernetes"]] if "helm" in providers else [])
+    for config in configs:
+        assert not FORBIDDEN & set(config)
+        assert config["host"].startswith("${data.terraform_remote_state.") and f"sparki-{env.name}-cluster" in config["host"]
+        assert config["cluster_ca_certificate"].startswith("${base64decode(data.terraform_remote_state.")
+        (exec_,) = config["exec"] if isinstance(config["exec"], list) else [config["exec"]]
+        assert exec_["api_version"] == EXEC_API_VERSION and exec_["command"] == "aws"
+        args = exec_["args"]
+        assert args[:2] == ["eks", "get-token"] and args[args.index("--region") + 1] == env.region
+        assert "terraform_remote_state" in args[args.index("--cluster-name") + 1]
+
+
+def test_platform_config_plans_after_platform(synth_dir):
+    manifest = json.loads((synth_dir / "manifest.json").read_text())["stacks"]
+    for env in ENVS:
+        assert stack_name(env, "platform") in manifest[stack_name(env, "platform-config")]["dependencies"]
+
+
+@pytest.mark.parametrize("env", list(ENVS))
+def test_application_namespaces_are_restricted_and_in_the_mesh(stacks, env):
+    settings = ENVS[env].platform
+    objects = stack_objects(stacks[stack_name(env, "platform")])
+    namespaces = {o["metadata"]["name"]: o["metadata"]["labels"] for o in objects if o["kind"] == "Namespace"}
+    for ns in settings.app_namespaces:
+        labels = namespaces[ns]
+        for mode in ("enforce", "audit", "warn"):
+            assert labels[f"pod-security.kubernetes.io/{mode}"] == "restricted"
+            assert labels[f"pod-security.kubernetes.io/{mode}-version"] == f"v{ENVS[env].cluster.kubernetes_version}"
+        assert (labels.get("istio.io/dataplane-mode") == "ambient") is (settings.mesh_mode != "off")
+    accounts = {o["metadata"]["namespace"] for o in objects if o["kind"] == "ServiceAccount" and not o["automountServiceAccountToken"]}
+    assert accounts == set(namespaces)
+    denied = {o["metadata"]["namespace"] for o in objects if o["kind"] == "NetworkPolicy" and o["metadata"]["name"] == "default-deny"}
+    assert denied == set(namespaces)
+    assert all(o["metadata"]["annotations"]["sparki.io/why"] for o in objects if o["kind"] == "NetworkPolicy")
+
+
+@pytest.mark.parametrize("env", list(ENVS))
+def test_application_egress_reaches_only_dns_and_the_database_ports(stacks, env):
+    objects = stack_objects(stacks[stack_name(env, "platform")])
+    for ns in ENVS[env].platform.app_namespaces:
+        egress = [r for o in objects if o["kind"] == "NetworkPolicy" and o["metadata"]["namespace"] == ns for r in o["spec"].get("egress", [])]
+        ports = sorted({p["port"] for r in egress for p in r["ports"]})
+        assert ports == [53, 5432, 6379]
+        for rule in egress:
+            for peer in rule["to"]:
+                assert "ipBlock" not in peer or not peer["ipBlock"]["cidr"].startswith("0.0.0.0")
+
+
+def test_a_group_breaking_the_contract_fails_with_one_line():
+    env = ENVS["dev"]
+    ctx = component_context(env, cluster_name="c", role_arns={})
+    broken = types.SimpleNamespace(components=lambda ctx: (Component("x", "x", "https://e", "^1.0", "x", {}),))
+    with pytest.raises(ContractError, match="^environment 'dev': component 'x': version '\\^1.0' is not an exact chart version"):
+        collect(ctx, groups=(broken,))
