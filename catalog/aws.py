@@ -254,6 +254,15 @@ def security_hub_standard_arn(region: str, standard: str) -> str:
     return f"arn:aws:securityhub:{region}::standards/{SECURITY_HUB_STANDARDS[standard]}"
 
 
+# Third-party integrations by "<company>/<product>", the tail of their regional product ARN
+# arn:aws:securityhub:<region>::product/<company>/<product> (kube-bench's docs/asff.md, v0.15.6).
+SECURITY_HUB_KUBE_BENCH_PRODUCT = "aqua-security/kube-bench"
+
+
+def security_hub_product_arn(region: str, product: str) -> str:
+    return f"arn:aws:securityhub:{region}::product/{product}"
+
+
 # "AlternateContactType" (AWS Account Management API Reference), read 2026-11: PutAlternateContact
 # limits; Name 1..64, Title 1..50, EmailAddress 1..254, PhoneNumber 1..25 of [\s0-9()+-].
 CONTACT_LIMITS = {"name": 64, "title": 50, "email": 254, "phone": 25}

@@ -11,6 +11,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from catalog.aws import SECURITY_HUB_KUBE_BENCH_PRODUCT, security_hub_product_arn
+
 # Tag on every EBS volume and snapshot the CSI driver creates (its extraVolumeTags) and on every
 # node instance; the driver's role acts only on resources carrying this cluster's value.
 CLUSTER_TAG = "sparki.io/cluster"
@@ -225,3 +227,9 @@ def secrets_reader(secret_arns: str, key_arn: str, region: str) -> list[dict]:
         _allow(["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"], secret_arns),
         _allow(["kms:Decrypt"], key_arn, {"StringEquals": {"kms:ViaService": f"secretsmanager.{region}.amazonaws.com"}}),
     ]
+
+
+def kube_bench(p: IrsaPolicyScope) -> list[dict]:
+    """Findings into Security Hub as kube-bench's own product, nothing else: BatchImportFindings
+    on that product's ARN cannot write findings of any other product."""
+    return [_allow(["securityhub:BatchImportFindings"], security_hub_product_arn(p.region, SECURITY_HUB_KUBE_BENCH_PRODUCT))]

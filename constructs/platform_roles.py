@@ -16,6 +16,7 @@ from constructs.irsa_policies import (
     cluster_autoscaler,
     ebs_csi_driver,
     external_dns,
+    kube_bench,
     load_balancer_controller,
     log_writer,
     metrics_shipper,
@@ -35,6 +36,7 @@ SERVICE_ACCOUNTS: dict[str, tuple[str, str]] = {
     "log-shipper": ("amazon-cloudwatch", "fluent-bit"),
     "metrics-shipper": ("amazon-cloudwatch", "cloudwatch-agent"),
     "external-secrets": ("external-secrets", "external-secrets"),
+    "kube-bench": ("kube-bench", "kube-bench"),
 }
 
 
@@ -49,6 +51,8 @@ class PlatformRolesProps(IrsaPolicyScope):
     secret_arns / secrets_key_arn: the environment's Secrets Manager secrets (an ARN pattern,
         catalog.naming.secret_arn_pattern) and their key, which External Secrets may read.
     oidc_provider_arn / oidc_issuer_host: the cluster's IRSA identity provider.
+    kube_bench: create the role kube-bench sends CIS findings to Security Hub with; default
+        True. False where Security Hub is off: kube-bench then only prints its report.
     """
 
     name_prefix: str
@@ -58,6 +62,7 @@ class PlatformRolesProps(IrsaPolicyScope):
     secrets_key_arn: str
     oidc_provider_arn: str
     oidc_issuer_host: str
+    kube_bench: bool = True
 
     def __post_init__(self) -> None:
         if not self.hosted_zone_ids:
@@ -71,7 +76,8 @@ class PlatformRolesProps(IrsaPolicyScope):
 
 
 class PlatformRoles(Construct):
-    """One IRSA role per entry of SERVICE_ACCOUNTS; roles[component].role_arn is exported."""
+    """One IRSA role per entry of SERVICE_ACCOUNTS (kube-bench's only with props.kube_bench);
+    roles[component].role_arn is exported."""
 
     def __init__(self, scope: Construct, id: str, props: PlatformRolesProps) -> None:
         super().__init__(scope, id)
@@ -97,9 +103,12 @@ class PlatformRoles(Construct):
             "log-shipper": {"statements": log_writer(shipper_groups("log-shipper"))},
             "metrics-shipper": {"statements": metrics_shipper(shipper_groups("metrics-shipper"))},
             "external-secrets": {"statements": secrets_reader(props.secret_arns, props.secrets_key_arn, props.region)},
+            "kube-bench": {"statements": kube_bench(props)},
         }
         self.roles: dict[str, IrsaRole] = {}
         for component, (namespace, service_account) in SERVICE_ACCOUNTS.items():
+            if component == "kube-bench" and not props.kube_bench:
+                continue
             self.roles[component] = IrsaRole(
                 self,
                 component.replace("-", "_"),

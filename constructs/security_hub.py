@@ -5,9 +5,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from cdktf_cdktf_provider_aws.securityhub_account import SecurityhubAccount
+from cdktf_cdktf_provider_aws.securityhub_product_subscription import SecurityhubProductSubscription
 from cdktf_cdktf_provider_aws.securityhub_standards_subscription import SecurityhubStandardsSubscription
 
-from catalog.aws import SECURITY_HUB_DEFAULT_STANDARDS, SECURITY_HUB_STANDARDS, security_hub_standard_arn
+from catalog.aws import (
+    SECURITY_HUB_DEFAULT_STANDARDS,
+    SECURITY_HUB_STANDARDS,
+    security_hub_product_arn,
+    security_hub_standard_arn,
+)
 from constructs import Construct
 
 
@@ -18,10 +24,13 @@ class SecurityHubProps:
     region: the account's home region (standards ARNs are regional).
     standards: short names from catalog.aws.SECURITY_HUB_STANDARDS; default AWS Foundational
         Security Best Practices v1.0.0 and CIS AWS Foundations Benchmark v5.0.0.
+    products: third-party integrations whose findings Security Hub accepts, as
+        "<company>/<product>" (e.g. "aqua-security/kube-bench"); default none.
     """
 
     region: str
     standards: Sequence[str] = SECURITY_HUB_DEFAULT_STANDARDS
+    products: Sequence[str] = ()
 
     def __post_init__(self) -> None:
         if not self.standards:
@@ -31,12 +40,17 @@ class SecurityHubProps:
             raise ValueError(f"standards: unknown {unknown}; Security Hub offers {', '.join(SECURITY_HUB_STANDARDS)}")
         if len(set(self.standards)) != len(self.standards):
             raise ValueError(f"standards: {list(self.standards)} names a standard twice")
+        for product in self.products:
+            if product.count("/") != 1 or not all(product.split("/")):
+                raise ValueError(f"products: {product!r} is not '<company>/<product>', e.g. 'aqua-security/kube-bench'")
+        if len(set(self.products)) != len(self.products):
+            raise ValueError(f"products: {list(self.products)} names a product twice")
 
 
 class SecurityHub(Construct):
     """Security Hub with exactly the given standards (no default standards, so nothing is
-    enabled by accident), consolidated control findings, and new controls turned on.
-    standards_arns is exported, in the order given."""
+    enabled by accident), consolidated control findings, new controls turned on, and the
+    given products' findings accepted. standards_arns and product_arns are exported, in order."""
 
     def __init__(self, scope: Construct, id: str, props: SecurityHubProps) -> None:
         super().__init__(scope, id)
@@ -53,3 +67,9 @@ class SecurityHub(Construct):
             arn = security_hub_standard_arn(props.region, standard)
             SecurityhubStandardsSubscription(self, standard.replace(".", "_").replace("-", "_"), standards_arn=arn, depends_on=[account])
             self.standards_arns.append(arn)
+        # Accepting a product's findings is what lets its BatchImportFindings calls land.
+        self.product_arns: list[str] = []
+        for product in props.products:
+            arn = security_hub_product_arn(props.region, product)
+            SecurityhubProductSubscription(self, product.replace("/", "_").replace("-", "_"), product_arn=arn, depends_on=[account])
+            self.product_arns.append(arn)

@@ -12,6 +12,9 @@ MESH_MODES = ("off", "PERMISSIVE", "STRICT")
 # Created by the observability layer (issue 13); the platform admits metrics scrapes from it.
 MONITORING_NAMESPACE = "monitoring"
 _DNS_LABEL = re.compile(r"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$")
+# minute hour day-of-month month day-of-week: numbers, ranges, lists and steps (the CronJob's
+# timeZone is set to UTC, so no TZ prefix either).
+_CRON_FIELD = re.compile(r"^(\*|\d+(-\d+)?)(/\d+)?(,(\*|\d+(-\d+)?)(/\d+)?)*$")
 
 
 class PlatformSettings(Model):
@@ -33,6 +36,8 @@ class PlatformSettings(Model):
         browsers do not trust, far higher limits) instead of production; default false, refused
         in production. For an environment rebuilt often: every environment shares the
         registered domain, and Let's Encrypt's weekly limit counts per registered domain.
+    cis_scan_schedule: when kube-bench runs the CIS EKS benchmark, as a 5-field cron
+        expression in UTC; default "30 3 * * *" (daily, 03:30).
     """
 
     app_namespaces: tuple[str, ...]
@@ -41,6 +46,7 @@ class PlatformSettings(Model):
     metrics_port: int = 9090
     controller_replicas: int = 2
     acme_staging: bool = False
+    cis_scan_schedule: str = "30 3 * * *"
 
     @field_validator("app_namespaces")
     @classmethod
@@ -74,6 +80,14 @@ class PlatformSettings(Model):
     def _replicas(cls, replicas: int) -> int:
         check_range("", replicas, 1, 5, "", "run controllers with")
         return replicas
+
+    @field_validator("cis_scan_schedule")
+    @classmethod
+    def _schedule(cls, schedule: str) -> str:
+        fields = schedule.split()
+        if len(fields) != 5 or not all(_CRON_FIELD.match(f) for f in fields):
+            fail("", f"{schedule!r} is not a 5-field cron expression (minute hour day month weekday, UTC); e.g. \"30 3 * * *\"")
+        return schedule
 
     def check_in(self, production: bool, developer_namespaces: tuple[str, ...]) -> None:
         if production and self.controller_replicas < 2:

@@ -74,6 +74,7 @@ class ClusterStack(SparkiStack):
                 secrets_key_arn=secrets_key_arn,
                 oidc_provider_arn=cluster.oidc_provider_arn,
                 oidc_issuer_host=cluster.oidc_issuer_host,
+                kube_bench=env.security.enable_security_hub,
             ),
         )
         versions = settings.addons

@@ -16,6 +16,7 @@ from constructs import (
     components_certs,
     components_ingress,
     components_logging,
+    components_mesh,
     components_metrics,
     components_scaling,
     components_secrets,
@@ -28,6 +29,7 @@ from environments.schema import SYSTEM_NODE_GROUP, Environment
 GROUPS: tuple[ModuleType, ...] = (
     components_metrics,
     components_certs, components_ingress, components_scaling, components_secrets, components_logging,
+    components_mesh,
 )
 # Kubernetes spells the node group taint effects differently from EKS.
 _EFFECTS = {"NO_SCHEDULE": "NoSchedule", "NO_EXECUTE": "NoExecute", "PREFER_NO_SCHEDULE": "PreferNoSchedule"}

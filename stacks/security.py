@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from catalog.aws import GUARDDUTY_SEVERITY_FLOOR
+from catalog.aws import GUARDDUTY_SEVERITY_FLOOR, SECURITY_HUB_KUBE_BENCH_PRODUCT
 from catalog.naming import name_prefix, resource_name, secret_name
 from constructs import Construct
 from constructs.account_baseline import AccountBaseline, AccountBaselineProps, SecurityContact
@@ -190,7 +190,12 @@ class SecurityStack(SparkiStack):
                 ),
             )
         if sec.enable_security_hub:
-            SecurityHub(self, "security_hub", SecurityHubProps(region=region, standards=sec.security_hub_standards))
+            # kube-bench (the platform layer's CIS EKS scans) reports here wherever Security Hub is on.
+            SecurityHub(
+                self,
+                "security_hub",
+                SecurityHubProps(region=region, standards=sec.security_hub_standards, products=(SECURITY_HUB_KUBE_BENCH_PRODUCT,)),
+            )
         FindingRoutes(
             self,
             "finding_routes",

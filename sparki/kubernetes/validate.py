@@ -65,6 +65,8 @@ def validate_object(obj: Mapping[str, Any], kubernetes_version: str, crds: Mappi
     schema = crds.get(key_of(obj))
     if schema is None:
         return Result(kind, name, "none", f"{obj.get('apiVersion')} {kind} is neither a Kubernetes {kubernetes_version} kind nor in a vendored CRD (tests/kubernetes/crds/)")
+    implicit = {"apiVersion": {"type": "string"}, "kind": {"type": "string"}, "metadata": {"type": "object"}}
+    schema = {**schema, "properties": {**implicit, **schema.get("properties", {})}}
     error = jsonschema.exceptions.best_match(jsonschema.Draft202012Validator(strict_schema(schema)).iter_errors(dict(obj)))
     if error is not None:
         return Result(kind, name, "crd", f"{_where(error)}: {error.message}")

@@ -6,7 +6,7 @@ import pytest
 
 from constructs.irsa_policies import CLUSTER_TAG, LBC_TAG
 from constructs.platform_roles import SERVICE_ACCOUNTS, PlatformRoles, PlatformRolesProps
-from tests.support import assert_rejected, irsa_binding, of_type, policy_statements, synth_fixture
+from tests.support import assert_rejected, irsa_binding, of_type, policy_statements, synth_construct, synth_fixture
 
 ACCOUNT = "123456789012"
 DATA_KEY = f"arn:aws:kms:us-east-1:{ACCOUNT}:key/data"
@@ -84,9 +84,11 @@ def test_every_arn_names_this_region_and_account(doc):
             for arn in statement["Resource"]:
                 if arn == "*" or arn.startswith("${"):
                     continue
-                _, _, service, region, account, _ = arn.split(":", 5)
+                _, _, service, region, account, resource = arn.split(":", 5)
                 assert region in ("us-east-1", ""), arn
-                assert account == ACCOUNT or (service == "route53" and account == ""), arn
+                # Route 53 ARNs have no account; neither do the products Security Hub integrates.
+                accountless = service == "route53" or (service == "securityhub" and resource.startswith("product/"))
+                assert account == ACCOUNT or (accountless and account == ""), arn
 
 
 def test_vpc_cni_uses_the_aws_managed_cni_policy_only(doc):
@@ -159,6 +161,17 @@ def test_load_balancer_controller_is_tied_to_this_cluster_and_vpc(doc):
     for statement in granting(statements, "elasticloadbalancing:CreateLoadBalancer"):
         assert statement["Condition"]["StringEquals"] == {f"aws:RequestTag/{LBC_TAG}": ["t-eks"]}
     assert not [s for s in statements if any(a.startswith("waf-regional:") for a in s["Action"])]
+
+
+def test_kube_bench_imports_findings_only_as_its_own_security_hub_product(doc):
+    (statement,) = statements_of(doc, "kube-bench")
+    assert statement["Action"] == ["securityhub:BatchImportFindings"]
+    assert statement["Resource"] == ["arn:aws:securityhub:us-east-1::product/aqua-security/kube-bench"]
+
+
+def test_kube_bench_role_exists_only_where_findings_go_to_security_hub():
+    without = synth_construct(lambda s: PlatformRoles(s, "irsa", PlatformRolesProps(**PROPS, kube_bench=False)))
+    assert set(roles_by_component(without)) == set(SERVICE_ACCOUNTS) - {"kube-bench"}
 
 
 def test_shippers_write_only_to_their_encrypted_log_groups(doc):

@@ -80,11 +80,16 @@ def test_security_hub_runs_foundational_best_practices_and_cis_v5_by_default(hub
         "arn:aws:securityhub:us-east-1::standards/cis-aws-foundations-benchmark/v/5.0.0",
     ]
     assert all(s["depends_on"][0].startswith("aws_securityhub_account.") for s in subscriptions)
+    assert of_type(hub, "aws_securityhub_product_subscription") == {}
 
 
-def test_security_hub_full_props_choose_the_standards():
-    doc = synth_construct(lambda s: SecurityHub(s, "hub", SecurityHubProps(region="eu-west-1", standards=("cis-v3.0.0",))))
+def test_security_hub_full_props_choose_the_standards_and_accept_the_products():
+    props = SecurityHubProps(region="eu-west-1", standards=("cis-v3.0.0",), products=("aqua-security/kube-bench",))
+    doc = synth_construct(lambda s: SecurityHub(s, "hub", props))
     assert one(doc, "aws_securityhub_standards_subscription")["standards_arn"] == "arn:aws:securityhub:eu-west-1::standards/cis-aws-foundations-benchmark/v/3.0.0"
+    product = one(doc, "aws_securityhub_product_subscription")
+    assert product["product_arn"] == "arn:aws:securityhub:eu-west-1::product/aqua-security/kube-bench"
+    assert product["depends_on"][0].startswith("aws_securityhub_account.")
 
 
 def test_security_hub_passes_the_policy_pack():
@@ -98,3 +103,12 @@ def test_security_hub_passes_the_policy_pack():
 def test_invalid_security_hub_standards_are_rejected(standards, message):
     with pytest.raises(ValueError, match=message):
         SecurityHubProps(region="us-east-1", standards=standards)
+
+
+@pytest.mark.parametrize(
+    "products, message",
+    [(("kube-bench",), "'<company>/<product>'"), (("aqua-security/",), "'<company>/<product>'"), (("a/b", "a/b"), "twice")],
+)
+def test_invalid_security_hub_products_are_rejected(products, message):
+    with pytest.raises(ValueError, match=message):
+        SecurityHubProps(region="us-east-1", products=products)

@@ -149,6 +149,8 @@ MISTAKES = [
     Mistake("one controller replica in production", "prod", 'mesh_mode = "STRICT"', 'mesh_mode = "STRICT"\ncontroller_replicas = 1', "platform.controller_replicas"),
     Mistake("untrusted ACME certificates in production", "prod", 'mesh_mode = "STRICT"', 'mesh_mode = "STRICT"\nacme_staging = true', "platform.acme_staging"),
     Mistake("controller replicas as a word", "staging", 'mesh_mode = "STRICT"', 'mesh_mode = "STRICT"\ncontroller_replicas = "two"', "platform.controller_replicas"),
+    Mistake("CIS scan schedule with six fields", "staging", 'mesh_mode = "STRICT"\n', 'mesh_mode = "STRICT"\ncis_scan_schedule = "0 30 3 * * *"\n', "platform.cis_scan_schedule"),
+    Mistake("CIS scan schedule with a time zone", "dev", "controller_replicas = 1\n", 'controller_replicas = 1\ncis_scan_schedule = "CRON_TZ=UTC 30 3 * * *"\n', "platform.cis_scan_schedule"),
     # -- tags ----------------------------------------------------------------------------------------
     Mistake("tag key AWS reserves", "dev", 'Owner = "platform-team"', '"aws:owner" = "platform-team"', "tags.aws:owner"),
     Mistake("tag the stacks set", "dev", "[tags]\n", '[tags]\nEnvironment = "dev"\n', "tags.Environment"),

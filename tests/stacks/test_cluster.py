@@ -80,7 +80,7 @@ def test_every_launch_template_requires_imdsv2_hop_one_and_encrypts_with_the_dat
         assert "key_name" not in template
 
 
-def test_every_irsa_trust_policy_is_bound_to_exactly_one_service_account(doc):
+def test_every_irsa_trust_policy_is_bound_to_exactly_one_service_account(doc, env):
     bound = {}
     for role in of_type(doc, "aws_iam_role").values():
         trust = json.loads(role["assume_role_policy"])
@@ -89,7 +89,9 @@ def test_every_irsa_trust_policy_is_bound_to_exactly_one_service_account(doc):
         issuer, namespace, service_account = irsa_binding(role["assume_role_policy"])
         assert issuer.startswith("${local.eks_oidc_issuer_host")
         bound[role["name"].split("-eks-", 1)[1]] = (namespace, service_account)
-    assert bound == SERVICE_ACCOUNTS
+    # kube-bench's role exists only to send findings to Security Hub.
+    expected = {c: sa for c, sa in SERVICE_ACCOUNTS.items() if c != "kube-bench" or env.security.enable_security_hub}
+    assert bound == expected
 
 
 def test_addons_are_pinned_and_ordered_around_the_nodes(doc, env):
@@ -161,6 +163,7 @@ def test_exports_reach_a_later_layer_as_cross_stack_references(tmp_path):
     for component, arn in cluster.irsa_role_arns.items():
         TerraformOutput(probe_stack, f"role_{component.replace('-', '_')}", value=arn)
     seen["service_accounts"] = cluster.service_accounts
+    seen["roles"] = set(cluster.irsa_role_arns)
     app.synth()
     docs = read_stacks(tmp_path / "cdktf.out")
     probe, cluster = docs["sparki-dev-probe"], docs["sparki-dev-cluster"]
@@ -168,8 +171,10 @@ def test_exports_reach_a_later_layer_as_cross_stack_references(tmp_path):
     exported = {o["value"] for o in cluster["output"].values()}
     assert any(v.startswith("${aws_security_group.node_security_group") for v in exported)
     assert any("aws_iam_openid_connect_provider." in v for v in exported)
-    assert len(probe["output"]) == len(EXPORTS) + len(SERVICE_ACCOUNTS)
+    assert len(probe["output"]) == len(EXPORTS) + len(seen["roles"])
     assert seen["service_accounts"] == SERVICE_ACCOUNTS
+    # dev has Security Hub off, so no kube-bench role (it would have nowhere to send findings).
+    assert not ENVS["dev"].security.enable_security_hub and seen["roles"] == set(SERVICE_ACCOUNTS) - {"kube-bench"}
 
 
 EKS_CHECKS = ("CKV_AWS_37", "CKV_AWS_38", "CKV_AWS_39", "CKV_AWS_58")
