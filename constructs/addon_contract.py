@@ -84,8 +84,14 @@ class NetworkAllow:
 
 @dataclass(frozen=True)
 class Component:
-    """One Helm release and what it needs. Field meanings: /work/notes/i12-contract.md and
-    docs/platform.md "How to add a component"."""
+    """One Helm release and/or plain objects, and what they need. Field meanings:
+    docs/platform.md "How to add a component".
+
+    manifests: core-kind objects (ServiceAccount, ConfigMap, CronJob ...) in the component's
+        namespace, created as `kubernetes_manifest` after the namespace, its policies and the
+        release. chart "" means no Helm release: repository and version are "" too and
+        manifests carry the whole component (kube-bench).
+    """
 
     name: str
     chart: str
@@ -100,6 +106,7 @@ class Component:
     pod_security_reason: str = ""
     crds: tuple[str, ...] = ()
     network_allows: tuple[NetworkAllow, ...] = ()
+    manifests: tuple[Mapping[str, Any], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -126,10 +133,21 @@ def _check_one(env: str, c: Component, service_accounts: Mapping[str, tuple[str,
     def bad(problem: str) -> None:
         raise ContractError(env, c.name, problem)
 
-    if not EXACT_VERSION.match(c.version):
-        bad(f"version {c.version!r} is not an exact chart version; pin one, e.g. '1.18.2'")
-    if not c.repository.startswith(("https://", "oci://")):
-        bad(f"repository {c.repository!r} is neither https:// nor oci://; use the chart's published repository")
+    if not c.chart:
+        if c.repository or c.version:
+            bad(f"has no chart but repository {c.repository!r} / version {c.version!r}; set chart, or leave both empty")
+        if not c.manifests:
+            bad("has neither a chart nor manifests; give it one or the other")
+    else:
+        if not EXACT_VERSION.match(c.version):
+            bad(f"version {c.version!r} is not an exact chart version; pin one, e.g. '1.18.2'")
+        if not c.repository.startswith(("https://", "oci://")):
+            bad(f"repository {c.repository!r} is neither https:// nor oci://; use the chart's published repository")
+    for m in c.manifests:
+        meta = m.get("metadata", {})
+        where = f"{m.get('kind', '?')}/{meta.get('name', '?')}"
+        if meta.get("namespace") != c.namespace:
+            bad(f"manifest {where} is in namespace {meta.get('namespace')!r}; a component's manifests live in its namespace {c.namespace!r}")
     if c.pod_security not in POD_SECURITY_LEVELS:
         bad(f"pod_security {c.pod_security!r} is not a Pod Security level; use one of {', '.join(POD_SECURITY_LEVELS)}")
     if c.pod_security != "restricted" and not c.pod_security_reason.strip():
@@ -223,6 +241,10 @@ def check_components(
         elif not _depends_transitively(by_name, c.name, owner):
             raise ContractError(env, c.name, f"installs into {c.namespace!r} without depending on its owner {owner!r}; add it to depends_on")
     provided = {crd for c in components for crd in c.crds}
+    for c in components:
+        for m in c.manifests:
+            if f"{str(m.get('apiVersion', '')).rpartition('/')[0]}/{m.get('kind', '')}" in provided:
+                raise ContractError(env, c.name, f"manifest {m.get('kind')}/{m.get('metadata', {}).get('name', '?')} is a custom kind; custom resources go in custom_resources (platform-config), after their CRDs exist")
     for manifest in custom_resources:
         group = str(manifest.get("apiVersion", "")).rpartition("/")[0]
         kind = manifest.get("kind", "")

@@ -7,12 +7,11 @@ on, the findings that fail or warn go there as ASFF through the IRSA role `kube-
 the security layer accepts). Where it is off (dev), kube-bench prints its JSON report to
 stdout, and Fluent Bit ships it to CloudWatch Logs with every other container's output.
 
-Not a Helm chart: a component with no release whose `manifests` are the ServiceAccount, the
-ConfigMap ASFF needs and the CronJob. The add-on contract cannot carry such a component yet
-(`Component.manifests` is requested from the contract's owner), so this group is not in
-stacks/platform_components.GROUPS; manifests(), network_allows() and service_accounts() are
-what components() will hand over. Its namespace is `privileged`: reading the kubelet's
-flags needs the host PID namespace, and its files need host paths (mounted read-only).
+Not a Helm chart: a component with no release (chart "") whose `manifests` are the
+ServiceAccount, the ConfigMap ASFF needs and the CronJob; the platform stack creates them as
+`kubernetes_manifest` after the namespace and its NetworkPolicies. Its namespace is
+`privileged`: reading the kubelet's flags needs the host PID namespace, and its files need
+host paths (mounted read-only).
 """
 from __future__ import annotations
 

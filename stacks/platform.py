@@ -4,6 +4,8 @@ deny, then explicit allows), RBAC for the access-entry groups, and every compone
 release (the charts install their CRDs; custom resources wait for `platform-config`)."""
 from __future__ import annotations
 
+from cdktf import ITerraformDependable
+
 from constructs import Construct
 from constructs.helm_component import HelmComponent
 from constructs.kube_objects import DefaultServiceAccounts, KubeObjects, object_id
@@ -60,13 +62,22 @@ class PlatformStack(SparkiStack):
         created = KubeObjects(self, "namespaces", namespaces, provider=kubernetes)
         by_name = {m["metadata"]["name"]: created.resources[object_id(m)] for m in namespaces}
         DefaultServiceAccounts(self, "default_service_accounts", by_name, provider=kubernetes)
-        KubeObjects(self, "network_policies", policies, provider=kubernetes, after=list(by_name.values()))
+        policy_objects = KubeObjects(self, "network_policies", policies, provider=kubernetes, after=list(by_name.values()))
         rbac = platform_rbac(env.cluster.app_namespaces, settings.app_namespaces)
         KubeObjects(self, "rbac", rbac, provider=kubernetes, after=list(by_name.values()))
-        releases: dict[str, HelmComponent] = {}
+        # What a dependant waits for: the component's release and its objects, whichever it has.
+        installed: dict[str, list[ITerraformDependable]] = {}
         for c in platform.components:
-            after = [releases[d].release for d in c.depends_on]
+            after = [resource for d in c.depends_on for resource in installed[d]]
             if c.namespace in by_name:
                 after.append(by_name[c.namespace])
-            releases[c.name] = HelmComponent(self, c.name.replace("-", "_"), c, provider=helm, after=after)
+            installed[c.name] = []
+            if c.chart:
+                release = HelmComponent(self, c.name.replace("-", "_"), c, provider=helm, after=after).release
+                installed[c.name].append(release)
+            if c.manifests:
+                # After the namespace's default deny and allows too, so no pod ever runs unfenced.
+                fence = [policy_objects.resources[object_id(p)] for p in policies if p["metadata"]["namespace"] == c.namespace]
+                objects = KubeObjects(self, f"{c.name.replace('-', '_')}_objects", c.manifests, provider=kubernetes, after=[*after, *fence, *installed[c.name]])
+                installed[c.name] += objects.resources.values()
         self.namespaces: dict[str, str] = {m["metadata"]["name"]: m["metadata"]["labels"]["pod-security.kubernetes.io/enforce"] for m in namespaces}

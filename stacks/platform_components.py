@@ -14,6 +14,7 @@ from typing import Any
 
 from constructs import (
     components_certs,
+    components_cis,
     components_ingress,
     components_logging,
     components_mesh,
@@ -29,7 +30,7 @@ from environments.schema import SYSTEM_NODE_GROUP, Environment
 GROUPS: tuple[ModuleType, ...] = (
     components_metrics,
     components_certs, components_ingress, components_scaling, components_secrets, components_logging,
-    components_mesh,
+    components_mesh, components_cis,
 )
 # Kubernetes spells the node group taint effects differently from EKS.
 _EFFECTS = {"NO_SCHEDULE": "NoSchedule", "NO_EXECUTE": "NoExecute", "PREFER_NO_SCHEDULE": "PreferNoSchedule"}

@@ -21,6 +21,12 @@ GOOD = (
     comp("controller", namespace="kube-system", owns_namespace=False),
 )
 ISSUER = {"apiVersion": "cert-manager.io/v1", "kind": "ClusterIssuer", "metadata": {"name": "ca"}}
+CRON = {"apiVersion": "batch/v1", "kind": "CronJob", "metadata": {"name": "scan", "namespace": "scan"}}
+
+
+def plain(name: str = "scan", **kw) -> Component:
+    """A component without a Helm release: its objects are its manifests."""
+    return comp(name, **{"chart": "", "repository": "", "version": "", "manifests": (CRON,), **kw})
 
 
 def test_a_valid_set_passes_and_installs_owners_first():
@@ -49,6 +55,11 @@ def test_a_valid_set_passes_and_installs_owners_first():
         ((*GOOD, comp("cert-manager")), (), "declared twice"),
         ((*GOOD, comp("x", crds=("ClusterIssuer",))), (), "not 'group/Kind'"),
         (GOOD, ({"apiVersion": "external-secrets.io/v1", "kind": "ExternalSecret", "metadata": {"name": "s"}},), "installed by no component"),
+        ((*GOOD, plain(repository="https://charts.example")), (), "has no chart but repository"),
+        ((*GOOD, plain(version="1.2.3")), (), "has no chart but repository"),
+        ((*GOOD, plain(manifests=())), (), "neither a chart nor manifests"),
+        ((*GOOD, plain(namespace="elsewhere")), (), "a component's manifests live in its namespace 'elsewhere'"),
+        ((*GOOD, comp("x", manifests=({**ISSUER, "metadata": {"name": "ca", "namespace": "x"}},))), (), "is a custom kind"),
     ],
 )
 def test_a_broken_declaration_is_refused_in_one_line(components, resources, message):
@@ -56,6 +67,14 @@ def test_a_broken_declaration_is_refused_in_one_line(components, resources, mess
         check_components("dev", components, resources, service_accounts=ROLES)
     assert str(raised.value).startswith("environment 'dev': component ")
     assert "\n" not in str(raised.value)
+
+
+def test_a_component_without_a_chart_passes_and_keeps_ordering():
+    scan = plain(pod_security="privileged", pod_security_reason="host PID", depends_on=("cert-manager",))
+    with_objects = comp("y", manifests=({**CRON, "metadata": {"name": "scan", "namespace": "y"}},))
+    check_components("dev", (*GOOD, scan, with_objects), service_accounts=ROLES)
+    order = [c.name for c in install_order((scan, *GOOD))]
+    assert order.index("cert-manager") < order.index("scan")
 
 
 def test_a_looser_level_with_a_reason_passes():

@@ -7,7 +7,7 @@ import pytest
 
 from catalog.aws import KUBERNETES_VERSIONS
 from constructs import components_cis as cis
-from constructs.addon_contract import Component, check_components
+from constructs.addon_contract import check_components
 from constructs.platform_roles import SERVICE_ACCOUNTS
 from sparki.kubernetes.validate import validate_object
 from tests.constructs.platform_support import ENVS, context
@@ -21,10 +21,6 @@ def pod_spec(name: str) -> dict:
     return objects(name)["CronJob"]["spec"]["jobTemplate"]["spec"]["template"]["spec"]
 
 
-@pytest.mark.xfail(
-    "manifests" not in Component.__dataclass_fields__, strict=True,
-    reason="the add-on contract has no Component.manifests yet (requested from its owner); kube-bench is not in GROUPS until it does",
-)
 @pytest.mark.parametrize("name", sorted(ENVS))
 def test_component_keeps_the_contract(name):
     check_components(name, cis.components(context(name)), service_accounts=SERVICE_ACCOUNTS)
@@ -107,7 +103,7 @@ def test_every_checkov_skip_carries_a_reason():
 
 @pytest.mark.parametrize("name", sorted(ENVS))
 def test_objects_validate_strictly_at_the_environments_kubernetes_version(name):
-    """The check the platform stack's objects get; kube-bench's are not in a stack yet."""
+    """Fast feedback; tests/kubernetes/ validates them again as extracted from the stack."""
     version = ENVS[name].cluster.kubernetes_version
     results = [validate_object(m, version, {}) for m in cis.manifests(context(name))]
     assert [(r.kind, r.source, r.error) for r in results] == [(r.kind, "core", "") for r in results]

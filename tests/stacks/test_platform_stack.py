@@ -9,6 +9,7 @@ import pytest
 
 import environments
 from catalog.naming import stack_name
+from constructs import components_cis as cis
 from constructs.addon_contract import Component, ContractError
 from sparki.kubernetes.objects import stack_objects
 from stacks import KUBERNETES_LAYERS
@@ -71,6 +72,21 @@ def test_application_egress_reaches_only_dns_and_the_database_ports(stacks, env)
         for rule in egress:
             for peer in rule["to"]:
                 assert "ipBlock" not in peer or not peer["ipBlock"]["cidr"].startswith("0.0.0.0")
+
+
+@pytest.mark.parametrize("env", list(ENVS))
+def test_kube_bench_objects_wait_for_their_namespace_and_its_policies(stacks, env):
+    manifests = stacks[stack_name(env, "platform")]["resource"]["kubernetes_manifest"]
+    address = {
+        (m["manifest"]["kind"], m["manifest"]["metadata"].get("namespace", ""), m["manifest"]["metadata"]["name"]): f"kubernetes_manifest.{key}"
+        for key, m in manifests.items()
+    }
+    fence = {a for (kind, ns, _), a in address.items() if kind == "NetworkPolicy" and ns == cis.NAMESPACE}
+    assert fence and ("Namespace", "", cis.NAMESPACE) in address
+    objects = {a: manifests[a.split(".", 1)[1]] for (kind, ns, _), a in address.items() if ns == cis.NAMESPACE and kind != "NetworkPolicy"}
+    assert {manifest["manifest"]["kind"] for manifest in objects.values()} >= {"ServiceAccount", "CronJob"}
+    for resource in objects.values():
+        assert {address[("Namespace", "", cis.NAMESPACE)], *fence} <= set(resource["depends_on"])
 
 
 def test_a_group_breaking_the_contract_fails_with_one_line():
