@@ -121,3 +121,35 @@ def application_allows(ns: str, network: Network, *, app_port: int, metrics_port
         ),
     )
     return [dns_allow(ns), *(allow(ns, rule) for rule in rules)]
+
+
+HBONE_PORT = 15008
+# istio-cni rewrites the source of the kubelet's probes of meshed pods to this address, so
+# ztunnel can tell them from mesh traffic and let them through in plain text.
+PROBE_SNAT_CIDR = "169.254.7.127/32"
+
+
+def ambient_allows(ns: str, app_namespaces: Sequence[str]) -> list[dict[str, Any]]:
+    """An application namespace in the ambient mesh: HBONE both ways between the application
+    namespaces, and the kubelet's probes from their SNAT address."""
+    hbone = "ztunnel tunnels meshed pod-to-pod traffic as HBONE (mTLS) on 15008 inside the pods' network namespaces, so the CNI sees 15008 between application pods"
+    rules = (
+        NetworkAllow(name="hbone-in", why=hbone, direction="ingress", ports=(HBONE_PORT,), namespaces=tuple(app_namespaces)),
+        NetworkAllow(name="hbone-out", why=hbone, direction="egress", ports=(HBONE_PORT,), namespaces=tuple(app_namespaces)),
+    )
+    probes = _policy(
+        ns, "allow-kubelet-probes",
+        f"istio-cni SNATs the kubelet's probes of meshed pods to {PROBE_SNAT_CIDR}; without this every probe fails under default deny. "
+        "Any port: a probe may target any container port, and only the kubelet's probes carry this link-local source",
+        {"podSelector": {}, "policyTypes": ["Ingress"], "ingress": [{"from": [{"ipBlock": {"cidr": PROBE_SNAT_CIDR}}]}]},
+    )
+    return [*(allow(ns, rule) for rule in rules), probes]
+
+
+def application_policies(
+    ns: str, network: Network, *, app_namespaces: Sequence[str], app_port: int, metrics_port: int, monitoring: str, ambient: bool,
+) -> list[dict[str, Any]]:
+    """Every NetworkPolicy of an application namespace: default deny, the common allows, and the
+    ambient mesh's allows when the namespace is in the mesh."""
+    policies = [default_deny(ns), *application_allows(ns, network, app_port=app_port, metrics_port=metrics_port, monitoring=monitoring)]
+    return policies + (ambient_allows(ns, app_namespaces) if ambient else [])

@@ -9,7 +9,7 @@ from cdktf import ITerraformDependable
 from constructs import Construct
 from constructs.helm_component import HelmComponent
 from constructs.kube_objects import DefaultServiceAccounts, KubeObjects, object_id
-from constructs.namespace_policies import AMBIENT, Network, application_allows, component_allows, default_deny, namespace
+from constructs.namespace_policies import AMBIENT, Network, application_policies, component_allows, default_deny, namespace
 from constructs.network import plan_subnets
 from constructs.platform_rbac import platform_rbac
 from environments.schema import MONITORING_NAMESPACE, Environment
@@ -48,9 +48,10 @@ class PlatformStack(SparkiStack):
         namespaces = [namespace(ns, "restricted", version, labels=mesh) for ns in settings.app_namespaces]
         policies = []
         for ns in settings.app_namespaces:
-            policies += [default_deny(ns), *application_allows(
-                ns, network, app_port=settings.app_port, metrics_port=settings.metrics_port, monitoring=MONITORING_NAMESPACE,
-            )]
+            policies += application_policies(
+                ns, network, app_namespaces=settings.app_namespaces, app_port=settings.app_port,
+                metrics_port=settings.metrics_port, monitoring=MONITORING_NAMESPACE, ambient=bool(mesh),
+            )
         owners = [c for c in platform.components if c.owns_namespace]
         for c in owners:
             namespaces.append(namespace(c.namespace, c.pod_security, version, reason=c.pod_security_reason))

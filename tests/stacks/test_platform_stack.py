@@ -11,6 +11,7 @@ import environments
 from catalog.naming import stack_name
 from constructs import components_cis as cis
 from constructs.addon_contract import Component, ContractError
+from constructs.namespace_policies import HBONE_PORT, PROBE_SNAT_CIDR
 from sparki.kubernetes.objects import stack_objects
 from stacks import KUBERNETES_LAYERS
 from stacks.cluster_connection import EXEC_API_VERSION
@@ -63,15 +64,30 @@ def test_application_namespaces_are_restricted_and_in_the_mesh(stacks, env):
 
 
 @pytest.mark.parametrize("env", list(ENVS))
-def test_application_egress_reaches_only_dns_and_the_database_ports(stacks, env):
+def test_application_egress_reaches_only_dns_the_database_ports_and_the_mesh(stacks, env):
+    settings = ENVS[env].platform
     objects = stack_objects(stacks[stack_name(env, "platform")])
-    for ns in ENVS[env].platform.app_namespaces:
+    for ns in settings.app_namespaces:
         egress = [r for o in objects if o["kind"] == "NetworkPolicy" and o["metadata"]["namespace"] == ns for r in o["spec"].get("egress", [])]
         ports = sorted({p["port"] for r in egress for p in r["ports"]})
-        assert ports == [53, 5432, 6379]
+        assert ports == [53, 5432, 6379] + ([HBONE_PORT] if settings.mesh_mode != "off" else [])
         for rule in egress:
             for peer in rule["to"]:
                 assert "ipBlock" not in peer or not peer["ipBlock"]["cidr"].startswith("0.0.0.0")
+
+
+@pytest.mark.parametrize("env", list(ENVS))
+def test_ambient_allows_exist_exactly_where_the_mesh_is_on(stacks, env):
+    settings = ENVS[env].platform
+    objects = stack_objects(stacks[stack_name(env, "platform")])
+    meshed = settings.mesh_mode != "off"
+    peers = [{"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": ns}}} for ns in settings.app_namespaces]
+    for ns in settings.app_namespaces:
+        found = {o["metadata"]["name"]: o["spec"] for o in objects if o["kind"] == "NetworkPolicy" and o["metadata"]["namespace"] == ns}
+        assert ({"allow-hbone-in", "allow-hbone-out", "allow-kubelet-probes"} <= set(found)) is meshed
+        assert not meshed or found["allow-hbone-in"]["ingress"] == [{"from": peers, "ports": [{"protocol": "TCP", "port": HBONE_PORT}]}]
+        assert not meshed or found["allow-hbone-out"]["egress"] == [{"to": peers, "ports": [{"protocol": "TCP", "port": HBONE_PORT}]}]
+        assert not meshed or found["allow-kubelet-probes"]["ingress"] == [{"from": [{"ipBlock": {"cidr": PROBE_SNAT_CIDR}}]}]
 
 
 @pytest.mark.parametrize("env", list(ENVS))
