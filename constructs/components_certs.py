@@ -11,8 +11,10 @@ from constructs.controller_values import (
     RESTRICTED_CONTAINER,
     RESTRICTED_POD,
     aws_api_egress,
-    highly_available,
-    irsa,
+    chart_release,
+    crd_kinds,
+    disruption_budget,
+    irsa_service_account,
     replicas,
     resources,
     system_placement,
@@ -26,13 +28,11 @@ CHART = ("cert-manager", "https://charts.jetstack.io", "v1.21.1")
 NAMESPACE = "cert-manager"
 SERVICE_ACCOUNT = "cert-manager"
 WEBHOOK_PORT = 10250  # webhook.securePort's default
-CRDS = tuple(
-    f"{group}/{kind}"
-    for group, kinds in {
+CRDS = crd_kinds(
+    {
         "cert-manager.io": ("Certificate", "CertificateRequest", "Issuer", "ClusterIssuer"),
         "acme.cert-manager.io": ("Order", "Challenge"),
-    }.items()
-    for kind in kinds
+    }
 )
 # The cert-manager image runs as uid 1000; the IRSA token is mounted root-owned, readable by
 # the pod's fsGroup only (cert-manager's documented setting for IRSA).
@@ -61,10 +61,8 @@ def acme_endpoint(ctx: ComponentContext) -> str:
 
 
 def cert_manager(ctx: ComponentContext) -> Component:
-    chart, repository, version = CHART
-    ha = highly_available(ctx)
     count = replicas(ctx)
-    pdb = {"enabled": True, "maxUnavailable": 1} if ha else {"enabled": False}
+    pdb = disruption_budget(ctx)
     placement = system_placement(ctx)
     pod = {**RESTRICTED_POD, "fsGroup": IRSA_TOKEN_GROUP}
     values: dict[str, Any] = {
@@ -73,7 +71,7 @@ def cert_manager(ctx: ComponentContext) -> Component:
         "global": {"leaderElection": {"namespace": NAMESPACE}},
         "replicaCount": count,
         "podDisruptionBudget": pdb,
-        "serviceAccount": {"create": True, "name": SERVICE_ACCOUNT, "annotations": irsa(ctx, "cert-manager")},
+        "serviceAccount": irsa_service_account(ctx, SERVICE_ACCOUNT, "cert-manager"),
         "securityContext": pod,
         "containerSecurityContext": RESTRICTED_CONTAINER,
         "resources": resources("20m", "96Mi", "384Mi"),
@@ -103,13 +101,10 @@ def cert_manager(ctx: ComponentContext) -> Component:
         },
     }
     controller = {"app.kubernetes.io/component": "controller"}
-    return Component(
-        name=chart,
-        chart=chart,
-        repository=repository,
-        version=version,
-        namespace=NAMESPACE,
-        values=values,
+    return chart_release(
+        CHART,
+        NAMESPACE,
+        values,
         service_accounts=(ServiceAccount(SERVICE_ACCOUNT, role="cert-manager"),),
         crds=CRDS,
         network_allows=(

@@ -8,8 +8,9 @@ from constructs.addon_contract import Component, ComponentContext, ServiceAccoun
 from constructs.controller_values import (
     RESTRICTED_CONTAINER,
     RESTRICTED_POD,
+    chart_release,
     highly_available,
-    irsa,
+    irsa_service_account,
     replicas,
     resources,
     spread,
@@ -71,7 +72,7 @@ def scaling_args() -> dict[str, Any]:
 
 
 def cluster_autoscaler(ctx: ComponentContext) -> Component:
-    chart, repository, version = CHART
+    chart = CHART[0]
     labels = {"app.kubernetes.io/name": "aws-cluster-autoscaler", "app.kubernetes.io/instance": chart}
     values: dict[str, Any] = {
         "cloudProvider": "aws",
@@ -83,7 +84,7 @@ def cluster_autoscaler(ctx: ComponentContext) -> Component:
         "replicaCount": replicas(ctx),
         # Two replicas: one stays through a drain. One replica: a PDB would protect nothing.
         "podDisruptionBudget": {"maxUnavailable": 1} if highly_available(ctx) else None,
-        "rbac": {"serviceAccount": {"create": True, "name": SERVICE_ACCOUNT, "annotations": irsa(ctx, "cluster-autoscaler")}},
+        "rbac": {"serviceAccount": irsa_service_account(ctx, SERVICE_ACCOUNT, "cluster-autoscaler")},
         "securityContext": {**RESTRICTED_POD, "runAsUser": 65534, "runAsGroup": 65534, "fsGroup": 65534},
         "containerSecurityContext": RESTRICTED_CONTAINER,
         "resources": resources("100m", "300Mi", "600Mi"),
@@ -91,14 +92,11 @@ def cluster_autoscaler(ctx: ComponentContext) -> Component:
         "topologySpreadConstraints": spread(labels),
         "extraArgs": scaling_args(),
     }
-    return Component(
-        name=chart,
-        chart=chart,
-        repository=repository,
-        version=version,
-        namespace="kube-system",
+    return chart_release(
+        CHART,
+        "kube-system",
+        values,
         owns_namespace=False,
-        values=values,
         service_accounts=(ServiceAccount(SERVICE_ACCOUNT, role="cluster-autoscaler"),),
         # kube-system carries no NetworkPolicy (Kubernetes' namespace): no allows to declare.
     )

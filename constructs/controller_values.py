@@ -4,9 +4,10 @@ allows. Pure Python, shared by the controller groups (components_certs, _ingress
 _secrets, _logging)."""
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
-from constructs.addon_contract import ComponentContext, NetworkAllow
+from constructs.addon_contract import Component, ComponentContext, NetworkAllow
 
 IRSA_ANNOTATION = "eks.amazonaws.com/role-arn"
 # Pod Security "restricted" asks these of every container; read-only root filesystems on top
@@ -40,6 +41,11 @@ def highly_available(ctx: ComponentContext) -> bool:
     return replicas(ctx) >= 2
 
 
+def disruption_budget(ctx: ComponentContext) -> dict[str, Any]:
+    """The `podDisruptionBudget` value of charts that take an `enabled` switch."""
+    return {"enabled": True, "maxUnavailable": 1} if highly_available(ctx) else {"enabled": False}
+
+
 def system_placement(ctx: ComponentContext) -> dict[str, Any]:
     """nodeSelector and tolerations that put a Deployment on the system node group."""
     return {"nodeSelector": dict(ctx.system_node_selector), "tolerations": [dict(t) for t in ctx.system_tolerations]}
@@ -58,6 +64,11 @@ def irsa(ctx: ComponentContext, role: str) -> dict[str, str]:
     return {IRSA_ANNOTATION: ctx.role_arns[role]}
 
 
+def irsa_service_account(ctx: ComponentContext, name: str, role: str) -> dict[str, Any]:
+    """The `serviceAccount` value of a chart that creates its service account for `role`."""
+    return {"create": True, "name": name, "annotations": irsa(ctx, role)}
+
+
 def resources(cpu: str, memory: str, memory_limit: str) -> dict[str, Any]:
     """Requests that reserve what the controller needs and a memory limit that stops a leak
     from taking the node; no CPU limit (throttling a controller only slows its reconciles)."""
@@ -72,3 +83,15 @@ def aws_api_egress(name: str, why: str, pod_labels: dict[str, str] | None = None
 def webhook_ingress(ctx: ComponentContext, name: str, port: int, pod_labels: dict[str, str] | None = None) -> NetworkAllow:
     """Ingress to the webhook port of `name`'s pods from the VPC (allow-<name>-webhook)."""
     return NetworkAllow(name=f"{name}-webhook", why=WEBHOOK_WHY, direction="ingress", ports=(port,), cidrs=(ctx.vpc_cidr,), pod_labels=pod_labels or {})
+
+
+def crd_kinds(kinds_by_group: Mapping[str, tuple[str, ...]]) -> tuple[str, ...]:
+    """The `group/Kind` names of the custom resources a chart installs."""
+    return tuple(f"{group}/{kind}" for group, kinds in kinds_by_group.items() for kind in kinds)
+
+
+def chart_release(chart: tuple[str, str, str], namespace: str, values: Mapping[str, Any], **fields: Any) -> Component:
+    """The Component of one release named after its chart; `chart` is (name, repository,
+    version) as each group pins it."""
+    name, repository, version = chart
+    return Component(name=name, chart=name, repository=repository, version=version, namespace=namespace, values=values, **fields)
