@@ -109,12 +109,12 @@ def in_range(low: int, high: int, unit: str = "", why: str = "") -> AfterValidat
     return rule(lambda value: check_range("", value, low, high, unit, why))
 
 
-def one_of(choices: Collection[object], what: str) -> AfterValidator:
-    """`what` completes "'x' is not ...", e.g. "a NAT mode"."""
+def one_of(choices: Collection[object], what: str, note: str = "") -> AfterValidator:
+    """`what` completes "'x' is not ...", e.g. "a NAT mode"; `note` follows the choices."""
 
     def check(value: object) -> None:
         if value not in choices:
-            fail("", f"{value!r} is not {what}; use one of {', '.join(map(str, choices))}")
+            fail("", f"{value!r} is not {what}; use one of {', '.join(map(str, choices))}{' ' + note if note else ''}")
 
     return rule(check)
 
