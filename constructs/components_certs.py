@@ -8,16 +8,13 @@ from typing import Any
 from constructs.addon_contract import Component, ComponentContext, NetworkAllow, ServiceAccount
 from constructs.controller_values import (
     ANYWHERE,
-    RESTRICTED_CONTAINER,
-    RESTRICTED_POD,
     aws_api_egress,
     chart_release,
     crd_kinds,
     disruption_budget,
     irsa_service_account,
     replicas,
-    resources,
-    system_placement,
+    restricted_pod,
     webhook_ingress,
 )
 
@@ -63,8 +60,6 @@ def acme_endpoint(ctx: ComponentContext) -> str:
 def cert_manager(ctx: ComponentContext) -> Component:
     count = replicas(ctx)
     pdb = disruption_budget(ctx)
-    placement = system_placement(ctx)
-    pod = {**RESTRICTED_POD, "fsGroup": IRSA_TOKEN_GROUP}
     values: dict[str, Any] = {
         "crds": {"enabled": True, "keep": True},
         # Leader election in its own namespace, so cert-manager needs no Role in kube-system.
@@ -72,33 +67,11 @@ def cert_manager(ctx: ComponentContext) -> Component:
         "replicaCount": count,
         "podDisruptionBudget": pdb,
         "serviceAccount": irsa_service_account(ctx, SERVICE_ACCOUNT, "cert-manager"),
-        "securityContext": pod,
-        "containerSecurityContext": RESTRICTED_CONTAINER,
-        "resources": resources("20m", "96Mi", "384Mi"),
-        **placement,
-        "webhook": {
-            "replicaCount": count,
-            "podDisruptionBudget": pdb,
-            "securityContext": RESTRICTED_POD,
-            "containerSecurityContext": RESTRICTED_CONTAINER,
-            "resources": resources("10m", "32Mi", "128Mi"),
-            **placement,
-        },
-        "cainjector": {
-            "replicaCount": count,
-            "podDisruptionBudget": pdb,
-            "securityContext": RESTRICTED_POD,
-            "containerSecurityContext": RESTRICTED_CONTAINER,
-            # It caches every Secret and CRD it injects into: the biggest of the three.
-            "resources": resources("20m", "128Mi", "512Mi"),
-            **placement,
-        },
-        "startupapicheck": {
-            "securityContext": RESTRICTED_POD,
-            "containerSecurityContext": RESTRICTED_CONTAINER,
-            "resources": resources("10m", "32Mi", "64Mi"),
-            **placement,
-        },
+        **restricted_pod(ctx, ("20m", "96Mi", "384Mi"), pod={"fsGroup": IRSA_TOKEN_GROUP}),
+        "webhook": {"replicaCount": count, "podDisruptionBudget": pdb, **restricted_pod(ctx, ("10m", "32Mi", "128Mi"))},
+        # It caches every Secret and CRD it injects into: the biggest of the three.
+        "cainjector": {"replicaCount": count, "podDisruptionBudget": pdb, **restricted_pod(ctx, ("20m", "128Mi", "512Mi"))},
+        "startupapicheck": restricted_pod(ctx, ("10m", "32Mi", "64Mi")),
     }
     controller = {"app.kubernetes.io/component": "controller"}
     return chart_release(

@@ -5,16 +5,14 @@ from __future__ import annotations
 from catalog.naming import resource_name
 from constructs.addon_contract import Component, ComponentContext, ServiceAccount
 from constructs.controller_values import (
-    RESTRICTED_CONTAINER,
-    RESTRICTED_POD,
+    POD_SECURITY_CONTEXT_KEYS,
     aws_api_egress,
     chart_release,
     highly_available,
     irsa_service_account,
     replicas,
-    resources,
+    restricted_pod,
     spread,
-    system_placement,
 )
 
 # aws/eks-charts stable/aws-load-balancer-controller, Chart.yaml at 5239609 (2026-08-03):
@@ -65,10 +63,7 @@ def load_balancer_controller(ctx: ComponentContext) -> Component:
         "replicaCount": replicas(ctx),
         "podDisruptionBudget": {"maxUnavailable": 1} if ha else {},
         "serviceAccount": irsa_service_account(ctx, LBC_SERVICE_ACCOUNT, "load-balancer-controller"),
-        "podSecurityContext": {**RESTRICTED_POD, "fsGroup": 65534},
-        "securityContext": RESTRICTED_CONTAINER,
-        "resources": resources("50m", "128Mi", "512Mi"),
-        **system_placement(ctx),
+        **restricted_pod(ctx, ("50m", "128Mi", "512Mi"), keys=POD_SECURITY_CONTEXT_KEYS, pod={"fsGroup": 65534}),
         "topologySpreadConstraints": spread(labels),
         # The role's policy leaves WAF Classic out (retired); WAFv2 and Shield stay.
         "enableWaf": False,
@@ -103,10 +98,9 @@ def external_dns(ctx: ComponentContext) -> Component:
         "registry": "txt",
         "txtOwnerId": ctx.cluster_name,
         "serviceAccount": irsa_service_account(ctx, EXTERNAL_DNS_SERVICE_ACCOUNT, "external-dns"),
-        "podSecurityContext": {**RESTRICTED_POD, "fsGroup": 65534},
-        "securityContext": {**RESTRICTED_CONTAINER, "runAsUser": 65532, "runAsGroup": 65532},
-        "resources": resources("20m", "64Mi", "128Mi"),
-        **system_placement(ctx),
+        **restricted_pod(
+            ctx, ("20m", "64Mi", "128Mi"), keys=POD_SECURITY_CONTEXT_KEYS, pod={"fsGroup": 65534}, container={"runAsUser": 65532, "runAsGroup": 65532}
+        ),
     }
     # One replica in every environment: external-dns has no leader election, and two copies
     # would race on the same records. A missed minute of DNS updates is the price of a drain.

@@ -6,15 +6,12 @@ from typing import Any
 
 from constructs.addon_contract import Component, ComponentContext, ServiceAccount
 from constructs.controller_values import (
-    RESTRICTED_CONTAINER,
-    RESTRICTED_POD,
     chart_release,
     highly_available,
     irsa_service_account,
     replicas,
-    resources,
+    restricted_pod,
     spread,
-    system_placement,
 )
 
 # kubernetes/autoscaler cluster-autoscaler/charts/cluster-autoscaler at tag
@@ -85,10 +82,7 @@ def cluster_autoscaler(ctx: ComponentContext) -> Component:
         # Two replicas: one stays through a drain. One replica: a PDB would protect nothing.
         "podDisruptionBudget": {"maxUnavailable": 1} if highly_available(ctx) else None,
         "rbac": {"serviceAccount": irsa_service_account(ctx, SERVICE_ACCOUNT, "cluster-autoscaler")},
-        "securityContext": {**RESTRICTED_POD, "runAsUser": 65534, "runAsGroup": 65534, "fsGroup": 65534},
-        "containerSecurityContext": RESTRICTED_CONTAINER,
-        "resources": resources("100m", "300Mi", "600Mi"),
-        **system_placement(ctx),
+        **restricted_pod(ctx, ("100m", "300Mi", "600Mi"), pod={"runAsUser": 65534, "runAsGroup": 65534, "fsGroup": 65534}),
         "topologySpreadConstraints": spread(labels),
         "extraArgs": scaling_args(),
     }

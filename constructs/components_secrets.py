@@ -14,8 +14,7 @@ from typing import Any
 
 from constructs.addon_contract import Component, ComponentContext, ServiceAccount
 from constructs.controller_values import (
-    RESTRICTED_CONTAINER,
-    RESTRICTED_POD,
+    POD_SECURITY_CONTEXT_KEYS,
     aws_api_egress,
     chart_release,
     crd_kinds,
@@ -23,8 +22,7 @@ from constructs.controller_values import (
     highly_available,
     irsa_service_account,
     replicas,
-    resources,
-    system_placement,
+    restricted_pod,
     webhook_ingress,
 )
 
@@ -49,10 +47,7 @@ def _pod(ctx: ComponentContext, requests: tuple[str, str, str]) -> dict[str, Any
         "replicaCount": replicas(ctx),
         "podDisruptionBudget": disruption_budget(ctx),
         # The chart's `enabled` switch renders the rest as the pod's / container's context.
-        "podSecurityContext": {"enabled": True, **RESTRICTED_POD, "fsGroup": 65534},
-        "securityContext": {"enabled": True, **RESTRICTED_CONTAINER, "runAsUser": 1000},
-        "resources": resources(*requests),
-        **system_placement(ctx),
+        **restricted_pod(ctx, requests, keys=POD_SECURITY_CONTEXT_KEYS, pod={"enabled": True, "fsGroup": 65534}, container={"enabled": True, "runAsUser": 1000}),
     }
 
 

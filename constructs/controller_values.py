@@ -20,6 +20,10 @@ RESTRICTED_CONTAINER: dict[str, Any] = {
     "seccompProfile": {"type": "RuntimeDefault"},
 }
 RESTRICTED_POD: dict[str, Any] = {"runAsNonRoot": True, "seccompProfile": {"type": "RuntimeDefault"}}
+# The value keys charts give the pod's and the container's security context: most charts use
+# the first pair, some name the container's context plainly securityContext.
+SECURITY_CONTEXT_KEYS = ("securityContext", "containerSecurityContext")
+POD_SECURITY_CONTEXT_KEYS = ("podSecurityContext", "securityContext")
 # Node agents run on every node, whatever taints the node groups carry.
 EVERY_NODE: list[dict[str, str]] = [{"operator": "Exists"}]
 # Where the API server's calls to admission webhooks come from: the EKS control plane's
@@ -49,6 +53,26 @@ def disruption_budget(ctx: ComponentContext) -> dict[str, Any]:
 def system_placement(ctx: ComponentContext) -> dict[str, Any]:
     """nodeSelector and tolerations that put a Deployment on the system node group."""
     return {"nodeSelector": dict(ctx.system_node_selector), "tolerations": [dict(t) for t in ctx.system_tolerations]}
+
+
+def restricted_pod(
+    ctx: ComponentContext,
+    requests: tuple[str, str, str],
+    *,
+    keys: tuple[str, str] = SECURITY_CONTEXT_KEYS,
+    pod: dict[str, Any] | None = None,
+    container: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """The values that make one Deployment's pods restricted, sized and on the system nodes:
+    security contexts under the chart's `keys` (with the image's `pod` / `container` extras),
+    resources(*requests) and system_placement()."""
+    pod_key, container_key = keys
+    return {
+        pod_key: {**RESTRICTED_POD, **(pod or {})},
+        container_key: {**RESTRICTED_CONTAINER, **(container or {})},
+        "resources": resources(*requests),
+        **system_placement(ctx),
+    }
 
 
 def spread(labels: dict[str, str]) -> list[dict[str, Any]]:
