@@ -26,7 +26,7 @@ from catalog.aws import (
     instance_memory_gib,
     weekly_window,
 )
-from environments.model import Model, fail, in_range, matching, one_of
+from environments.model import Model, fail, in_range, matching, one_of, require_true
 
 __all__ = ["CacheSettings", "DataSettings", "DatabaseSettings", "daily_overlaps_weekly", "daily_window", "instance_memory_gib", "weekly_window"]
 
@@ -152,10 +152,8 @@ class DatabaseSettings(Model):
     def check_in(self, production: bool) -> None:
         if not production:
             return
-        if not self.multi_az:
-            fail("multi_az", "false is not allowed in production: a single instance is a single point of failure; set true")
-        if not self.deletion_protection:
-            fail("deletion_protection", "false is not allowed in production: one mistaken destroy would delete the database; set true")
+        require_true(self, "multi_az", "a single instance is a single point of failure")
+        require_true(self, "deletion_protection", "one mistaken destroy would delete the database")
         if self.backup_retention_days < 7:
             fail("backup_retention_days", f"{self.backup_retention_days} is too short for production; keep at least 7 days")
 
@@ -209,8 +207,7 @@ class CacheSettings(Model):
     def check_in(self, production: bool) -> None:
         if not production:
             return
-        if not self.multi_az:
-            fail("multi_az", "false is not allowed in production: without failover the primary is a single point of failure; set true")
+        require_true(self, "multi_az", "without failover the primary is a single point of failure")
         if self.snapshot_retention_days < 1:
             fail("snapshot_retention_days", "0 turns snapshots off, which production does not allow; keep at least 1 day")
 

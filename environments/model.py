@@ -79,6 +79,12 @@ def check_range(field_name: str, value: int, low: int, high: int, unit: str = ""
         fail(field_name, f"{value} is out of range; {why or 'use'} {low}..{high}{' ' + unit if unit else ''}")
 
 
+def require_true(settings: Model, field_name: str, why: str) -> None:
+    """A switch production needs on; `why` says what false would cost there."""
+    if not getattr(settings, field_name):
+        fail(field_name, f"false is not allowed in production: {why}; set true")
+
+
 def check_unique(field_name: str, values: Iterable[object], what: str) -> None:
     values = list(values)
     if len(set(values)) != len(values):
