@@ -8,14 +8,13 @@ from typing import Any
 from constructs.addon_contract import Component, ComponentContext, NetworkAllow, ServiceAccount
 from constructs.controller_values import (
     ANYWHERE,
-    RESTRICTED_CONTAINER,
-    RESTRICTED_POD,
     aws_api_egress,
-    highly_available,
-    irsa,
+    chart_release,
+    crd_kinds,
+    disruption_budget,
+    irsa_service_account,
     replicas,
-    resources,
-    system_placement,
+    restricted_pod,
     webhook_ingress,
 )
 
@@ -26,13 +25,11 @@ CHART = ("cert-manager", "https://charts.jetstack.io", "v1.21.1")
 NAMESPACE = "cert-manager"
 SERVICE_ACCOUNT = "cert-manager"
 WEBHOOK_PORT = 10250  # webhook.securePort's default
-CRDS = tuple(
-    f"{group}/{kind}"
-    for group, kinds in {
+CRDS = crd_kinds(
+    {
         "cert-manager.io": ("Certificate", "CertificateRequest", "Issuer", "ClusterIssuer"),
         "acme.cert-manager.io": ("Order", "Challenge"),
-    }.items()
-    for kind in kinds
+    }
 )
 # The cert-manager image runs as uid 1000; the IRSA token is mounted root-owned, readable by
 # the pod's fsGroup only (cert-manager's documented setting for IRSA).
@@ -61,55 +58,26 @@ def acme_endpoint(ctx: ComponentContext) -> str:
 
 
 def cert_manager(ctx: ComponentContext) -> Component:
-    chart, repository, version = CHART
-    ha = highly_available(ctx)
     count = replicas(ctx)
-    pdb = {"enabled": True, "maxUnavailable": 1} if ha else {"enabled": False}
-    placement = system_placement(ctx)
-    pod = {**RESTRICTED_POD, "fsGroup": IRSA_TOKEN_GROUP}
+    pdb = disruption_budget(ctx)
     values: dict[str, Any] = {
         "crds": {"enabled": True, "keep": True},
         # Leader election in its own namespace, so cert-manager needs no Role in kube-system.
         "global": {"leaderElection": {"namespace": NAMESPACE}},
         "replicaCount": count,
         "podDisruptionBudget": pdb,
-        "serviceAccount": {"create": True, "name": SERVICE_ACCOUNT, "annotations": irsa(ctx, "cert-manager")},
-        "securityContext": pod,
-        "containerSecurityContext": RESTRICTED_CONTAINER,
-        "resources": resources("20m", "96Mi", "384Mi"),
-        **placement,
-        "webhook": {
-            "replicaCount": count,
-            "podDisruptionBudget": pdb,
-            "securityContext": RESTRICTED_POD,
-            "containerSecurityContext": RESTRICTED_CONTAINER,
-            "resources": resources("10m", "32Mi", "128Mi"),
-            **placement,
-        },
-        "cainjector": {
-            "replicaCount": count,
-            "podDisruptionBudget": pdb,
-            "securityContext": RESTRICTED_POD,
-            "containerSecurityContext": RESTRICTED_CONTAINER,
-            # It caches every Secret and CRD it injects into: the biggest of the three.
-            "resources": resources("20m", "128Mi", "512Mi"),
-            **placement,
-        },
-        "startupapicheck": {
-            "securityContext": RESTRICTED_POD,
-            "containerSecurityContext": RESTRICTED_CONTAINER,
-            "resources": resources("10m", "32Mi", "64Mi"),
-            **placement,
-        },
+        "serviceAccount": irsa_service_account(ctx, SERVICE_ACCOUNT, "cert-manager"),
+        **restricted_pod(ctx, ("20m", "96Mi", "384Mi"), pod={"fsGroup": IRSA_TOKEN_GROUP}),
+        "webhook": {"replicaCount": count, "podDisruptionBudget": pdb, **restricted_pod(ctx, ("10m", "32Mi", "128Mi"))},
+        # It caches every Secret and CRD it injects into: the biggest of the three.
+        "cainjector": {"replicaCount": count, "podDisruptionBudget": pdb, **restricted_pod(ctx, ("20m", "128Mi", "512Mi"))},
+        "startupapicheck": restricted_pod(ctx, ("10m", "32Mi", "64Mi")),
     }
     controller = {"app.kubernetes.io/component": "controller"}
-    return Component(
-        name=chart,
-        chart=chart,
-        repository=repository,
-        version=version,
-        namespace=NAMESPACE,
-        values=values,
+    return chart_release(
+        CHART,
+        NAMESPACE,
+        values,
         service_accounts=(ServiceAccount(SERVICE_ACCOUNT, role="cert-manager"),),
         crds=CRDS,
         network_allows=(

@@ -5,15 +5,14 @@ from __future__ import annotations
 from catalog.naming import resource_name
 from constructs.addon_contract import Component, ComponentContext, ServiceAccount
 from constructs.controller_values import (
-    RESTRICTED_CONTAINER,
-    RESTRICTED_POD,
+    POD_SECURITY_CONTEXT_KEYS,
     aws_api_egress,
+    chart_release,
     highly_available,
-    irsa,
+    irsa_service_account,
     replicas,
-    resources,
+    restricted_pod,
     spread,
-    system_placement,
 )
 
 # aws/eks-charts stable/aws-load-balancer-controller, Chart.yaml at 5239609 (2026-08-03):
@@ -52,7 +51,7 @@ def vpc_name(env: str) -> str:
 
 
 def load_balancer_controller(ctx: ComponentContext) -> Component:
-    chart, repository, version = LBC_CHART
+    chart = LBC_CHART[0]
     labels = {"app.kubernetes.io/name": chart, "app.kubernetes.io/instance": chart}
     ha = highly_available(ctx)
     values = {
@@ -63,11 +62,8 @@ def load_balancer_controller(ctx: ComponentContext) -> Component:
         "vpcTags": {"Name": vpc_name(ctx.env)},
         "replicaCount": replicas(ctx),
         "podDisruptionBudget": {"maxUnavailable": 1} if ha else {},
-        "serviceAccount": {"create": True, "name": LBC_SERVICE_ACCOUNT, "annotations": irsa(ctx, "load-balancer-controller")},
-        "podSecurityContext": {**RESTRICTED_POD, "fsGroup": 65534},
-        "securityContext": RESTRICTED_CONTAINER,
-        "resources": resources("50m", "128Mi", "512Mi"),
-        **system_placement(ctx),
+        "serviceAccount": irsa_service_account(ctx, LBC_SERVICE_ACCOUNT, "load-balancer-controller"),
+        **restricted_pod(ctx, ("50m", "128Mi", "512Mi"), keys=POD_SECURITY_CONTEXT_KEYS, pod={"fsGroup": 65534}),
         "topologySpreadConstraints": spread(labels),
         # The role's policy leaves WAF Classic out (retired); WAFv2 and Shield stay.
         "enableWaf": False,
@@ -79,14 +75,11 @@ def load_balancer_controller(ctx: ComponentContext) -> Component:
         "enableServiceMutatorWebhook": True,
         "serviceMutatorWebhookConfig": {"failurePolicy": "Ignore"},
     }
-    return Component(
-        name=chart,
-        chart=chart,
-        repository=repository,
-        version=version,
-        namespace="kube-system",
+    return chart_release(
+        LBC_CHART,
+        "kube-system",
+        values,
         owns_namespace=False,
-        values=values,
         service_accounts=(ServiceAccount(LBC_SERVICE_ACCOUNT, role="load-balancer-controller"),),
         # kube-system is Kubernetes' namespace: the platform puts no NetworkPolicy there, so
         # the webhook (port LBC_WEBHOOK_PORT) and the AWS APIs need no allow.
@@ -95,7 +88,6 @@ def load_balancer_controller(ctx: ComponentContext) -> Component:
 
 
 def external_dns(ctx: ComponentContext) -> Component:
-    chart, repository, version = EXTERNAL_DNS_CHART
     values = {
         "provider": {"name": "aws"},
         "sources": ["service", "ingress"],
@@ -105,21 +97,17 @@ def external_dns(ctx: ComponentContext) -> Component:
         "policy": EXTERNAL_DNS_POLICY,
         "registry": "txt",
         "txtOwnerId": ctx.cluster_name,
-        "serviceAccount": {"create": True, "name": EXTERNAL_DNS_SERVICE_ACCOUNT, "annotations": irsa(ctx, "external-dns")},
-        "podSecurityContext": {**RESTRICTED_POD, "fsGroup": 65534},
-        "securityContext": {**RESTRICTED_CONTAINER, "runAsUser": 65532, "runAsGroup": 65532},
-        "resources": resources("20m", "64Mi", "128Mi"),
-        **system_placement(ctx),
+        "serviceAccount": irsa_service_account(ctx, EXTERNAL_DNS_SERVICE_ACCOUNT, "external-dns"),
+        **restricted_pod(
+            ctx, ("20m", "64Mi", "128Mi"), keys=POD_SECURITY_CONTEXT_KEYS, pod={"fsGroup": 65534}, container={"runAsUser": 65532, "runAsGroup": 65532}
+        ),
     }
     # One replica in every environment: external-dns has no leader election, and two copies
     # would race on the same records. A missed minute of DNS updates is the price of a drain.
-    return Component(
-        name=chart,
-        chart=chart,
-        repository=repository,
-        version=version,
-        namespace=EXTERNAL_DNS_NAMESPACE,
-        values=values,
+    return chart_release(
+        EXTERNAL_DNS_CHART,
+        EXTERNAL_DNS_NAMESPACE,
+        values,
         service_accounts=(ServiceAccount(EXTERNAL_DNS_SERVICE_ACCOUNT, role="external-dns"),),
         crds=("externaldns.k8s.io/DNSEndpoint",),
         network_allows=(aws_api_egress("external-dns", "external-dns reads and changes records through the Route 53 API and gets its credentials from STS"),),

@@ -8,7 +8,7 @@ from typing import Any
 
 from catalog.naming import SHIPPER_LOG_GROUPS, container_insights_log_group
 from constructs.addon_contract import Component, ComponentContext, ServiceAccount
-from constructs.controller_values import EVERY_NODE, aws_api_egress, irsa, resources
+from constructs.controller_values import EVERY_NODE, aws_api_egress, chart_release, irsa_service_account, resources
 
 # fluent/helm-charts charts/fluent-bit at tag fluent-bit-0.58.1 (2026-08): version 0.58.1,
 # appVersion (Fluent Bit) 5.1.1. Values keys checked against that tag's values.yaml.
@@ -89,12 +89,11 @@ def fluent_bit_config(ctx: ComponentContext) -> dict[str, str]:
 
 
 def fluent_bit(ctx: ComponentContext) -> Component:
-    chart, repository, version = FLUENT_BIT_CHART
     values: dict[str, Any] = {
         "kind": "DaemonSet",
         # The chart's `helm test` pod uses busybox:latest; nothing here runs helm test.
         "testFramework": {"enabled": False},
-        "serviceAccount": {"create": True, "name": FLUENT_BIT_SA, "annotations": irsa(ctx, "log-shipper")},
+        "serviceAccount": irsa_service_account(ctx, FLUENT_BIT_SA, "log-shipper"),
         "podSecurityContext": {"seccompProfile": {"type": "RuntimeDefault"}},
         # Root, because the log files are root's (0640); no capabilities, so root reads only
         # what it owns; nothing but the state directory is writable.
@@ -122,13 +121,10 @@ def fluent_bit(ctx: ComponentContext) -> Component:
             {"name": "etcmachineid", "mountPath": "/etc/machine-id", "readOnly": True},
         ],
     }
-    return Component(
-        name=chart,
-        chart=chart,
-        repository=repository,
-        version=version,
-        namespace=NAMESPACE,
-        values=values,
+    return chart_release(
+        FLUENT_BIT_CHART,
+        NAMESPACE,
+        values,
         service_accounts=(ServiceAccount(FLUENT_BIT_SA, role="log-shipper"),),
         pod_security="privileged",
         pod_security_reason=PRIVILEGED_REASON,
@@ -144,7 +140,7 @@ def cloudwatch_agent(ctx: ComponentContext) -> Component:
         "image": AGENT_IMAGE,
         # The chart's template renders serviceAccount.annotations (its values.yaml lists only
         # create and name).
-        "serviceAccount": {"create": True, "name": AGENT_SA, "annotations": irsa(ctx, "metrics-shipper")},
+        "serviceAccount": irsa_service_account(ctx, AGENT_SA, "metrics-shipper"),
         # The nodes answer IMDS only from the host itself (hop limit 1); the agent needs the
         # instance id and type for its metrics. The chart has no securityContext setting: the
         # agent runs as the image's root user to read the host's cgroups and disks.

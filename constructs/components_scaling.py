@@ -6,14 +6,12 @@ from typing import Any
 
 from constructs.addon_contract import Component, ComponentContext, ServiceAccount
 from constructs.controller_values import (
-    RESTRICTED_CONTAINER,
-    RESTRICTED_POD,
+    chart_release,
     highly_available,
-    irsa,
+    irsa_service_account,
     replicas,
-    resources,
+    restricted_pod,
     spread,
-    system_placement,
 )
 
 # kubernetes/autoscaler cluster-autoscaler/charts/cluster-autoscaler at tag
@@ -71,7 +69,7 @@ def scaling_args() -> dict[str, Any]:
 
 
 def cluster_autoscaler(ctx: ComponentContext) -> Component:
-    chart, repository, version = CHART
+    chart = CHART[0]
     labels = {"app.kubernetes.io/name": "aws-cluster-autoscaler", "app.kubernetes.io/instance": chart}
     values: dict[str, Any] = {
         "cloudProvider": "aws",
@@ -83,22 +81,16 @@ def cluster_autoscaler(ctx: ComponentContext) -> Component:
         "replicaCount": replicas(ctx),
         # Two replicas: one stays through a drain. One replica: a PDB would protect nothing.
         "podDisruptionBudget": {"maxUnavailable": 1} if highly_available(ctx) else None,
-        "rbac": {"serviceAccount": {"create": True, "name": SERVICE_ACCOUNT, "annotations": irsa(ctx, "cluster-autoscaler")}},
-        "securityContext": {**RESTRICTED_POD, "runAsUser": 65534, "runAsGroup": 65534, "fsGroup": 65534},
-        "containerSecurityContext": RESTRICTED_CONTAINER,
-        "resources": resources("100m", "300Mi", "600Mi"),
-        **system_placement(ctx),
+        "rbac": {"serviceAccount": irsa_service_account(ctx, SERVICE_ACCOUNT, "cluster-autoscaler")},
+        **restricted_pod(ctx, ("100m", "300Mi", "600Mi"), pod={"runAsUser": 65534, "runAsGroup": 65534, "fsGroup": 65534}),
         "topologySpreadConstraints": spread(labels),
         "extraArgs": scaling_args(),
     }
-    return Component(
-        name=chart,
-        chart=chart,
-        repository=repository,
-        version=version,
-        namespace="kube-system",
+    return chart_release(
+        CHART,
+        "kube-system",
+        values,
         owns_namespace=False,
-        values=values,
         service_accounts=(ServiceAccount(SERVICE_ACCOUNT, role="cluster-autoscaler"),),
         # kube-system carries no NetworkPolicy (Kubernetes' namespace): no allows to declare.
     )

@@ -14,14 +14,15 @@ from typing import Any
 
 from constructs.addon_contract import Component, ComponentContext, ServiceAccount
 from constructs.controller_values import (
-    RESTRICTED_CONTAINER,
-    RESTRICTED_POD,
+    POD_SECURITY_CONTEXT_KEYS,
     aws_api_egress,
+    chart_release,
+    crd_kinds,
+    disruption_budget,
     highly_available,
-    irsa,
+    irsa_service_account,
     replicas,
-    resources,
-    system_placement,
+    restricted_pod,
     webhook_ingress,
 )
 
@@ -31,13 +32,11 @@ CHART = ("external-secrets", "https://charts.external-secrets.io", "2.9.0")
 NAMESPACE = "external-secrets"
 SERVICE_ACCOUNT = "external-secrets"
 WEBHOOK_PORT = 10250  # webhook.port's default
-CRDS = tuple(
-    f"{group}/{kind}"
-    for group, kinds in {
+CRDS = crd_kinds(
+    {
         "external-secrets.io": ("ExternalSecret", "SecretStore", "ClusterSecretStore", "ClusterExternalSecret", "PushSecret", "ClusterPushSecret"),
         "generators.external-secrets.io": ("ClusterGenerator", "Password", "ECRAuthorizationToken", "STSSessionToken", "UUID"),
-    }.items()
-    for kind in kinds
+    }
 )
 STORE = "aws-secrets-manager"
 
@@ -46,33 +45,26 @@ def _pod(ctx: ComponentContext, requests: tuple[str, str, str]) -> dict[str, Any
     """Security context, resources, placement and PDB of one of the chart's three Deployments."""
     return {
         "replicaCount": replicas(ctx),
-        "podDisruptionBudget": {"enabled": True, "maxUnavailable": 1} if highly_available(ctx) else {"enabled": False},
+        "podDisruptionBudget": disruption_budget(ctx),
         # The chart's `enabled` switch renders the rest as the pod's / container's context.
-        "podSecurityContext": {"enabled": True, **RESTRICTED_POD, "fsGroup": 65534},
-        "securityContext": {"enabled": True, **RESTRICTED_CONTAINER, "runAsUser": 1000},
-        "resources": resources(*requests),
-        **system_placement(ctx),
+        **restricted_pod(ctx, requests, keys=POD_SECURITY_CONTEXT_KEYS, pod={"enabled": True, "fsGroup": 65534}, container={"enabled": True, "runAsUser": 1000}),
     }
 
 
 def external_secrets(ctx: ComponentContext) -> Component:
-    chart, repository, version = CHART
     values: dict[str, Any] = {
         "installCRDs": True,
         # Several controller replicas need one leader, or they all reconcile every secret.
         "leaderElect": highly_available(ctx),
-        "serviceAccount": {"create": True, "name": SERVICE_ACCOUNT, "annotations": irsa(ctx, "external-secrets")},
+        "serviceAccount": irsa_service_account(ctx, SERVICE_ACCOUNT, "external-secrets"),
         **_pod(ctx, ("20m", "96Mi", "384Mi")),
         "webhook": _pod(ctx, ("10m", "48Mi", "128Mi")),
         "certController": _pod(ctx, ("10m", "64Mi", "256Mi")),
     }
-    return Component(
-        name=chart,
-        chart=chart,
-        repository=repository,
-        version=version,
-        namespace=NAMESPACE,
-        values=values,
+    return chart_release(
+        CHART,
+        NAMESPACE,
+        values,
         service_accounts=(ServiceAccount(SERVICE_ACCOUNT, role="external-secrets"),),
         crds=CRDS,
         network_allows=(

@@ -16,6 +16,7 @@ from cdktf_cdktf_provider_aws.secretsmanager_secret_version import Secretsmanage
 from catalog.aws import DB_PASSWORD_EXCLUDED
 from constructs import Construct
 from constructs.ephemeral import random_password
+from constructs.secret import check_recovery_window, encrypted_secret
 
 # RDS for PostgreSQL takes 8..128 characters; 40 from the full printable set is ~260 bits.
 PASSWORD_LENGTH = 40
@@ -63,8 +64,7 @@ class MasterSecretProps:
     version: int
 
     def __post_init__(self) -> None:
-        if not 7 <= self.recovery_window_days <= 30:
-            raise ValueError(f"{self.name}: recovery_window_days={self.recovery_window_days}: must be between 7 and 30")
+        check_recovery_window(self.name, self.recovery_window_days)
         if self.version < 1:
             raise ValueError(f"{self.name}: version={self.version}: must be at least 1")
 
@@ -73,14 +73,13 @@ def master_secret(scope: Construct, props: MasterSecretProps, *, username: str, 
     """The secret with the credentials in the shape RDS's own secrets have (username, password,
     engine, host, port), so tools that read an RDS secret read this one. Only the password is
     secret; the value goes in through secret_string_wo, so state holds neither."""
-    secret = SecretsmanagerSecret(
+    secret = encrypted_secret(
         scope,
         "master_secret",
         name=props.name,
         description="Master user of the PostgreSQL instance; written by Terraform through a write-only argument (docs/data.md)",
-        kms_key_id=props.kms_key_arn,
-        recovery_window_in_days=props.recovery_window_days,
-        tags={"Name": props.name},
+        kms_key_arn=props.kms_key_arn,
+        recovery_window_days=props.recovery_window_days,
     )
     SecretsmanagerSecretVersion(
         scope,

@@ -54,8 +54,7 @@ class SecretProps:
         for arn in (*self.reader_role_arns, *([self.rotation_role_arn] if self.rotation_role_arn else [])):
             if not _ROLE_ARN.match(arn):
                 raise ValueError(f"{self.name}: {arn!r} is not an IAM role ARN")
-        if not 7 <= self.recovery_window_days <= 30:
-            raise ValueError(f"{self.name}: recovery_window_days={self.recovery_window_days}: must be between 7 and 30")
+        check_recovery_window(self.name, self.recovery_window_days)
         if self.rotation_lambda_arn is not None and not _LAMBDA_ARN.match(self.rotation_lambda_arn):
             raise ValueError(f"{self.name}: rotation_lambda_arn={self.rotation_lambda_arn!r} is not a Lambda function ARN")
         if bool(self.rotation_lambda_arn) != bool(self.rotation_role_arn):
@@ -66,6 +65,25 @@ class SecretProps:
     @property
     def readers(self) -> list[str]:
         return sorted({*self.reader_role_arns, *([self.rotation_role_arn] if self.rotation_role_arn else [])})
+
+
+def check_recovery_window(name: str, days: int) -> None:
+    """Secrets Manager keeps a deleted secret restorable for 7 to 30 days."""
+    if not 7 <= days <= 30:
+        raise ValueError(f"{name}: recovery_window_days={days}: must be between 7 and 30")
+
+
+def encrypted_secret(scope: Construct, id: str, *, name: str, description: str, kms_key_arn: str, recovery_window_days: int) -> SecretsmanagerSecret:
+    """The secret itself, named and tagged `name`, its value encrypted with the given key."""
+    return SecretsmanagerSecret(
+        scope,
+        id,
+        name=name,
+        description=description,
+        kms_key_id=kms_key_arn,
+        recovery_window_in_days=recovery_window_days,
+        tags={"Name": name},
+    )
 
 
 def reader_policy(secret_arn: str, readers: Sequence[str]) -> str:
@@ -97,14 +115,13 @@ class Secret(Construct):
 
     def __init__(self, scope: Construct, id: str, props: SecretProps) -> None:
         super().__init__(scope, id)
-        secret = SecretsmanagerSecret(
+        secret = encrypted_secret(
             self,
             "secret",
             name=props.name,
             description=props.description,
-            kms_key_id=props.kms_key_arn,
-            recovery_window_in_days=props.recovery_window_days,
-            tags={"Name": props.name},
+            kms_key_arn=props.kms_key_arn,
+            recovery_window_days=props.recovery_window_days,
         )
         SecretsmanagerSecretPolicy(
             self,

@@ -26,7 +26,7 @@ from catalog.aws import (
     instance_memory_gib,
     weekly_window,
 )
-from environments.model import Model, check_range, fail, in_range
+from environments.model import Model, fail, in_range, matching, one_of, require_true
 
 __all__ = ["CacheSettings", "DataSettings", "DatabaseSettings", "daily_overlaps_weekly", "daily_window", "instance_memory_gib", "weekly_window"]
 
@@ -88,30 +88,25 @@ class DatabaseSettings(Model):
     """
 
     instance_class: str
-    storage_gib: int
+    storage_gib: Annotated[int, in_range(MIN_STORAGE_GIB, MAX_STORAGE_GIB, "GiB", "gp3 takes")]
     max_storage_gib: int
-    engine_version: str = "16"
+    engine_version: Annotated[
+        str,
+        matching(re.compile(r"\d+\Z"), "is not a PostgreSQL major version; give the major only, e.g. '16' (minor versions are upgraded automatically)"),
+        one_of(POSTGRES_MAJORS, "a supported PostgreSQL major"),
+    ] = "16"
     multi_az: bool = True
     deletion_protection: bool = True
-    backup_retention_days: int = 7
-    master_password: str = "write-only"
-    password_version: int = 1
-    read_replicas: int = 0
+    backup_retention_days: Annotated[int, in_range(1, MAX_BACKUP_RETENTION_DAYS, "days (0 would turn backups off)", "RDS keeps backups")] = 7
+    master_password: Annotated[str, one_of(DB_PASSWORD_SCHEMES, "a password scheme", "(docs/data.md, 'Credentials')")] = "write-only"
+    password_version: Annotated[int, in_range(1, 2**31 - 1, "(raise it by one to rotate)")] = 1
+    read_replicas: Annotated[int, in_range(0, MAX_DB_READ_REPLICAS)] = 0
     max_connections: int = 100
-    slow_statement_ms: int = 500
-    monitoring_interval: int = 60
+    slow_statement_ms: Annotated[int, in_range(100, 60000, "ms (lower floods the logs)")] = 500
+    monitoring_interval: Annotated[int, one_of(MONITORING_INTERVALS, "an Enhanced Monitoring interval")] = 60
     insights_retention_days: int = 7
     backup_window: str = "03:00-04:00"
     maintenance_window: str = "sun:04:30-sun:05:30"
-
-    @field_validator("engine_version")
-    @classmethod
-    def _engine(cls, version: str) -> str:
-        if not re.fullmatch(r"\d+", version):
-            fail("", f"{version!r} is not a PostgreSQL major version; give the major only, e.g. '16' (minor versions are upgraded automatically)")
-        if version not in POSTGRES_MAJORS:
-            fail("", f"{version!r} is not a supported PostgreSQL major; use one of {', '.join(POSTGRES_MAJORS)}")
-        return version
 
     @field_validator("instance_class")
     @classmethod
@@ -122,50 +117,6 @@ class DatabaseSettings(Model):
         if memory < MIN_DB_MEMORY_GIB:
             fail("", f"{instance_class!r} has {memory:g} GiB; PostgreSQL here needs at least {MIN_DB_MEMORY_GIB} GiB, e.g. 'db.t4g.medium'")
         return instance_class
-
-    @field_validator("storage_gib")
-    @classmethod
-    def _storage(cls, gib: int) -> int:
-        check_range("", gib, MIN_STORAGE_GIB, MAX_STORAGE_GIB, "GiB", "gp3 takes")
-        return gib
-
-    @field_validator("backup_retention_days")
-    @classmethod
-    def _backups(cls, days: int) -> int:
-        check_range("", days, 1, MAX_BACKUP_RETENTION_DAYS, "days (0 would turn backups off)", "RDS keeps backups")
-        return days
-
-    @field_validator("read_replicas")
-    @classmethod
-    def _replicas(cls, count: int) -> int:
-        check_range("", count, 0, MAX_DB_READ_REPLICAS)
-        return count
-
-    @field_validator("master_password")
-    @classmethod
-    def _password_scheme(cls, scheme: str) -> str:
-        if scheme not in DB_PASSWORD_SCHEMES:
-            fail("", f"{scheme!r} is not a password scheme; use one of {', '.join(DB_PASSWORD_SCHEMES)} (docs/data.md, 'Credentials')")
-        return scheme
-
-    @field_validator("password_version")
-    @classmethod
-    def _password_version(cls, version: int) -> int:
-        check_range("", version, 1, 2**31 - 1, "(raise it by one to rotate)")
-        return version
-
-    @field_validator("slow_statement_ms")
-    @classmethod
-    def _slow(cls, ms: int) -> int:
-        check_range("", ms, 100, 60000, "ms (lower floods the logs)")
-        return ms
-
-    @field_validator("monitoring_interval")
-    @classmethod
-    def _monitoring(cls, seconds: int) -> int:
-        if seconds not in MONITORING_INTERVALS:
-            fail("", f"{seconds} is not an Enhanced Monitoring interval; use one of {', '.join(map(str, MONITORING_INTERVALS))}")
-        return seconds
 
     @field_validator("insights_retention_days")
     @classmethod
@@ -201,10 +152,8 @@ class DatabaseSettings(Model):
     def check_in(self, production: bool) -> None:
         if not production:
             return
-        if not self.multi_az:
-            fail("multi_az", "false is not allowed in production: a single instance is a single point of failure; set true")
-        if not self.deletion_protection:
-            fail("deletion_protection", "false is not allowed in production: one mistaken destroy would delete the database; set true")
+        require_true(self, "multi_az", "a single instance is a single point of failure")
+        require_true(self, "deletion_protection", "one mistaken destroy would delete the database")
         if self.backup_retention_days < 7:
             fail("backup_retention_days", f"{self.backup_retention_days} is too short for production; keep at least 7 days")
 
@@ -222,21 +171,16 @@ class CacheSettings(Model):
     """
 
     node_type: str
-    engine_version: str = "8.0"
+    engine_version: Annotated[
+        str,
+        matching(re.compile(r"\d+\.\d+\Z"), "is not a Valkey version; give 'major.minor', e.g. '8.0'"),
+        one_of(VALKEY_VERSIONS, "a Valkey version ElastiCache offers with IAM authentication"),
+    ] = "8.0"
     replicas: Annotated[int, in_range(0, MAX_CACHE_REPLICAS)] = 1
     multi_az: bool = True
     snapshot_retention_days: Annotated[int, in_range(0, MAX_BACKUP_RETENTION_DAYS, "days", "ElastiCache keeps snapshots")] = 7
     snapshot_window: str = "02:00-03:00"
     maintenance_window: str = "sun:05:30-sun:06:30"
-
-    @field_validator("engine_version")
-    @classmethod
-    def _engine(cls, version: str) -> str:
-        if not re.fullmatch(r"\d+\.\d+", version):
-            fail("", f"{version!r} is not a Valkey version; give 'major.minor', e.g. '8.0'")
-        if version not in VALKEY_VERSIONS:
-            fail("", f"{version!r} is not a Valkey version ElastiCache offers with IAM authentication; use one of {', '.join(VALKEY_VERSIONS)}")
-        return version
 
     @field_validator("node_type")
     @classmethod
@@ -263,8 +207,7 @@ class CacheSettings(Model):
     def check_in(self, production: bool) -> None:
         if not production:
             return
-        if not self.multi_az:
-            fail("multi_az", "false is not allowed in production: without failover the primary is a single point of failure; set true")
+        require_true(self, "multi_az", "without failover the primary is a single point of failure")
         if self.snapshot_retention_days < 1:
             fail("snapshot_retention_days", "0 turns snapshots off, which production does not allow; keep at least 1 day")
 

@@ -9,7 +9,7 @@ from typing import Annotated
 from pydantic import Field, field_validator, model_validator
 
 from catalog.aws import CLOUDFRONT_PRICE_CLASSES, WAF_BODY_INSPECTION_LIMIT, WAF_MODES, WAF_RATE_LIMIT_RANGE
-from environments.model import Model, Problem, Retention, each, fail, in_range, one_of, rule
+from environments.model import Model, Problem, Retention, each, fail, in_range, one_of, require_true, rule
 
 # Lowercase RFC 1123 labels, at least two; no wildcard: each name is served as it is.
 _LABEL = r"(?!-)[a-z0-9-]{1,63}(?<!-)"
@@ -66,8 +66,7 @@ class WafSettings(Model):
             return
         if self.mode != "block":
             fail("mode", f"{self.mode!r} is not allowed in production: a counting ACL lets every attack through; use 'block'")
-        if not self.anonymous_ip_list:
-            fail("anonymous_ip_list", "false is not allowed in production: the API blocks anonymizing networks; set true")
+        require_true(self, "anonymous_ip_list", "the API blocks anonymizing networks")
 
 
 class StaticAssetsSettings(Model):

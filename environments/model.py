@@ -79,6 +79,12 @@ def check_range(field_name: str, value: int, low: int, high: int, unit: str = ""
         fail(field_name, f"{value} is out of range; {why or 'use'} {low}..{high}{' ' + unit if unit else ''}")
 
 
+def require_true(settings: Model, field_name: str, why: str) -> None:
+    """A switch production needs on; `why` says what false would cost there."""
+    if not getattr(settings, field_name):
+        fail(field_name, f"false is not allowed in production: {why}; set true")
+
+
 def check_unique(field_name: str, values: Iterable[object], what: str) -> None:
     values = list(values)
     if len(set(values)) != len(values):
@@ -109,12 +115,12 @@ def in_range(low: int, high: int, unit: str = "", why: str = "") -> AfterValidat
     return rule(lambda value: check_range("", value, low, high, unit, why))
 
 
-def one_of(choices: Collection[object], what: str) -> AfterValidator:
-    """`what` completes "'x' is not ...", e.g. "a NAT mode"."""
+def one_of(choices: Collection[object], what: str, note: str = "") -> AfterValidator:
+    """`what` completes "'x' is not ...", e.g. "a NAT mode"; `note` follows the choices."""
 
     def check(value: object) -> None:
         if value not in choices:
-            fail("", f"{value!r} is not {what}; use one of {', '.join(map(str, choices))}")
+            fail("", f"{value!r} is not {what}; use one of {', '.join(map(str, choices))}{' ' + note if note else ''}")
 
     return rule(check)
 

@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 import re
+from typing import Annotated
 
 from pydantic import field_validator
 
 from environments.cluster_settings import RESERVED_NAMESPACES
-from environments.model import Model, check_range, check_unique, fail
+from environments.model import Model, check_range, check_unique, fail, one_of
 
 MESH_MODES = ("off", "PERMISSIVE", "STRICT")
 # Created by the observability layer (issue 13); the platform admits metrics scrapes from it.
@@ -41,7 +42,7 @@ class PlatformSettings(Model):
     """
 
     app_namespaces: tuple[str, ...]
-    mesh_mode: str = "STRICT"
+    mesh_mode: Annotated[str, one_of(MESH_MODES, "a mesh mode")] = "STRICT"
     app_port: int = 8080
     metrics_port: int = 9090
     controller_replicas: int = 2
@@ -60,13 +61,6 @@ class PlatformSettings(Model):
                 fail(f"[{index}]", f"{ns!r} is a system or platform namespace; list application namespaces only")
         check_unique("", namespaces, "a namespace")
         return namespaces
-
-    @field_validator("mesh_mode")
-    @classmethod
-    def _mesh(cls, mode: str) -> str:
-        if mode not in MESH_MODES:
-            fail("", f"{mode!r} is not a mesh mode; use one of {', '.join(MESH_MODES)}")
-        return mode
 
     @field_validator("app_port", "metrics_port")
     @classmethod

@@ -69,7 +69,7 @@ def build_environment(scope: Construct, env: Environment, run: RunSettings) -> d
     )
     components = collect(component_context(env, cluster_name=cluster.cluster_name, role_arns=cluster.irsa_role_arns))
     platform = PlatformStack(scope, env, run, connection=connection, platform=components)
-    platform_config = PlatformConfigStack(scope, env, run, connection=connection, custom_resources=components.custom_resources)
+    platform_config = PlatformConfigStack(scope, env, run, connection=connection, platform=components)
     platform_config.add_dependency(platform)
     built = {stack.layer: stack for stack in (state, security, network, cluster, data, edge, platform, platform_config)}
     if tuple(built) != LAYERS:

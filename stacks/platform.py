@@ -6,36 +6,24 @@ from __future__ import annotations
 
 from cdktf import ITerraformDependable
 
-from constructs import Construct
 from constructs.helm_component import HelmComponent
 from constructs.kube_objects import DefaultServiceAccounts, KubeObjects, object_id
 from constructs.namespace_policies import AMBIENT, Network, application_policies, component_allows, default_deny, namespace
 from constructs.network import plan_subnets
 from constructs.platform_rbac import platform_rbac
 from environments.schema import MONITORING_NAMESPACE, Environment
-from stacks.base import SparkiStack
-from stacks.cluster_connection import ClusterConnection, helm_provider, kubernetes_provider
+from stacks.cluster_connection import ClusterConnection, helm_provider
+from stacks.kubernetes_stack import KubernetesStack
 from stacks.platform_components import PlatformComponents
-from stacks.run_settings import RunSettings
 
 
-class PlatformStack(SparkiStack):
+class PlatformStack(KubernetesStack):
     """Exports: namespaces (name -> Pod Security level) of every namespace it creates."""
 
     layer = "platform"
-    aws_provider = False
 
-    def __init__(
-        self,
-        scope: Construct,
-        env: Environment,
-        run: RunSettings,
-        *,
-        connection: ClusterConnection,
-        platform: PlatformComponents,
-    ) -> None:
-        super().__init__(scope, env, run)
-        kubernetes = kubernetes_provider(self, connection)
+    def compose(self, env: Environment, connection: ClusterConnection, platform: PlatformComponents) -> None:
+        kubernetes = self.kubernetes
         helm = helm_provider(self, connection)
         settings, version = env.platform, env.cluster.kubernetes_version
         plan = plan_subnets(env.network.vpc_cidr, env.azs)

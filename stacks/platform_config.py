@@ -5,32 +5,17 @@ one stack after `platform`, whose charts install the CRDs.
 """
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import Any
-
-from constructs import Construct
 from constructs.kube_objects import KubeObjects
 from environments.schema import Environment
-from stacks.base import SparkiStack
-from stacks.cluster_connection import ClusterConnection, kubernetes_provider
-from stacks.run_settings import RunSettings
+from stacks.cluster_connection import ClusterConnection
+from stacks.kubernetes_stack import KubernetesStack
+from stacks.platform_components import PlatformComponents
 
 
-class PlatformConfigStack(SparkiStack):
+class PlatformConfigStack(KubernetesStack):
     """Exports nothing."""
 
     layer = "platform-config"
-    aws_provider = False
 
-    def __init__(
-        self,
-        scope: Construct,
-        env: Environment,
-        run: RunSettings,
-        *,
-        connection: ClusterConnection,
-        custom_resources: Sequence[Mapping[str, Any]],
-    ) -> None:
-        super().__init__(scope, env, run)
-        kubernetes = kubernetes_provider(self, connection)
-        KubeObjects(self, "resources", custom_resources, provider=kubernetes)
+    def compose(self, env: Environment, connection: ClusterConnection, platform: PlatformComponents) -> None:
+        KubeObjects(self, "resources", platform.custom_resources, provider=self.kubernetes)

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import pytest
 
-from constructs.addon_contract import check_components
 from constructs.components_certs import LETSENCRYPT, NAMESPACE, components, custom_resources
 from constructs.controller_values import IRSA_ANNOTATION
 from constructs.platform_roles import SERVICE_ACCOUNTS
@@ -26,13 +25,8 @@ def by_name(ctx=HA) -> dict[str, dict]:
     return {f"{r['kind']}/{r['metadata']['name']}": r for r in custom_resources(ctx)}
 
 
-def test_component_and_issuers_keep_the_contract():
-    check_components("t", components(HA), custom_resources(HA), service_accounts=SERVICE_ACCOUNTS)
-
-
-def test_chart_is_pinned_and_installs_its_crds():
+def test_chart_installs_its_crds():
     (c,) = components(HA)
-    assert (c.chart, c.version, c.repository) == ("cert-manager", "v1.21.1", "https://charts.jetstack.io")
     assert c.values["crds"] == {"enabled": True, "keep": True}
     assert {"cert-manager.io/ClusterIssuer", "cert-manager.io/Certificate"} <= set(c.crds)
 

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import pytest
 
-from constructs.addon_contract import check_components
 from constructs.components_ingress import components
 from constructs.controller_values import IRSA_ANNOTATION
 from constructs.platform_roles import SERVICE_ACCOUNTS
@@ -18,22 +17,6 @@ from tests.constructs.component_support import (
     named,
     role_arn,
 )
-
-
-def test_the_group_keeps_the_contract():
-    check_components("t", components(HA), service_accounts=SERVICE_ACCOUNTS)
-
-
-@pytest.mark.parametrize(
-    ("name", "chart", "version", "repository"),
-    [
-        ("aws-load-balancer-controller", "aws-load-balancer-controller", "3.5.0", "https://aws.github.io/eks-charts"),
-        ("external-dns", "external-dns", "1.21.1", "https://kubernetes-sigs.github.io/external-dns/"),
-    ],
-)
-def test_charts_are_pinned(name, chart, version, repository):
-    c = named(components(HA), name)
-    assert (c.chart, c.version, c.repository) == (chart, version, repository)
 
 
 @pytest.mark.parametrize(("name", "role"), [("aws-load-balancer-controller", "load-balancer-controller"), ("external-dns", "external-dns")])

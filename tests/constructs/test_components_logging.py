@@ -6,29 +6,12 @@ import re
 import pytest
 
 from catalog.naming import SHIPPER_LOG_GROUPS, container_insights_log_group
-from constructs.addon_contract import check_components
 from constructs.components_logging import components
 from constructs.controller_values import IRSA_ANNOTATION
 from constructs.platform_roles import SERVICE_ACCOUNTS
 from tests.constructs.component_support import HA, assert_resources, named, role_arn
 
 ROLES = {"fluent-bit": "log-shipper", "cloudwatch-agent": "metrics-shipper"}
-
-
-def test_the_group_keeps_the_contract():
-    check_components("t", components(HA), service_accounts=SERVICE_ACCOUNTS)
-
-
-@pytest.mark.parametrize(
-    ("name", "chart", "version", "repository"),
-    [
-        ("fluent-bit", "fluent-bit", "0.58.1", "https://fluent.github.io/helm-charts"),
-        ("cloudwatch-agent", "aws-cloudwatch-metrics", "0.0.11", "https://aws.github.io/eks-charts"),
-    ],
-)
-def test_charts_are_pinned(name, chart, version, repository):
-    c = named(components(HA), name)
-    assert (c.chart, c.version, c.repository) == (chart, version, repository)
 
 
 @pytest.mark.parametrize("name", ROLES)

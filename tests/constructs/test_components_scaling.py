@@ -4,7 +4,6 @@ from __future__ import annotations
 import pytest
 
 from catalog.aws import KUBERNETES_VERSIONS
-from constructs.addon_contract import check_components
 from constructs.components_scaling import IMAGES, components
 from constructs.controller_values import IRSA_ANNOTATION
 from constructs.platform_roles import SERVICE_ACCOUNTS
@@ -22,12 +21,6 @@ from tests.constructs.component_support import (
 def values(ctx=HA) -> dict:
     (c,) = components(ctx)
     return dict(c.values)
-
-
-def test_component_keeps_the_contract_and_is_pinned():
-    check_components("t", components(HA), service_accounts=SERVICE_ACCOUNTS)
-    (c,) = components(HA)
-    assert (c.chart, c.version, c.repository) == ("cluster-autoscaler", "9.59.0", "https://kubernetes.github.io/autoscaler")
 
 
 @pytest.mark.parametrize("version", KUBERNETES_VERSIONS)

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import pytest
 
-from constructs.addon_contract import check_components
 from constructs.components_secrets import NAMESPACE, components, custom_resources
 from constructs.controller_values import IRSA_ANNOTATION
 from constructs.platform_roles import SERVICE_ACCOUNTS
@@ -20,13 +19,8 @@ from tests.constructs.component_support import (
 DEPLOYMENTS = ("", "webhook", "certController")
 
 
-def test_component_and_store_keep_the_contract():
-    check_components("t", components(HA), custom_resources(HA), service_accounts=SERVICE_ACCOUNTS)
-
-
-def test_chart_is_pinned_and_installs_its_crds():
+def test_chart_installs_its_crds():
     (c,) = components(HA)
-    assert (c.chart, c.version, c.repository) == ("external-secrets", "2.9.0", "https://charts.external-secrets.io")
     assert c.values["installCRDs"] is True
     assert "external-secrets.io/ClusterSecretStore" in c.crds
 
