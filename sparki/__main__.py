@@ -5,6 +5,7 @@
   plan OUTDIR ENV [LAYER]         plan ENV's stacks into plans/, review in plans/review.md
                                   (--allow-stateful-destroy or ALLOW_STATEFUL_DESTROY=1; see docs/operations.md)
   emulator [ENV]                  run moto for ENV's account (default dev) until Ctrl-C; see docs/emulator.md
+  cost OUTDIR [ENV]               estimated monthly cost per environment, stack and kind (catalog/prices.py)
   bench                           time and memory of a full synth vs. a plain provider import
 """
 from __future__ import annotations
@@ -80,13 +81,19 @@ def _emulator(args: list) -> int:
     return 0
 
 
+def _cost(args: list) -> int:
+    from sparki.cost import main as cost_main
+
+    return cost_main(args, ROOT)
+
+
 def _bench(args: list) -> int:
     from sparki.bench import main as bench_main
 
     return bench_main(args)
 
 
-COMMANDS = {"validate": _validate, "plan": _plan, "emulator": _emulator, "bench": _bench}
+COMMANDS = {"validate": _validate, "plan": _plan, "emulator": _emulator, "bench": _bench, "cost": _cost}
 
 
 def main(argv: list) -> int:
