@@ -1,0 +1,65 @@
+"""The cost estimate over the synthesized stacks of every environment: it prices every resource
+type the stacks create, orders the environments as their sizes do, and moves by exactly a
+node's price when a node group grows."""
+from __future__ import annotations
+
+import copy
+import subprocess
+import sys
+
+import pytest
+
+from catalog import prices
+from catalog.naming import parse_stack_name
+from sparki.cost import estimate_outdir, estimate_stack, total, unpriced_types
+from sparki.cost_pricers import ec2_hour
+from tests.support import ROOT, of_type
+
+
+def test_every_resource_type_is_priced_or_listed_free(stacks):
+    found = {rtype: name for name, doc in stacks.items() for rtype in doc.get("resource", {})}
+    missing = unpriced_types(found)
+    assert not missing, "; ".join(
+        f"{t} (first in {found[t]}) has no price: price it in sparki/cost_pricers.py PRICERS or list it as free/usage-only in catalog/prices.py FREE_TYPES"
+        for t in missing)
+
+
+def test_cost_grows_from_dev_to_staging_to_prod(synth_dir):
+    totals = {env: total(lines) for env, lines in estimate_outdir(synth_dir).items()}
+    assert list(totals) == ["dev", "staging", "prod"]
+    assert totals["dev"] < totals["staging"] < totals["prod"], totals
+
+
+def _node_groups(stacks):
+    return [(name, group) for name, doc in stacks.items() for group in of_type(doc, "aws_eks_node_group")]
+
+
+@pytest.mark.parametrize("env", ["dev", "staging", "prod"])
+def test_doubling_a_node_group_adds_exactly_its_nodes_price(stacks, env):
+    groups = [(n, g) for n, g in _node_groups(stacks) if parse_stack_name(n)[0] == env]
+    assert groups
+    for name, group in groups:
+        doc = stacks[name]
+        args = of_type(doc, "aws_eks_node_group")[group]
+        desired = args["scaling_config"]["desired_size"]
+        template = args["launch_template"]["id"].split(".")[1]
+        disk = of_type(doc, "aws_launch_template")[template]["block_device_mappings"][0]["ebs"]["volume_size"]
+        hourly = ec2_hour(args["instance_types"][0])
+        if args["capacity_type"] == "SPOT":
+            hourly *= prices.USAGE[env].spot_factor
+        node = hourly * prices.HOURS_PER_MONTH + disk * prices.EBS_GP3_GB_MONTH
+
+        doubled = copy.deepcopy(doc)
+        of_type(doubled, "aws_eks_node_group")[group]["scaling_config"]["desired_size"] = 2 * desired
+        delta = total(estimate_stack(name, doubled)) - total(estimate_stack(name, doc))
+        assert delta == pytest.approx(desired * node), f"{name} {group}"
+
+
+def test_make_cost_prints_each_environment_stack_and_total(synth_dir):
+    estimates = estimate_outdir(synth_dir, ["staging"])
+    out = subprocess.run([sys.executable, "-m", "sparki", "cost", str(synth_dir), "staging"],
+                         cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    assert "prod" not in out and "per kind" in out
+    assert f"{total(estimates['staging']):,.2f}" in out.splitlines()[-1]
+    for stack in {line.stack for line in estimates["staging"]}:
+        assert stack in out
