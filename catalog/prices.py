@@ -174,7 +174,7 @@ FREE_TYPES = {
     **dict.fromkeys((
         "aws_vpc", "aws_subnet", "aws_route", "aws_route_table", "aws_route_table_association",
         "aws_internet_gateway", "aws_network_acl", "aws_default_network_acl", "aws_security_group",
-        "aws_default_security_group", "aws_vpc_security_group_ingress_rule", "aws_vpc_security_group_egress_rule",
+        "aws_default_security_group", "aws_security_group_rule", "aws_vpc_security_group_ingress_rule", "aws_vpc_security_group_egress_rule",
         "aws_db_subnet_group", "aws_elasticache_subnet_group",
     ), "VPC plumbing is free; traffic is priced on the NAT gateways and endpoints"),
     "aws_flow_log": "billed as ingestion into its log group, priced there",

@@ -39,6 +39,8 @@ class Environment(Model):
     kms_key_deletion_window_days: waiting period before any KMS key of the environment (the
         state key, the security key ring, the flow-log key) is deleted; default 30, 7..30.
     dr_region: the disaster-recovery region; default none.
+    cost_review_threshold_usd: a plan whose estimated monthly cost rises by more than this many
+        US dollars is flagged in the plan review (docs/cost.md); default 100, 0..100000.
     """
 
     name: Annotated[str, matching(_NAME, "must be 2-12 lowercase letters/digits starting with a letter, e.g. 'dev'")]
@@ -56,6 +58,7 @@ class Environment(Model):
     kms_key_deletion_window_days: Annotated[int, in_range(*KMS_DELETION_WINDOW_DAYS, "days", "AWS accepts")] = 30
     tags: dict[str, str] = Field(default_factory=dict)
     dr_region: Region | None = None
+    cost_review_threshold_usd: Annotated[int, in_range(0, 100_000, "USD a month")] = 100
 
     @field_validator("tags")
     @classmethod

@@ -35,7 +35,10 @@ class Line:
 
 
 def usage_for(stack_name: str) -> prices.Usage:
-    env = parse_stack_name(stack_name)[0]
+    try:
+        env = parse_stack_name(stack_name)[0]
+    except ValueError as exc:
+        raise CostError(str(exc)) from None
     if env not in prices.USAGE:
         raise CostError(f"{stack_name}: no usage assumptions for environment {env!r}: add a Usage row to catalog/prices.py USAGE")
     return prices.USAGE[env]

@@ -13,8 +13,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import environments
 from catalog.naming import parse_stack_name
 from sparki import terraform
+from sparki.plan_cost import over_threshold
 from sparki.plan_review import StackReview, exit_code, render, summarize
 
 
@@ -77,9 +79,15 @@ def main(argv: Sequence[str], root: Path) -> int:
         print(f"sparki: error: no stack for {what}environment {args.environment!r} in {args.outdir}", file=sys.stderr)
         return 2
 
+    try:
+        threshold = environments.load([args.environment])[args.environment].cost_review_threshold_usd
+    except environments.ConfigError as exc:
+        print(f"sparki: error: {exc}", file=sys.stderr)
+        return 2
+
     reviews = Planner(args.outdir, args.plans_dir).plan(names)
     review = args.plans_dir / "review.md"
-    review.write_text(render(args.environment, reviews, allowed))
+    review.write_text(render(args.environment, reviews, allowed, threshold))
     for r in reviews:
         counts = "plan FAILED" if r.error else "  ".join(f"{a} {n}" for a, n in r.counts.items())
         print(f"{r.stack:<28} {counts}")
@@ -91,6 +99,9 @@ def main(argv: Sequence[str], root: Path) -> int:
     unprotected = sum(len(r.unprotected) for r in reviews)
     if unprotected:
         print(f"plan: {unprotected} stateful resource(s) lose their protection ({verdict}); see {review}", file=sys.stderr)
+    rise = over_threshold({r.stack: r.cost for r in reviews if r.cost}, threshold)
+    if rise is not None:
+        print(f"plan: estimated monthly cost rises by ${rise:,.2f}, above {args.environment}'s cost_review_threshold_usd ${threshold:,}; see {review}", file=sys.stderr)
     for r in reviews:
         if r.error:
             print(f"plan: {r.stack} failed: {r.error.splitlines()[0]}", file=sys.stderr)

@@ -19,6 +19,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from catalog.stateful import STATEFUL_TYPES
+from sparki.plan_cost import CostDelta, plan_cost, render_cost
 from sparki.plan_protection import Protection, removed_protections
 
 EXIT_OK, EXIT_PLAN_FAILED, EXIT_STATEFUL = 0, 1, 3
@@ -107,6 +108,7 @@ class StackReview:
     changes: tuple[Change, ...] = ()
     error: str = ""
     planfile: str = ""
+    cost: CostDelta | None = None
 
     @property
     def counts(self) -> dict[str, int]:
@@ -177,7 +179,7 @@ def summarize(stack: str, plan: Mapping, planfile: str = "") -> StackReview:
     if unknown:
         error = f"the plan has actions the review does not know (teach sparki/plan_review.py KNOWN_ACTIONS): {'; '.join(unknown)}"
     ordered = sorted(changes, key=lambda c: (ACTIONS.index(c.action), c.address))
-    return StackReview(stack, tuple(ordered), error=error, planfile=planfile)
+    return StackReview(stack, tuple(ordered), error=error, planfile=planfile, cost=plan_cost(stack, plan))
 
 
 def _caution(reviews: Sequence[StackReview], allowed: bool) -> list[str]:
@@ -235,8 +237,9 @@ def _notes(reviews: Sequence[StackReview]) -> list[str]:
     ]
 
 
-def render(environment: str, reviews: Sequence[StackReview], allowed: bool) -> str:
-    """The Markdown review: what gates first, then notes, a table, then each stack's changes."""
+def render(environment: str, reviews: Sequence[StackReview], allowed: bool, cost_threshold: float | None = None) -> str:
+    """The Markdown review: what gates first, then notes, a table, the monthly cost delta (flagged
+    above cost_threshold), then each stack's changes."""
     lines = [f"# Plan review: {environment}", "", *_caution(reviews, allowed), *_notes(reviews)]
     failed = [r for r in reviews if r.error]
     if failed:
@@ -247,6 +250,9 @@ def render(environment: str, reviews: Sequence[StackReview], allowed: bool) -> s
             lines.append(f"| {r.stack} | plan failed |" + " |" * (len(ACTIONS) - 1))
         else:
             lines.append(f"| {r.stack} | " + " | ".join(str(r.counts[a]) for a in ACTIONS) + " |")
+    costs = {r.stack: r.cost for r in reviews if r.cost is not None}
+    if costs:
+        lines += ["", *render_cost(costs, cost_threshold)]
     for r in reviews:
         lines += ["", f"## {r.stack}", ""]
         if r.error:

@@ -116,6 +116,8 @@ MISTAKES = [
     Mistake("severity in lower case", "dev", 'finding_severity_threshold = "HIGH"', 'finding_severity_threshold = "high"', "security.finding_severity_threshold"),
     Mistake("retention CloudWatch does not offer", "dev", "flow_log_retention_days = 30", "flow_log_retention_days = 45", "network.flow_log_retention_days"),
     Mistake("Performance Insights retention of a month", "prod", "insights_retention_days = 31", "insights_retention_days = 30", "data.database.insights_retention_days"),
+    Mistake("cost threshold written with a dollar sign", "dev", "cost_review_threshold_usd = 50", 'cost_review_threshold_usd = "$50"', "cost_review_threshold_usd"),
+    Mistake("negative cost threshold", "prod", "cost_review_threshold_usd = 500", "cost_review_threshold_usd = -500", "cost_review_threshold_usd"),
     Mistake("KMS deletion window too short", "dev", "kms_key_deletion_window_days = 7", "kms_key_deletion_window_days = 5", "kms_key_deletion_window_days"),
     # -- numbers out of range ----------------------------------------------------------------------
     Mistake("negative min_size", "dev", DEV_WORKLOAD, DEV_WORKLOAD.replace("min_size = 1", "min_size = -1"), "cluster.node_groups[1].min_size"),
