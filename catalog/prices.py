@@ -38,6 +38,15 @@ EC2_LARGE_HOUR = {
 SIZE_FACTOR = {"nano": 0.0625, "micro": 0.125, "small": 0.25, "medium": 0.5, "large": 1.0, "xlarge": 2.0}
 EBS_GP3_GB_MONTH = 0.08
 
+# Commitments for a steady base (docs/cost.md's levers): the share of the on-demand price a
+# 1-year, no-upfront commitment saves, as the Savings Plans and reserved-instance pricing pages
+# list it for these families. EC2 is a Compute Savings Plan; RDS and ElastiCache reserved nodes.
+COMMITMENT_SAVING = {"ec2": 0.28, "rds": 0.31, "cache": 0.31}
+# x86 family -> its Graviton counterpart of the same shape (docs/cost.md's Graviton lever).
+GRAVITON = {"t3": "t4g", "t3a": "t4g", "m5": "m7g", "m5a": "m7g", "m6i": "m7g", "m6a": "m7g", "m7i": "m7g",
+            "m7a": "m7g", "c5": "c7g", "c5a": "c7g", "c6i": "c7g", "c6a": "c7g", "c7i": "c7g", "c7a": "c7g",
+            "r5": "r7g", "r5a": "r7g", "r6i": "r7g", "r6a": "r7g", "r7i": "r7g", "r7a": "r7g"}
+
 # -- network ------------------------------------------------------------------------------------
 NAT_GATEWAY_HOUR = 0.045
 NAT_GATEWAY_GB = 0.045

@@ -63,3 +63,20 @@ def test_make_cost_prints_each_environment_stack_and_total(synth_dir):
     assert f"{total(estimates['staging']):,.2f}" in out.splitlines()[-1]
     for stack in {line.stack for line in estimates["staging"]}:
         assert stack in out
+
+
+def test_docs_cost_md_is_what_the_code_generates(synth_dir):
+    from sparki.cost_doc import render_doc
+
+    doc = ROOT / "docs" / "cost.md"
+    assert doc.read_text() == render_doc(synth_dir), "regenerate: make synth && .venv/bin/python -m sparki.cost_doc cdktf.out > docs/cost.md"
+
+
+def test_every_lever_moves_some_environment(synth_dir, stacks):
+    from sparki.cost_levers import LEVERS
+
+    by_env: dict[str, dict] = {}
+    for name, doc in stacks.items():
+        by_env.setdefault(parse_stack_name(name)[0], {})[name] = doc
+    for lever in LEVERS:
+        assert any(round(lever.delta(s), 2) for s in by_env.values()), f"{lever.name} changes nothing anywhere"
