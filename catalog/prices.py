@@ -67,6 +67,7 @@ RDS_LARGE_HOUR = {
     "r5": 0.25, "r6g": 0.225, "r6i": 0.25, "r7g": 0.239, "r7i": 0.2625,
 }
 RDS_GP3_GB_MONTH = 0.115
+RDS_PROXY_VCPU_HOUR = 0.015  # per vCPU of the database instance behind it (docs/data.md, "pooler")
 # Performance Insights beyond the free 7 days is billed as Database Insights' advanced mode.
 RDS_INSIGHTS_VCPU_HOUR = 0.0125
 # ElastiCache node-based, Redis OSS $/hour; Valkey nodes are 20% less (VALKEY_FACTOR).
@@ -206,6 +207,8 @@ FREE_TYPES = {
     "aws_eks_access_entry": "free",
     "aws_eks_access_policy_association": "free",
     "aws_db_parameter_group": "free",
+    "aws_db_proxy": "priced per vCPU of its target database (aws_db_proxy_target)",
+    "aws_db_proxy_default_target_group": "free; the target is priced",
     "aws_db_event_subscription": "free; SNS deliveries are usage-only",
     "aws_elasticache_parameter_group": "free",
     "aws_elasticache_user": "free",

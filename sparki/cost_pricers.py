@@ -141,6 +141,14 @@ def db_instance(stack: Stack, address: str, args: Mapping) -> Rows:
     return rows
 
 
+def proxy_target(stack: Stack, address: str, args: Mapping) -> Rows:
+    """RDS Proxy bills per vCPU of the instance it fronts."""
+    target = stack.referenced("aws_db_instance", args.get("db_instance_identifier"), "identifier")
+    if target is None:
+        raise CostError(f"{stack.name}: {address}: its database {args.get('db_instance_identifier')!r} is not in the stack")
+    return [("RDS Proxy", db_vcpus(stack.value(address, target, "instance_class")) * p.RDS_PROXY_VCPU_HOUR * H)]
+
+
 def cache_group(stack: Stack, address: str, args: Mapping) -> Rows:
     node_type = stack.value(address, args, "node_type")
     nodes = args.get("num_cache_clusters")
@@ -218,6 +226,7 @@ PRICERS: dict[str, Callable[[Stack, str, Mapping], Rows]] = {
     "aws_eks_cluster": eks_cluster,
     "aws_eks_node_group": node_group,
     "aws_db_instance": db_instance,
+    "aws_db_proxy_target": proxy_target,
     "aws_elasticache_replication_group": cache_group,
     "aws_cloudwatch_log_group": log_group,
     "aws_cloudwatch_metric_alarm": metric_alarm,

@@ -63,6 +63,13 @@ def test_spot_nodes_cost_the_assumed_share_of_on_demand():
     assert spot["EBS node volumes"] == on_demand["EBS node volumes"] == pytest.approx(2 * 60 * prices.EBS_GP3_GB_MONTH)
 
 
+def test_rds_proxy_costs_per_vcpu_of_its_database():
+    doc = tf({"aws_db_instance": {"a": db(identifier="x", instance_class="db.r7g.xlarge")},
+              "aws_db_proxy": {"p": {}},
+              "aws_db_proxy_target": {"t": {"db_instance_identifier": "${aws_db_instance.a.identifier}"}}})
+    assert by(estimate_stack(STACK, doc), "kind")["RDS Proxy"] == pytest.approx(4 * prices.RDS_PROXY_VCPU_HOUR * H)
+
+
 @pytest.mark.parametrize("engine, factor", [("valkey", prices.VALKEY_FACTOR), ("redis", 1.0)])
 def test_cache_nodes_by_engine(engine, factor):
     doc = tf({"aws_elasticache_replication_group": {"c": {"node_type": "cache.r7g.xlarge", "num_cache_clusters": 3, "engine": engine}}})
