@@ -78,6 +78,9 @@ class DatabaseProps:
     replica_lag_alarm_seconds: alarm when a read replica is further behind; default 60.
     max_connections: 20..5000; default 100. Drives work_mem and the connections alarm.
     slow_statement_ms: log statements slower than this, >= 100; default 500.
+    explain_statement_ms: auto_explain logs the plan of statements slower than this, at least
+        slow_statement_ms; default 1000.
+    explain_sample_rate: share of sessions auto_explain samples, 0 < rate <= 1; default 1.
     monitoring_interval: Enhanced Monitoring seconds (1, 5, 10, 15, 30, 60); default 60.
     insights_retention_days: 7 or a multiple of 31 up to 731; default 7 (the free tier).
     log_retention_days: retention of the exported logs; default 90.
@@ -113,6 +116,8 @@ class DatabaseProps:
     replica_lag_alarm_seconds: int = 60
     max_connections: int = 100
     slow_statement_ms: int = 500
+    explain_statement_ms: int = 1000
+    explain_sample_rate: float = 1.0
     monitoring_interval: int = 60
     insights_retention_days: int = 7
     log_retention_days: int = 90
@@ -147,6 +152,10 @@ class DatabaseProps:
             raise ValueError(f"max_connections={self.max_connections}: must be between 20 and 5000")
         if self.slow_statement_ms < 100:
             raise ValueError(f"slow_statement_ms={self.slow_statement_ms}: must be at least 100, lower floods the log")
+        if self.explain_statement_ms < self.slow_statement_ms:
+            raise ValueError(f"explain_statement_ms={self.explain_statement_ms}: must be at least slow_statement_ms={self.slow_statement_ms}")
+        if not 0 < self.explain_sample_rate <= 1:
+            raise ValueError(f"explain_sample_rate={self.explain_sample_rate}: must be above 0 and at most 1")
         if self.monitoring_interval not in MONITORING_INTERVALS:
             raise ValueError(f"monitoring_interval={self.monitoring_interval}: must be one of {MONITORING_INTERVALS}")
         days = self.insights_retention_days
@@ -202,7 +211,8 @@ class Database(Construct):
             description=f"Tuned PostgreSQL {major} settings of {props.name} (docs/data.md)",
             parameter=[
                 DbParameterGroupParameter(name=p.name, value=p.value, apply_method=p.apply_method)
-                for p in postgres_parameters(props.max_connections, props.slow_statement_ms)
+                for p in postgres_parameters(props.max_connections, props.slow_statement_ms,
+                                             props.explain_statement_ms, props.explain_sample_rate)
             ],
             # A major upgrade needs a group of the new family; the name carries the major, so
             # the new group exists before the instance switches and the old one goes after.

@@ -15,9 +15,12 @@ class Parameter:
     why: str
 
 
-def postgres_parameters(max_connections: int, slow_statement_ms: int) -> list[Parameter]:
+def postgres_parameters(max_connections: int, slow_statement_ms: int, explain_statement_ms: int = 1000,
+                        explain_sample_rate: float = 1.0) -> list[Parameter]:
     """The tuned parameter group. Memory settings are RDS formulas over DBInstanceClassMemory
-    (bytes), so they follow the instance class when it is resized, without a new group."""
+    (bytes), so they follow the instance class when it is resized, without a new group.
+    explain_statement_ms / explain_sample_rate: auto_explain logs the plan of that share of the
+    statements slower than that (docs/data.md, "Finding slow queries")."""
     # work_mem (kB) = a quarter of memory shared by every allowed connection: one sort per
     # backend at once never pushes the instance into swap.
     work_mem_divisor = 4 * 1024 * max_connections
@@ -35,4 +38,14 @@ def postgres_parameters(max_connections: int, slow_statement_ms: int) -> list[Pa
         Parameter("log_temp_files", "10240", "immediate", "log sorts and hashes that spill more than 10 MB to disk: the sign work_mem is too small"),
         Parameter("log_autovacuum_min_duration", "10000", "immediate", "log autovacuum runs longer than 10 s, the usual first sign of bloat"),
         Parameter("track_io_timing", "1", "immediate", "I/O time per query in pg_stat_statements and Performance Insights"),
+        Parameter("shared_preload_libraries", "pg_stat_statements,auto_explain", "pending-reboot", "statistics per normalised statement, and plans of slow statements in the log; both load only at server start"),
+        Parameter("pg_stat_statements.max", "10000", "pending-reboot", "distinct statements tracked; an ORM's many shapes do not evict the expensive ones"),
+        Parameter("pg_stat_statements.track", "top", "immediate", "count the statements clients send, not those run inside functions, so totals add up"),
+        Parameter("pg_stat_statements.track_utility", "0", "immediate", "leave out SET, BEGIN and COMMIT: they would crowd the table without telling anything"),
+        Parameter("auto_explain.log_min_duration", str(explain_statement_ms), "immediate", "log the plan of a statement slower than this many milliseconds (environment data)"),
+        Parameter("auto_explain.sample_rate", f"{explain_sample_rate:g}", "immediate", "share of sessions whose slow statements are explained; below 1 in production bounds the overhead of log_analyze"),
+        Parameter("auto_explain.log_analyze", "1", "immediate", "actual row counts in the logged plan: the estimate-vs-actual gap is what explains a slow plan"),
+        Parameter("auto_explain.log_timing", "0", "immediate", "no per-node timing: it costs a clock read per row; rows and buffers already show where the time goes"),
+        Parameter("auto_explain.log_buffers", "1", "immediate", "buffer hits and reads per plan node: a cache miss or a big scan shows directly"),
+        Parameter("auto_explain.log_format", "json", "immediate", "one parseable document per plan in CloudWatch Logs Insights"),
     ]

@@ -82,6 +82,10 @@ class DatabaseSettings(Model):
         "write-only": RDS creates no read replica of a source whose password it manages.
     max_connections: 20.. up to 100 per GiB of instance memory; default 100.
     slow_statement_ms: statements slower than this are logged; 100..60000; default 500.
+    explain_statement_ms: auto_explain logs the plan of statements slower than this; at least
+        slow_statement_ms, at most 600000; default 1000.
+    explain_sample_rate: share of sessions auto_explain samples, 0.01..1.0; default 1.0;
+        production at most 0.25 (log_analyze measures every sampled statement).
     monitoring_interval: Enhanced Monitoring seconds, one of 1, 5, 10, 15, 30, 60; default 60.
     insights_retention_days: Performance Insights retention, 7 or a multiple of 31 up to 731.
     backup_window / maintenance_window: UTC, at least 30 minutes each, never overlapping.
@@ -103,6 +107,8 @@ class DatabaseSettings(Model):
     read_replicas: Annotated[int, in_range(0, MAX_DB_READ_REPLICAS)] = 0
     max_connections: int = 100
     slow_statement_ms: Annotated[int, in_range(100, 60000, "ms (lower floods the logs)")] = 500
+    explain_statement_ms: Annotated[int, in_range(100, 600000, "ms")] = 1000
+    explain_sample_rate: float = 1.0
     monitoring_interval: Annotated[int, one_of(MONITORING_INTERVALS, "an Enhanced Monitoring interval")] = 60
     insights_retention_days: int = 7
     backup_window: str = "03:00-04:00"
@@ -134,6 +140,10 @@ class DatabaseSettings(Model):
         if not 20 <= self.max_connections <= ceiling:
             fail("max_connections", f"{self.max_connections} does not fit {self.instance_class} ({self.memory_gib:g} GiB); use 20..{ceiling}")
         _check_windows("backup_window", self.backup_window, self.maintenance_window, 30)
+        if self.explain_statement_ms < self.slow_statement_ms:
+            fail("explain_statement_ms", f"{self.explain_statement_ms} is below slow_statement_ms {self.slow_statement_ms}; explain only statements that are logged as slow, use at least {self.slow_statement_ms}")
+        if not 0.01 <= self.explain_sample_rate <= 1.0:
+            fail("explain_sample_rate", f"{self.explain_sample_rate} is not a share of sessions; use 0.01..1.0")
         # AWS documents read replicas of a source whose master password RDS manages in Secrets
         # Manager as unsupported: the apply would fail after the primary was created.
         if self.read_replicas and self.master_password == "rds-managed":
@@ -156,6 +166,8 @@ class DatabaseSettings(Model):
         require_true(self, "deletion_protection", "one mistaken destroy would delete the database")
         if self.backup_retention_days < 7:
             fail("backup_retention_days", f"{self.backup_retention_days} is too short for production; keep at least 7 days")
+        if self.explain_sample_rate > 0.25:
+            fail("explain_sample_rate", f"{self.explain_sample_rate} is too high for production: every sampled slow statement is measured row by row; use at most 0.25")
 
 
 class CacheSettings(Model):

@@ -40,6 +40,8 @@ FULL = dict(
     replica_lag_alarm_seconds=120,
     max_connections=1000,
     slow_statement_ms=2000,
+    explain_statement_ms=5000,
+    explain_sample_rate=0.2,
     monitoring_interval=5,
     insights_retention_days=93,
     log_retention_days=365,
@@ -216,6 +218,16 @@ def test_memory_parameters_follow_the_instance_class():
     assert all(p.apply_method in ("immediate", "pending-reboot") for p in params.values())
 
 
+@pytest.mark.parametrize("ms, rate, shown", [(1000, 1.0, "1"), (2000, 0.1, "0.1")])
+def test_slow_statements_are_counted_and_explained_by_the_given_threshold_and_sample(ms, rate, shown):
+    params = {p.name: p for p in postgres_parameters(100, 500, explain_statement_ms=ms, explain_sample_rate=rate)}
+    assert params["shared_preload_libraries"].value.split(",") == ["pg_stat_statements", "auto_explain"]
+    assert params["shared_preload_libraries"].apply_method == "pending-reboot"
+    assert params["auto_explain.log_min_duration"].value == str(ms)
+    assert params["auto_explain.sample_rate"].value == shown
+    assert params["auto_explain.log_analyze"].value == "1" and params["auto_explain.log_timing"].value == "0"
+
+
 def test_alarms_cover_cpu_storage_memory_connections_and_report_to_the_topic(minimal):
     found = alarms(minimal)
     assert set(found) == {f"sparki-t-postgres-{k}" for k in ("cpu", "free-storage", "free-memory", "connections")}
@@ -296,6 +308,8 @@ def test_thresholds_follow_the_props(full):
     assert found["sparki-t-postgres-connections"]["threshold"] == 800
     assert found["sparki-t-postgres-free-memory"]["threshold"] == 3000 * 1024**2
     assert found["sparki-t-postgres-free-storage"]["threshold"] == 10 * 1024**3
+    _, params = parameters(full)
+    assert (params["auto_explain.log_min_duration"]["value"], params["auto_explain.sample_rate"]["value"]) == ("5000", "0.2")
 
 
 # -- validation ------------------------------------------------------------------------------
@@ -319,6 +333,9 @@ def test_thresholds_follow_the_props(full):
         (dict(secret_recovery_days=3), "between 7 and 30"),
         (dict(max_connections=10), "between 20 and 5000"),
         (dict(slow_statement_ms=0), "at least 100"),
+        (dict(slow_statement_ms=500, explain_statement_ms=400), "must be at least slow_statement_ms=500"),
+        (dict(explain_sample_rate=0), "above 0 and at most 1"),
+        (dict(explain_sample_rate=1.5), "above 0 and at most 1"),
         (dict(monitoring_interval=0), "must be one of"),
         (dict(insights_retention_days=30), "7 or a multiple of 31"),
         (dict(backup_window="3-4"), "hh:mm-hh:mm"),

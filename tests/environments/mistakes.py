@@ -122,6 +122,9 @@ MISTAKES = [
     # -- numbers out of range ----------------------------------------------------------------------
     Mistake("negative min_size", "dev", DEV_WORKLOAD, DEV_WORKLOAD.replace("min_size = 1", "min_size = -1"), "cluster.node_groups[1].min_size"),
     Mistake("desired above max", "dev", DEV_WORKLOAD, DEV_WORKLOAD.replace("desired_size = 2", "desired_size = 7"), "cluster.node_groups[1].desired_size"),
+    Mistake("plans explained below the slow-statement threshold", "dev", "explain_statement_ms = 500", "explain_statement_ms = 100", "data.database.explain_statement_ms"),
+    Mistake("every session explained in prod", "prod", "explain_sample_rate = 0.1", "explain_sample_rate = 1.0", "data.database.explain_sample_rate"),
+    Mistake("sample rate as a percentage", "staging", "explain_sample_rate = 1.0", "explain_sample_rate = 50", "data.database.explain_sample_rate"),
     Mistake("more connections than memory", "dev", "max_connections = 100", "max_connections = 1000", "data.database.max_connections"),
     Mistake("audit logs expire before Glacier pays off", "dev", "audit_expire_after_days = 365", "audit_expire_after_days = 100", "security.audit_expire_after_days"),
     # -- addresses ---------------------------------------------------------------------------------
