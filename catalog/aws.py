@@ -91,6 +91,17 @@ def ec2_instance_problem(instance_type: str) -> str | None:
     return None
 
 
+def ec2_vcpus(instance_type: str) -> int | None:
+    """vCPUs of an EC2 type we accept: burstable (t) sizes up to large have 2; medium is 1 in
+    the other families; large 2, xlarge 4, Nxlarge 4N. None for metal or a malformed type."""
+    family, _, size = instance_type.partition(".")
+    if family.startswith("t") and size in ("nano", "micro", "small", "medium", "large"):
+        return 2
+    if size == "medium":
+        return 1
+    return _vcpus(size)
+
+
 def is_arm(instance_type: str) -> bool:
     """Whether an EC2 (or db./cache.) type is Graviton (arm64)."""
     family = instance_type.removeprefix("db.").removeprefix("cache.").partition(".")[0]

@@ -10,7 +10,7 @@ from typing import Annotated
 
 from pydantic import Field, field_validator, model_validator
 
-from catalog.aws import KMS_DELETION_WINDOW_DAYS, MAX_AZS, REGIONS
+from catalog.aws import KMS_DELETION_WINDOW_DAYS, MAX_AZS, REGIONS, ec2_vcpus
 from catalog.naming import resource_name
 from environments.cluster_settings import ClusterSettings
 from environments.data_settings import DataSettings
@@ -98,7 +98,7 @@ class Environment(Model):
             "data.cache": lambda: self.data.cache.check_in(production),
             "security": lambda: self.security.check_in(production, self.region, self.account_id),
             "edge": lambda: self.edge.check_in(production),
-            "platform": lambda: self.platform.check_in(production, self.cluster.app_namespaces),
+            "platform": lambda: self.platform.check_in(production, self.cluster.app_namespaces, self.workload_millicores),
         }
         for layer, check in checks.items():
             try:
@@ -115,6 +115,15 @@ class Environment(Model):
     def resource_name(self, component: str) -> str:
         """The Terraform-visible name of a component: sparki-<env>-<component>."""
         return resource_name(self.name, component)
+
+    @property
+    def workload_millicores(self) -> int:
+        """CPU of the node groups other than system at their max_size, counting each group's
+        smallest instance type (the autoscaler may get any of them)."""
+        return sum(
+            1000 * group.max_size * min(ec2_vcpus(t) or 0 for t in group.instance_types)
+            for group in self.cluster.node_groups if group is not self.cluster.system_group
+        )
 
     @property
     def vpc_network(self) -> ipaddress.IPv4Network:

@@ -4,8 +4,9 @@ from __future__ import annotations
 import re
 from typing import Annotated
 
-from pydantic import field_validator
+from pydantic import Field, field_validator, model_validator
 
+from catalog.kubernetes import cpu_millicores, memory_bytes
 from environments.cluster_settings import RESERVED_NAMESPACES
 from environments.model import Model, check_range, check_unique, fail, one_of
 
@@ -16,6 +17,81 @@ _DNS_LABEL = re.compile(r"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$")
 # minute hour day-of-month month day-of-week: numbers, ranges, lists and steps (the CronJob's
 # timeZone is set to UTC, so no TZ prefix either).
 _CRON_FIELD = re.compile(r"^(\*|\d+(-\d+)?)(/\d+)?(,(\*|\d+(-\d+)?)(/\d+)?)*$")
+
+
+def _cpu(quantity: str) -> int:
+    value = cpu_millicores(quantity)
+    if value is None or value <= 0:
+        fail("", f"{quantity!r} is not a CPU quantity; use cores or millicores as a string, e.g. \"2\" or \"500m\"")
+    return value
+
+
+def _memory(quantity: str) -> int:
+    value = memory_bytes(quantity)
+    if value is None or value <= 0:
+        fail("", f"{quantity!r} is not a memory quantity; use bytes with a suffix as a string, e.g. \"512Mi\" or \"4Gi\"")
+    return value
+
+
+class NamespaceBudget(Model):
+    """What each application namespace may take of the cluster (a ResourceQuota), and what a
+    container gets when it does not say (a LimitRange). Quantities are Kubernetes strings.
+
+    requests_cpu / requests_memory / limits_memory: the namespace's totals; default "4", "8Gi",
+        "16Gi". The sum of requests_cpu over app_namespaces must fit the workload node groups
+        at their max_size (no quota promises CPU the cluster can never have).
+    pods: pods per namespace; default 50.
+    container_cpu / container_memory: the request (and, for memory, the limit) of a container
+        that sets none; default "100m", "256Mi". No default CPU limit beyond container_max_cpu:
+        a CPU limit throttles, a memory limit only stops a leak.
+    container_max_cpu / container_max_memory: the most one container may ask for; default "2",
+        "4Gi"; at most the namespace's totals.
+    """
+
+    requests_cpu: str = "4"
+    requests_memory: str = "8Gi"
+    limits_memory: str = "16Gi"
+    pods: int = 50
+    container_cpu: str = "100m"
+    container_memory: str = "256Mi"
+    container_max_cpu: str = "2"
+    container_max_memory: str = "4Gi"
+
+    @field_validator("requests_cpu", "container_cpu", "container_max_cpu")
+    @classmethod
+    def _cpu_quantity(cls, quantity: str) -> str:
+        _cpu(quantity)
+        return quantity
+
+    @field_validator("requests_memory", "limits_memory", "container_memory", "container_max_memory")
+    @classmethod
+    def _memory_quantity(cls, quantity: str) -> str:
+        _memory(quantity)
+        return quantity
+
+    @field_validator("pods")
+    @classmethod
+    def _pods(cls, pods: int) -> int:
+        check_range("", pods, 1, 1000, "pods")
+        return pods
+
+    @model_validator(mode="after")
+    def _together(self) -> NamespaceBudget:
+        pairs = (
+            ("container_cpu", _cpu, "container_max_cpu"),
+            ("container_memory", _memory, "container_max_memory"),
+            ("container_max_cpu", _cpu, "requests_cpu"),
+            ("container_max_memory", _memory, "limits_memory"),
+            ("requests_memory", _memory, "limits_memory"),
+        )
+        for small, parse, big in pairs:
+            if parse(getattr(self, small)) > parse(getattr(self, big)):
+                fail(small, f"{getattr(self, small)} is more than {big} {getattr(self, big)}; use at most that")
+        return self
+
+    @property
+    def cpu_millicores(self) -> int:
+        return _cpu(self.requests_cpu)
 
 
 class PlatformSettings(Model):
@@ -39,6 +115,8 @@ class PlatformSettings(Model):
         registered domain, and Let's Encrypt's weekly limit counts per registered domain.
     cis_scan_schedule: when kube-bench runs the CIS EKS benchmark, as a 5-field cron
         expression in UTC; default "30 3 * * *" (daily, 03:30).
+    namespace_budget: the ResourceQuota and LimitRange of every application namespace
+        (NamespaceBudget); so one team cannot starve the cluster.
     """
 
     app_namespaces: tuple[str, ...]
@@ -48,6 +126,7 @@ class PlatformSettings(Model):
     controller_replicas: int = 2
     acme_staging: bool = False
     cis_scan_schedule: str = "30 3 * * *"
+    namespace_budget: NamespaceBudget = Field(default_factory=NamespaceBudget)
 
     @field_validator("app_namespaces")
     @classmethod
@@ -83,7 +162,17 @@ class PlatformSettings(Model):
             fail("", f"{schedule!r} is not a 5-field cron expression (minute hour day month weekday, UTC); e.g. \"30 3 * * *\"")
         return schedule
 
-    def check_in(self, production: bool, developer_namespaces: tuple[str, ...]) -> None:
+    def check_in(self, production: bool, developer_namespaces: tuple[str, ...], workload_millicores: int) -> None:
+        """Rules that need the rest of the environment; workload_millicores: CPU of the
+        workload node groups at max_size, which the namespaces' quotas together must fit."""
+        self._check_production(production, developer_namespaces)
+        promised = self.namespace_budget.cpu_millicores * len(self.app_namespaces)
+        if promised > workload_millicores:
+            fail("namespace_budget.requests_cpu",
+                 f"{self.namespace_budget.requests_cpu} per namespace x {len(self.app_namespaces)} namespaces = {promised / 1000:g} cores, "
+                 f"more than the {workload_millicores / 1000:g} vCPUs of the workload node groups at max_size; lower it or raise max_size")
+
+    def _check_production(self, production: bool, developer_namespaces: tuple[str, ...]) -> None:
         if production and self.controller_replicas < 2:
             fail("controller_replicas", f"{self.controller_replicas} is not allowed in production: one replica leaves the controller down during every node drain; use 2 or more")
         if production and self.acme_staging:

@@ -8,6 +8,7 @@ from cdktf import ITerraformDependable
 
 from constructs.helm_component import HelmComponent
 from constructs.kube_objects import DefaultServiceAccounts, KubeObjects, object_id
+from constructs.namespace_budget import NamespaceBudgetProps, namespace_budget
 from constructs.namespace_policies import AMBIENT, Network, application_policies, component_allows, default_deny, namespace
 from constructs.network import plan_subnets
 from constructs.platform_rbac import platform_rbac
@@ -15,6 +16,7 @@ from environments.schema import MONITORING_NAMESPACE, Environment
 from stacks.cluster_connection import ClusterConnection, helm_provider
 from stacks.kubernetes_stack import KubernetesStack
 from stacks.platform_components import PlatformComponents
+from stacks.props import props_from
 
 
 class PlatformStack(KubernetesStack):
@@ -54,6 +56,9 @@ class PlatformStack(KubernetesStack):
         policy_objects = KubeObjects(self, "network_policies", policies, provider=kubernetes, after=list(by_name.values()))
         rbac = platform_rbac(env.cluster.app_namespaces, settings.app_namespaces)
         KubeObjects(self, "rbac", rbac, provider=kubernetes, after=list(by_name.values()))
+        budget = props_from(NamespaceBudgetProps, settings.namespace_budget)
+        budgets = [m for ns in settings.app_namespaces for m in namespace_budget(ns, budget)]
+        KubeObjects(self, "namespace_budgets", budgets, provider=kubernetes, after=list(by_name.values()))
         # What a dependant waits for: the component's release and its objects, whichever it has.
         installed: dict[str, list[ITerraformDependable]] = {}
         for c in platform.components:

@@ -122,6 +122,9 @@ MISTAKES = [
     # -- numbers out of range ----------------------------------------------------------------------
     Mistake("negative min_size", "dev", DEV_WORKLOAD, DEV_WORKLOAD.replace("min_size = 1", "min_size = -1"), "cluster.node_groups[1].min_size"),
     Mistake("desired above max", "dev", DEV_WORKLOAD, DEV_WORKLOAD.replace("desired_size = 2", "desired_size = 7"), "cluster.node_groups[1].desired_size"),
+    Mistake("namespace CPU quota with a unit word", "staging", 'requests_cpu = "8"', 'requests_cpu = "8 cores"', "platform.namespace_budget.requests_cpu"),
+    Mistake("quotas promising more CPU than the cluster can grow to", "prod", 'requests_cpu = "48"', 'requests_cpu = "96"', "platform.namespace_budget.requests_cpu"),
+    Mistake("memory in GB instead of Gi", "dev", 'container_max_memory = "2Gi"', 'container_max_memory = "2GB"', "platform.namespace_budget.container_max_memory"),
     Mistake("plans explained below the slow-statement threshold", "dev", "explain_statement_ms = 500", "explain_statement_ms = 100", "data.database.explain_statement_ms"),
     Mistake("every session explained in prod", "prod", "explain_sample_rate = 0.1", "explain_sample_rate = 1.0", "data.database.explain_sample_rate"),
     Mistake("sample rate as a percentage", "staging", "explain_sample_rate = 1.0", "explain_sample_rate = 50", "data.database.explain_sample_rate"),
