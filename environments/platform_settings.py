@@ -8,7 +8,7 @@ from pydantic import Field, field_validator, model_validator
 
 from catalog.kubernetes import cpu_millicores, memory_bytes
 from environments.cluster_settings import RESERVED_NAMESPACES
-from environments.model import Model, check_range, check_unique, fail, one_of
+from environments.model import Model, check_range, check_unique, fail, in_range, one_of
 
 MESH_MODES = ("off", "PERMISSIVE", "STRICT")
 # Created by the observability layer (issue 13); the platform admits metrics scrapes from it.
@@ -94,6 +94,27 @@ class NamespaceBudget(Model):
         return _cpu(self.requests_cpu)
 
 
+class ScalingSettings(Model):
+    """Replicas of one variable-load component (constructs/autoscaling.py ScalingProps).
+
+    min_replicas / max_replicas: 1..50, min <= max; production at least 2 (a drain must leave
+        one serving). cpu_percent: target CPU utilisation, 10..95; default 70.
+    memory_percent: optional second target, 10..95. scale_down_seconds: 0..3600; default 300.
+    """
+
+    min_replicas: Annotated[int, in_range(1, 50, "replicas")]
+    max_replicas: Annotated[int, in_range(1, 50, "replicas")]
+    cpu_percent: Annotated[int, in_range(10, 95, "%")] = 70
+    memory_percent: Annotated[int, in_range(10, 95, "%")] | None = None
+    scale_down_seconds: Annotated[int, in_range(0, 3600, "seconds")] = 300
+
+    @model_validator(mode="after")
+    def _range(self) -> ScalingSettings:
+        if self.min_replicas > self.max_replicas:
+            fail("max_replicas", f"{self.max_replicas} is below min_replicas {self.min_replicas}; use at least {self.min_replicas}")
+        return self
+
+
 class PlatformSettings(Model):
     """What runs inside the cluster.
 
@@ -117,6 +138,9 @@ class PlatformSettings(Model):
         expression in UTC; default "30 3 * * *" (daily, 03:30).
     namespace_budget: the ResourceQuota and LimitRange of every application namespace
         (NamespaceBudget); so one team cannot starve the cluster.
+    autoscaling: replicas of variable-load components by component name, e.g.
+        [platform.autoscaling.grafana] min_replicas = 2, max_replicas = 4 (ScalingSettings);
+        default none. Each component reads its own row (constructs/autoscaling.py).
     """
 
     app_namespaces: tuple[str, ...]
@@ -127,6 +151,7 @@ class PlatformSettings(Model):
     acme_staging: bool = False
     cis_scan_schedule: str = "30 3 * * *"
     namespace_budget: NamespaceBudget = Field(default_factory=NamespaceBudget)
+    autoscaling: dict[str, ScalingSettings] = Field(default_factory=dict)
 
     @field_validator("app_namespaces")
     @classmethod
@@ -173,6 +198,9 @@ class PlatformSettings(Model):
                  f"more than the {workload_millicores / 1000:g} vCPUs of the workload node groups at max_size; lower it or raise max_size")
 
     def _check_production(self, production: bool, developer_namespaces: tuple[str, ...]) -> None:
+        for name, scaling in self.autoscaling.items():
+            if production and scaling.min_replicas < 2:
+                fail(f"autoscaling.{name}.min_replicas", f"{scaling.min_replicas} is not allowed in production: one replica is down during every node drain; use 2 or more")
         if production and self.controller_replicas < 2:
             fail("controller_replicas", f"{self.controller_replicas} is not allowed in production: one replica leaves the controller down during every node drain; use 2 or more")
         if production and self.acme_staging:
