@@ -86,6 +86,8 @@ LEVER_NOTES = """How to read them:
   family, validated together).
 - **Spot**: fine for stateless, replicated workloads that tolerate a two-minute notice; never for
   the system group (CoreDNS, controllers). dev's workload group already runs on spot.
+- **Ceiling**: what the environment costs when the cluster autoscaler has grown every group to
+  its `max_size` (tests/environments/test_node_capacity.py holds the limits' invariants).
 - **1-year commitments**: only for the steady base: the node groups' `min_size`, the databases and
   cache nodes, which run all month. Autoscaled nodes above the minimum stay on demand.
 - **Log retention**: storage is the small part; ingestion dominates, so retention is set by

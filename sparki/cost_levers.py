@@ -51,6 +51,14 @@ def on_demand(stacks: Stacks) -> Stacks:
     return out
 
 
+def at_max_size(stacks: Stacks) -> Stacks:
+    """Every node group scaled out to its max_size: the autoscaler's cost ceiling."""
+    out = copy.deepcopy(stacks)
+    for group in _each(out, "aws_eks_node_group"):
+        group["scaling_config"]["desired_size"] = group["scaling_config"]["max_size"]
+    return out
+
+
 def log_retention(days: int) -> Callable[[Stacks], Stacks]:
     def change(stacks: Stacks) -> Stacks:
         out = copy.deepcopy(stacks)
@@ -114,6 +122,7 @@ LEVERS = (
     Lever("Graviton nodes", "node groups on the Graviton family of the same shape (arm64 images needed)", graviton),
     Lever("spot for workloads", "every node group but system on spot capacity", spot_workloads),
     Lever("no spot", "every node group on demand: what spot saves today, reversed", on_demand),
+    Lever("ceiling: nodes at max_size", "every node group scaled out to max_size (not a saving: what the autoscaler may spend)", at_max_size),
     Lever("1-year commitments", "Compute Savings Plan on min_size nodes, reserved RDS and ElastiCache nodes", saving=commitment_saving),
     Lever("log retention 30 days", "every log group kept 30 days at most", log_retention(30)),
     Lever("NAT instead of endpoints", "interface endpoints removed; their traffic through NAT", saving=endpoints_through_nat),
