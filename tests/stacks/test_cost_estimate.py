@@ -80,3 +80,48 @@ def test_every_lever_moves_some_environment(synth_dir, stacks):
         by_env.setdefault(parse_stack_name(name)[0], {})[name] = doc
     for lever in LEVERS:
         assert any(round(lever.delta(s), 2) for s in by_env.values()), f"{lever.name} changes nothing anywhere"
+
+
+def _as_plan(doc: dict) -> dict:
+    """What `terraform show -json` says of creating a synthesized stack, near enough for prices:
+    blocks become lists, a reference resolves to the literal its target sets, else it is unknown
+    (left out) and recorded in the configuration, as Terraform records it."""
+    resources = doc.get("resource", {})
+
+    def resolve(value):
+        if isinstance(value, str) and value.startswith("${") and value.endswith("}"):
+            parts = value[2:-1].split(".")
+            target = resources.get(parts[0], {}).get(parts[1], {}) if len(parts) == 3 else {}
+            literal = target.get(parts[-1]) if target else None
+            return literal if isinstance(literal, str | int | float) and "${" not in str(literal) else None
+        if isinstance(value, dict):
+            return {k: v for k, v in ((k, resolve(v)) for k, v in value.items()) if v is not None}
+        if isinstance(value, list):
+            return [resolve(v) for v in value]
+        return value
+
+    changes, config = [], []
+    for rtype, named in resources.items():
+        for name, args in named.items():
+            after = {}
+            for key, value in args.items():
+                resolved = resolve(value)
+                if resolved is not None:
+                    after[key] = [resolved] if isinstance(resolved, dict) and key not in ("tags", "labels") else resolved
+            changes.append({"address": f"{rtype}.{name}", "mode": "managed", "type": rtype, "name": name,
+                            "change": {"actions": ["create"], "before": None, "after": after}})
+            template = args.get("launch_template", {}).get("id", "") if isinstance(args.get("launch_template"), dict) else ""
+            expressions = {"launch_template": [{"id": {"references": [template[2:-1]]}}]} if template else {}
+            config.append({"address": f"{rtype}.{name}", "provider_config_key": args.get("provider", "aws"), "expressions": expressions})
+    providers = {("aws." + p["alias"]) if "alias" in p else "aws": {"name": "aws", **({"alias": p["alias"]} if "alias" in p else {}),
+                 "expressions": {"region": {"constant_value": p["region"]}}} for p in doc.get("provider", {}).get("aws", [])}
+    return {"resource_changes": changes, "configuration": {"provider_config": providers, "root_module": {"resources": config}}}
+
+
+def test_a_plan_that_creates_a_stack_costs_what_make_cost_says(stacks):
+    from sparki.plan_cost import plan_cost
+
+    for name, doc in stacks.items():
+        cost = plan_cost(name, _as_plan(doc))
+        assert not cost.error, cost.error
+        assert cost.before == 0 and cost.delta == pytest.approx(total(estimate_stack(name, doc))), name
