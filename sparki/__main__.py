@@ -5,7 +5,7 @@
   plan OUTDIR ENV [LAYER]         plan ENV's stacks into plans/, review in plans/review.md
                                   (--allow-stateful-destroy or ALLOW_STATEFUL_DESTROY=1; see docs/operations.md)
   emulator [ENV]                  run moto for ENV's account (default dev) until Ctrl-C; see docs/emulator.md
-  bench                           time and memory of a full synth vs. a plain provider import
+  bench                           time and memory of synthesis vs. a plain provider import, with the targets
 """
 from __future__ import annotations
 
