@@ -86,7 +86,7 @@ diff: synth ## cdktf diff ENV=.. STACK=.. (plan of one stack, read-only)
 	@test -n "$(ENV)" -a -n "$(STACK)" || { echo "make diff: set ENV and STACK, e.g. ENV=dev STACK=network" >&2; exit 2; }
 	@$(CDKTF) diff --skip-synth --output $(OUTDIR) sparki-$(ENV)-$(STACK)
 
-bench: $(VENV)/.installed ## wall time and peak memory: full synth vs. a plain provider import
+bench: $(VENV)/.installed ## one table: full and dev synth vs. a plain AWS provider import (time, peak memory), with the targets
 	@$(PY) -m sparki bench
 
 clean: ## remove generated output (keeps .terraform-state/ and the virtual environments)
