@@ -89,7 +89,7 @@ diff: synth ## cdktf diff ENV=.. STACK=.. (plan of one stack, read-only)
 cost: synth ## estimated monthly cost per environment, stack and kind (ENV=.. for one); prices: catalog/prices.py
 	@$(PY) -m sparki cost $(OUTDIR) $(ENV)
 
-bench: $(VENV)/.installed ## wall time and peak memory: full synth vs. a plain provider import
+bench: $(VENV)/.installed ## one table: full and dev synth vs. a plain AWS provider import (time, peak memory), with the targets
 	@$(PY) -m sparki bench
 
 clean: ## remove generated output (keeps .terraform-state/ and the virtual environments)

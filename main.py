@@ -21,9 +21,14 @@ HERE = Path(__file__).resolve().parent
 
 def main() -> int:
     sys.path.insert(0, str(HERE))
+    from sparki import lazy_bindings, output, quiet_runtime
+
+    # Both set the environment of the jsii runtime (Node.js), which the first jsii import
+    # starts: `constructs` below already is one.
+    quiet_runtime()
+    lazy_bindings.install()
     import environments
     from constructs.addon_contract import ContractError
-    from sparki import lazy_bindings, output, quiet_runtime
     from stacks.run_settings import RunSettings, SettingsError
 
     # `cdktf synth` tells the app where to write through CDKTF_OUTDIR.
@@ -38,8 +43,6 @@ def main() -> int:
 
     try:
         with output.signals_unwind():
-            quiet_runtime()
-            lazy_bindings.install()
             from sparki.policy import PolicyViolations
             from sparki.synth import synth, table
 

@@ -6,7 +6,7 @@
                                   (--allow-stateful-destroy or ALLOW_STATEFUL_DESTROY=1; see docs/operations.md)
   emulator [ENV]                  run moto for ENV's account (default dev) until Ctrl-C; see docs/emulator.md
   cost OUTDIR [ENV]               estimated monthly cost per environment, stack and kind (catalog/prices.py)
-  bench                           time and memory of a full synth vs. a plain provider import
+  bench                           time and memory of synthesis vs. a plain provider import, with the targets
 """
 from __future__ import annotations
 

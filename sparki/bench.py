@@ -1,8 +1,12 @@
-"""`make bench`: what a full synth costs next to what importing the AWS bindings costs.
+"""`make bench`: what synthesis costs next to what importing the AWS bindings costs.
 
-Both run in fresh processes, measured the same way: wall time, and peak resident memory of the
-whole process tree (Python plus the Node.js jsii runtime it starts), sampled from /proc.
-Target (issue 2): full synth of every stack <= 0.6 x the plain import.
+Every figure comes from fresh processes measured the same way: wall time (the median of the
+runs), and peak resident memory of the whole process tree (Python plus the Node.js jsii
+runtime it starts), sampled from /proc. The machine's load average is printed with the table:
+wall times on a shared machine mean little without it. Targets (issue 17): a full synth of
+every layer of every environment <= 0.5 x the plain import with a peak <= 1 GiB, and
+`make synth ENV=dev` <= 0.35 x. The table says whether each is met; the exit status does not
+(timing is no test).
 """
 from __future__ import annotations
 
@@ -15,7 +19,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-TARGET_RATIO = 0.6
+FULL_RATIO = 0.5
+DEV_RATIO = 0.35
+PEAK_MIB = 1024
 
 
 def _children(pid: int) -> list[int]:
@@ -60,31 +66,48 @@ def measure(cmd: list[str], env: dict) -> tuple[float, float]:
     return elapsed, peak / 1024
 
 
+def _median(runs: list[tuple[float, float]]) -> tuple[float, float]:
+    """(median seconds, highest peak MiB)."""
+    return statistics.median(t for t, _ in runs), max(m for _, m in runs)
+
+
+def _load() -> str:
+    return "/".join(f"{x:.1f}" for x in os.getloadavg())
+
+
 def main(args: list[str]) -> int:
     runs = int(args[0]) if args else 3
     env = {k: v for k, v in os.environ.items() if not k.startswith("SPARKI_")}
     env.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
     python = sys.executable
+    synth_cmd = [python, str(ROOT / "main.py")]
+    import_cmd = [python, "-c", "import cdktf_cdktf_provider_aws"]
+    load_before = _load()
     with tempfile.TemporaryDirectory() as tmp:
-        synth_cmd = [python, str(ROOT / "main.py")]
-        synth_env = {**env, "CDKTF_OUTDIR": str(Path(tmp) / "cdktf.out")}
-        import_cmd = [python, "-c", "import cdktf_cdktf_provider_aws"]
+        full_env = {**env, "CDKTF_OUTDIR": str(Path(tmp) / "full")}
+        dev_env = {**env, "CDKTF_OUTDIR": str(Path(tmp) / "dev"), "SPARKI_ENV": "dev"}
         measure(import_cmd, env)  # warm the bytecode cache and the page cache once
-        imports = [measure(import_cmd, env) for _ in range(runs)]
-        synths = [measure(synth_cmd, synth_env) for _ in range(runs)]
-        stacks = len(list((Path(tmp) / "cdktf.out" / "stacks").iterdir()))
-    imp_t = statistics.median(t for t, _ in imports)
-    imp_m = max(m for _, m in imports)
-    syn_t = statistics.median(t for t, _ in synths)
-    syn_m = max(m for _, m in synths)
-    ratio = syn_t / imp_t
-    print(f"bench: median of {runs} runs each, fresh processes, peak RSS of the process tree")
+        imp_t, imp_m = _median([measure(import_cmd, env) for _ in range(runs)])
+        full_t, full_m = _median([measure(synth_cmd, full_env) for _ in range(runs)])
+        dev_t, dev_m = _median([measure(synth_cmd, dev_env) for _ in range(runs)])
+        stacks = len(list((Path(tmp) / "full" / "stacks").iterdir()))
+        dev_stacks = len(list((Path(tmp) / "dev" / "stacks").iterdir()))
+    print(f"bench: median wall time of {runs} fresh runs each, highest peak RSS of the process tree; "
+          f"load average (1/5/15 min) {load_before} before, {_load()} after, {os.cpu_count()} CPUs")
     rows = [
-        ("plain `import cdktf_cdktf_provider_aws`", f"{imp_t:6.2f} s", f"{imp_m:6.0f} MiB"),
-        (f"full synth of all {stacks} stacks", f"{syn_t:6.2f} s", f"{syn_m:6.0f} MiB"),
+        ("measurement", "value", "peak", "target", ""),
+        ("plain `import cdktf_cdktf_provider_aws`", f"{imp_t:.2f} s", f"{imp_m:.0f} MiB", "", ""),
+        (f"full synth ({stacks} stacks)", f"{full_t:.2f} s", f"{full_m:.0f} MiB", "", ""),
+        (f"`make synth ENV=dev` ({dev_stacks} stacks)", f"{dev_t:.2f} s", f"{dev_m:.0f} MiB", "", ""),
+        _target("full synth / plain import", full_t / imp_t, FULL_RATIO, "{:.2f}"),
+        _target("full synth peak memory (MiB)", full_m, PEAK_MIB, "{:.0f}"),
+        _target("`make synth ENV=dev` / plain import", dev_t / imp_t, DEV_RATIO, "{:.2f}"),
     ]
-    for label, t, m in rows:
-        print(f"  {label:<42} {t}  {m}")
-    verdict = "meets" if ratio <= TARGET_RATIO else "MISSES"
-    print(f"  {'ratio synth/import (wall time)':<42} {ratio:6.2f}    target <= {TARGET_RATIO}: {verdict}")
+    widths = [max(len(r[i]) for r in rows) for i in range(5)]
+    for row in rows:
+        print("  " + "  ".join(f"{cell:<{w}}" if i == 0 else f"{cell:>{w}}" for i, (cell, w) in enumerate(zip(row, widths, strict=True))).rstrip())
     return 0
+
+
+def _target(label: str, value: float, limit: float, fmt: str) -> tuple[str, str, str, str, str]:
+    return (label, fmt.format(value), "", "<= " + fmt.format(limit), "meets" if value <= limit else "MISSES")

@@ -57,7 +57,7 @@ def synth(envs: Mapping[str, Environment], run: RunSettings, outdir: Path) -> li
     try:
         pack = PolicyPack()
         build_app(envs, run, staging, pack).synth()
-        report = pack.report()
+        report = pack.report(staging)
         (staging / REPORT_NAME).write_text(report.to_json())
         report.raise_for_problems()
         summaries = summarize(staging)

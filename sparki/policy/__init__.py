@@ -3,11 +3,11 @@
 model.py  what a rule is and answers (Outcome, Finding, Rule), the registry, suppress()
 view.py   what a rule sees: a resource's Terraform JSON and the rest of its stack
 rules/    the rules by family, one small function each, each declaring its resource types
-pack.py   the cdktf Aspect that runs the rules and the report
+pack.py   runs the rules over each stack's synthesized JSON, and the report
 
-sparki/synth.py applies the pack to every stack it builds; a violation fails synthesis with one
-line per finding (construct path, rule id, what is wrong, how to fix it), and the previous
-cdktf.out/ stays as it was. docs/security.md lists the rules and the suppressions.
+sparki/synth.py applies the pack to every stack it builds and checks the JSON it wrote; a
+violation fails synthesis with one line per finding (construct path, rule id, what is wrong,
+how to fix it), and the previous cdktf.out/ stays as it was. docs/security.md lists the rules and the suppressions.
 """
 from sparki.policy.model import Outcome, Rule, suppress
 from sparki.policy.pack import REPORT_NAME, PolicyError, PolicyPack, PolicyReport, PolicyViolations, Violation

@@ -11,12 +11,12 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING
+from weakref import WeakKeyDictionary
 
 if TYPE_CHECKING:
     from constructs import IConstruct
     from sparki.policy.view import Resource, StackView
 
-SUPPRESSION = "sparki:policy:suppress"
 MIN_REASON = 10
 
 
@@ -90,13 +90,26 @@ class Suppression:
     reason: str
 
 
+# The app (a construct tree's root) -> the suppressions declared in it. Kept on the Python side
+# so the pack needs no walk over the construct tree to find them.
+_DECLARED: WeakKeyDictionary[IConstruct, list[Suppression]] = WeakKeyDictionary()
+
+
 def suppress(scope: IConstruct, rule_id: str, reason: str) -> None:
     """Exempt scope and every construct below it from one rule, for a written reason.
 
     The suppression is listed in the policy report with the resources it covered.
     """
+    path = scope.node.path
     if rule_id not in RULES:
-        raise ValueError(f"suppress({scope.node.path!r}, {rule_id!r}): unknown rule; rules: {', '.join(RULES)}")
+        raise ValueError(f"suppress({path!r}, {rule_id!r}): unknown rule; rules: {', '.join(RULES)}")
     if not isinstance(reason, str) or len(reason.strip()) < MIN_REASON:
-        raise ValueError(f"suppress({scope.node.path!r}, {rule_id!r}): the reason must say why, in at least {MIN_REASON} characters")
-    scope.node.add_metadata(SUPPRESSION, {"rule": rule_id, "reason": reason.strip()})
+        raise ValueError(f"suppress({path!r}, {rule_id!r}): the reason must say why, in at least {MIN_REASON} characters")
+    # Stacks are the app's children, so the first path segment names the stack.
+    declared = _DECLARED.setdefault(scope.node.root, [])
+    declared.append(Suppression(path.split("/", 1)[0], path, rule_id, reason.strip()))
+
+
+def suppressions_in(app: IConstruct, stack: str) -> list[Suppression]:
+    """The suppressions declared in one stack of app, each once."""
+    return list(dict.fromkeys(s for s in _DECLARED.get(app, ()) if s.stack == stack))

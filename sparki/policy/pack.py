@@ -1,22 +1,22 @@
-"""The cdktf Aspect that runs the rules over every resource of every stack, the suppressions,
-and the report written next to the synthesized stacks.
+"""The policy pack: runs the rules over every resource of every stack's synthesized JSON, the
+suppressions, and the report written next to the synthesized stacks.
 
-cdktf invokes aspects while it synthesizes a stack, from inside the Node.js runtime; an
-exception raised in visit() would come back wrapped in a jsii error with a JavaScript stack.
-So visit() never raises: it records findings (and any error), and report() - called by
-sparki/synth.py after app.synth(), before the output is swapped in - says what failed.
+The rules read Terraform JSON only, so the pack reads each stack's JSON once, after synthesis,
+instead of visiting every construct through the jsii runtime as a cdktf Aspect would (10,000
+round trips to Node.js for the 24 stacks: most of the synth time). What the JSON alone does not
+say comes from the Python side: whether a resource type has `tags` (its binding class) and the
+suppressions (recorded by suppress()).
 """
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 
-import jsii
-from cdktf import Aspects, IAspect, TerraformResource, TerraformStack
+from cdktf import TerraformResource, TerraformStack
 
-from constructs import IConstruct
-from sparki.policy.model import SUPPRESSION, Outcome, Rule, Suppression
+from sparki.policy.model import Outcome, Rule, Suppression, suppressions_in
 from sparki.policy.rules import RULES
 from sparki.policy.view import Resource, StackView
 
@@ -54,7 +54,7 @@ class PolicyViolations(Exception):
 
 
 class PolicyError(RuntimeError):
-    """The policy pack itself could not run (a rule crashed, a stack was never visited)."""
+    """The policy pack itself could not run (a rule crashed, a stack's JSON was missing)."""
 
 
 @dataclass
@@ -113,88 +113,94 @@ class PolicyReport:
         return json.dumps(self.as_dict(), indent=2, sort_keys=False) + "\n"
 
 
-@jsii.implements(IAspect)
 class PolicyPack:
     """Runs every rule on every resource of the stacks it is applied to.
 
-    A rule is called only for the resource types it declares; for every other resource the
-    pack records "not applicable" without calling it, so the report still accounts for every
-    (resource, rule) pair. apply(stack, production=...) once per stack; after app.synth(),
-    report().
+    apply(stack, production=...) once per stack; after synthesis, report(outdir) reads each
+    stack's JSON from the output directory (report() without one asks each stack for it: for
+    tests that synthesize with cdktf's Testing). Results come stack by stack in apply order,
+    resources by construct path, rules in registration order. A rule is called only for the
+    resource types it declares; for every other resource the pack records "not applicable"
+    without calling it, so the report still accounts for every (resource, rule) pair.
     """
 
     def __init__(self, rules: Iterable[Rule] | None = None) -> None:
         self.rules: tuple[Rule, ...] = tuple(rules if rules is not None else RULES.values())
-        self._production: dict[str, bool] = {}
-        self._views: dict[str, StackView] = {}
-        self._results: list[Result] = []
-        self._suppressions: list[Suppression] = []
-        self._errors: list[str] = []
-        self._by_type: dict[str, frozenset[str]] = {}
+        self._stacks: dict[str, tuple[TerraformStack, bool]] = {}
 
     def apply(self, stack: TerraformStack, *, production: bool) -> None:
+        # Stacks are the app's children: a stack's id is its path.
         path = stack.node.path
-        if path in self._production:  # a second apply would check every resource twice
+        if path in self._stacks:  # a second apply would check every resource twice
             raise ValueError(f"the policy pack is already applied to stack {path}")
-        self._production[path] = production
-        Aspects.of(stack).add(self)
+        self._stacks[path] = (stack, production)
 
-    def visit(self, node: IConstruct) -> None:
-        try:
-            self._visit(node)
-        except Exception as exc:  # noqa: BLE001 - reported by report(), see the module docstring
-            self._errors.append(f"{node.node.path}: {type(exc).__name__}: {exc}")
+    def report(self, outdir: Path | None = None) -> PolicyReport:
+        docs = _stack_documents(outdir) if outdir is not None else None
+        taggable = taggable_types()
+        results: list[Result] = []
+        suppressions: list[Suppression] = []
+        errors: list[str] = []
+        for name, (stack, production) in self._stacks.items():
+            doc = stack.to_terraform() if docs is None else docs.get(name)
+            if doc is None:
+                errors.append(f"stack {name} was never checked (it is not in {outdir}/manifest.json)")
+                continue
+            mine = suppressions_in(stack.node.root, name)
+            suppressions += mine
+            view = StackView.from_terraform(name, doc, production)
+            for resource in sorted(view.resources, key=lambda r: r.path):
+                resource = replace(resource, taggable=taggable.get(resource.type, False))
+                results += self._check(resource, view, _covering(resource, mine), errors)
+        production = {name: p for name, (_, p) in self._stacks.items()}
+        return PolicyReport(self.rules, production, results, suppressions, errors)
 
-    def _visit(self, node: IConstruct) -> None:
-        # Every jsii property read is a round trip to Node.js; read each once. Stacks are the
-        # app's children, so the first path segment names the stack.
-        tree = node.node
-        path = tree.path
-        stack_id = path.split("/", 1)[0]
-        if isinstance(node, TerraformStack):
-            # The stack is visited before its children, and its JSON is complete by now: cdktf
-            # prepares every stack (cross-stack references included) before any aspect runs.
-            self._views[stack_id] = StackView.from_terraform(stack_id, node.to_terraform(), self._production.get(path, False))
-        for entry in tree.metadata:
-            if entry.type == SUPPRESSION:
-                self._suppressions.append(Suppression(stack_id, path, entry.data["rule"], entry.data["reason"]))
-        if not isinstance(node, TerraformResource):
-            return
-        resource = self._views[stack_id].at(path)
-        if resource is None:  # moved away, or not written to this stack
-            return
-        self._check(replace(resource, taggable=hasattr(type(node), "tags")), self._views[stack_id])
-
-    def _covering(self, resource: Resource, stack_id: str) -> dict[str, Suppression]:
-        """Suppressions on the resource or an ancestor (visited earlier); the nearest wins."""
-        nearest: dict[str, Suppression] = {}
-        for s in sorted(self._suppressions, key=lambda s: len(s.path)):
-            if s.stack == stack_id and (resource.path == s.path or resource.path.startswith(s.path + "/")):
-                nearest[s.rule] = s
-        return nearest
-
-    def _check(self, resource: Resource, view: StackView) -> None:
-        covering = self._covering(resource, view.name)
-        applicable = self._by_type.get(resource.type)
-        if applicable is None:
-            applicable = self._by_type[resource.type] = frozenset(r.id for r in self.rules if r.applies(resource.type))
+    def _check(self, resource: Resource, view: StackView, covering: Mapping[str, Suppression], errors: list[str]) -> Iterator[Result]:
         for rule in self.rules:
-            if rule.id not in applicable:
-                self._results.append(Result(view.name, resource.path, resource.address, rule.id, Outcome.NOT_APPLICABLE))
+            if not rule.applies(resource.type):
+                yield Result(view.name, resource.path, resource.address, rule.id, Outcome.NOT_APPLICABLE)
                 continue
             try:
                 finding = rule.check(resource, view)
-            except Exception as exc:  # noqa: BLE001
-                self._errors.append(f"rule {rule.id} crashed on {resource.path}: {type(exc).__name__}: {exc}")
+            except Exception as exc:  # noqa: BLE001 - every crash is reported, after every stack
+                errors.append(f"rule {rule.id} crashed on {resource.path}: {type(exc).__name__}: {exc}")
                 continue
             suppression = covering.get(rule.id) if finding.outcome is Outcome.NON_COMPLIANT else None
-            self._results.append(Result(view.name, resource.path, resource.address, rule.id, finding.outcome, finding.detail, suppression))
+            yield Result(view.name, resource.path, resource.address, rule.id, finding.outcome, finding.detail, suppression)
 
-    def report(self) -> PolicyReport:
-        errors = list(self._errors)
-        names = {}
-        for path, production in self._production.items():
-            if path not in self._views:
-                errors.append(f"stack {path} was never checked (its synthesis did not run the policy pack)")
-            names[path.rsplit("/", 1)[-1]] = production
-        return PolicyReport(self.rules, names, list(self._results), list(dict.fromkeys(self._suppressions)), errors)
+
+def _covering(resource: Resource, suppressions: Iterable[Suppression]) -> dict[str, Suppression]:
+    """Suppressions on the resource or an ancestor; the nearest wins."""
+    nearest: dict[str, Suppression] = {}
+    for s in sorted(suppressions, key=lambda s: len(s.path)):
+        if resource.path == s.path or resource.path.startswith(s.path + "/"):
+            nearest[s.rule] = s
+    return nearest
+
+
+def _stack_documents(outdir: Path) -> dict[str, dict]:
+    manifest_path = Path(outdir) / "manifest.json"
+    if not manifest_path.exists():
+        return {}
+    manifest = json.loads(manifest_path.read_text())
+    return {name: json.loads((Path(outdir) / s["synthesizedStackPath"]).read_text()) for name, s in manifest["stacks"].items()}
+
+
+_TYPE_OF: dict[type, str] = {}
+
+
+def taggable_types() -> dict[str, bool]:
+    """Terraform resource type -> whether it has a `tags` argument, from the binding classes
+    imported so far (every type a stack can have declared). Only the bindings know: tags is
+    a property of the generated class. A type without a loaded class (a raw TerraformResource)
+    counts as untaggable."""
+    todo, found = list(TerraformResource.__subclasses__()), {}
+    while todo:
+        cls = todo.pop()
+        todo.extend(cls.__subclasses__())
+        if "TF_RESOURCE_TYPE" not in vars(cls):
+            continue
+        if cls not in _TYPE_OF:  # a jsii round trip, so once per class
+            _TYPE_OF[cls] = cls.TF_RESOURCE_TYPE
+        found[_TYPE_OF[cls]] = hasattr(cls, "tags")
+    return found

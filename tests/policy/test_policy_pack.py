@@ -1,5 +1,5 @@
-"""The policy pack as cdktf runs it: the Aspect, suppressions, the report, and synthesis failing
-on a deliberately broken resource with the documented message."""
+"""The policy pack as synthesis runs it: over the synthesized JSON, suppressions, the report, and
+synthesis failing on a deliberately broken resource with the documented message."""
 from __future__ import annotations
 
 import json
@@ -52,7 +52,7 @@ def report(tmp_path_factory):
     pack.apply(dev, production=False)
     pack.apply(prod, production=True)
     app.synth()
-    return pack.report()
+    return pack.report(app.outdir)
 
 
 def test_violations_name_path_rule_what_and_fix(report):
@@ -109,15 +109,18 @@ def test_suppression_must_name_a_rule_and_give_a_reason(rule_id, reason, message
         suppress(TerraformStack(app, "s"), rule_id, reason)
 
 
-def test_a_crashing_rule_is_reported_after_synthesis_not_through_jsii(tmp_path):
+def test_a_crashing_rule_is_reported_as_an_error_after_every_stack_was_checked(tmp_path):
     app = App(outdir=str(tmp_path))
-    stack = tagged_stack(app, "s")
-    S3Bucket(stack, "bucket", bucket="b")
     pack = PolicyPack([Rule("SPK-CRASH", "crashes", "fix the rule", lambda r, s: 1 / 0)])
-    pack.apply(stack, production=False)
-    app.synth()  # must not raise: visit() never lets an exception reach the jsii runtime
+    for name in ("s", "t"):
+        stack = tagged_stack(app, name)
+        S3Bucket(stack, "bucket", bucket=name)
+        pack.apply(stack, production=False)
+    app.synth()
+    report = pack.report(app.outdir)  # must not raise: the report says what failed
+    assert report.errors == [f"rule SPK-CRASH crashed on {n}/bucket: ZeroDivisionError: division by zero" for n in ("s", "t")]
     with pytest.raises(PolicyError, match=r"rule SPK-CRASH crashed on s/bucket: ZeroDivisionError"):
-        pack.report().raise_for_problems()
+        report.raise_for_problems()
 
 
 def test_a_rule_runs_only_on_the_types_it_declares(tmp_path):
@@ -127,7 +130,7 @@ def test_a_rule_runs_only_on_the_types_it_declares(tmp_path):
     pack = PolicyPack([Rule("SPK-QUEUES", "crashes on anything", "fix the rule", lambda r, s: 1 / 0, frozenset({"aws_sqs_queue"}))])
     pack.apply(stack, production=False)
     app.synth()
-    report = pack.report()
+    report = pack.report(app.outdir)
     assert not report.errors
     assert [(r.path, r.outcome) for r in report.results] == [("s/bucket", "not-applicable")]
 
@@ -141,13 +144,25 @@ def test_the_pack_is_applied_once_per_stack(tmp_path):
         pack.apply(stack, production=True)
 
 
-def test_a_stack_the_aspect_never_visited_is_an_error(tmp_path):
+def test_a_stack_missing_from_the_output_is_an_error(tmp_path):
     app = App(outdir=str(tmp_path))
     stack = tagged_stack(app, "s")
     pack = PolicyPack()
     pack.apply(stack, production=False)
     with pytest.raises(PolicyError, match="stack s was never checked"):
-        pack.report().raise_for_problems()
+        pack.report(tmp_path).raise_for_problems()  # not synthesized: no manifest.json
+
+
+def test_the_output_directory_and_the_stacks_own_json_give_the_same_report(report, tmp_path_factory):
+    """report() without an output directory (for cdktf's Testing.synth) asks each stack for
+    its JSON; it must see what synthesis wrote."""
+    app = App(outdir=str(tmp_path_factory.mktemp("again")))
+    stack = tagged_stack(app, "prod")
+    DbInstance(stack, "db", instance_class="db.t4g.micro", storage_encrypted=True, deletion_protection=False)
+    pack = PolicyPack()
+    pack.apply(stack, production=True)
+    app.synth()
+    assert pack.report().results == pack.report(app.outdir).results == [r for r in report.results if r.stack == "prod"]
 
 
 # -- the real environments --------------------------------------------------------------------
