@@ -5,7 +5,9 @@ import pytest
 from cdktf import App
 
 import environments
+from catalog.naming import node_group_name
 from environments.cluster_settings import NodeGenerations
+from sparki.ci import blue_green
 from stacks.compose import build_environment
 from stacks.run_settings import RunSettings
 from tests.support import of_type, read_stacks
@@ -61,6 +63,21 @@ def test_a_rollout_runs_both_generations_then_only_the_new_one(tmp_path):
     assert sum("aws_eks_node_group." in d for d in coredns["depends_on"]) == len(groups)
     green_only = cluster_doc(rolled("green", False), tmp_path / "green")
     assert sorted(g["node_group_name"] for g in of_type(green_only, "aws_eks_node_group").values()) == sorted(f"sparki-prod-{n}-green" for n in names)
+
+
+def test_a_retiring_generation_is_drained_and_a_removed_one_checked():
+    g = blue_green.groups(rolled("green", True))
+    assert set(g.live) == {node_group_name("sparki-prod", n.name, "green") for n in PROD.cluster.node_groups}
+    assert set(g.retiring) == {node_group_name("sparki-prod", n.name) for n in PROD.cluster.node_groups} and g.absent == ()
+    after = blue_green.groups(rolled("green", False))
+    assert after.retiring == {} and set(after.absent) == set(g.retiring)
+    assert blue_green.groups(PROD).absent == tuple(after.live)
+
+
+def test_the_cluster_name_the_pipeline_uses_is_the_synthesized_one(stacks):
+    for name in environments.NAMES:
+        (cluster,) = of_type(stacks[f"sparki-{name}-cluster"], "aws_eks_cluster").values()
+        assert cluster["name"] == blue_green.resource_name(name, blue_green.CLUSTER_COMPONENT)
 
 
 @pytest.mark.parametrize(("live", "problem"), [("purple", "live"), ("", "live")])
