@@ -24,7 +24,7 @@ export CHECKPOINT_DISABLE ?= 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export SPARKI_ENV := $(ENV)
 
-.PHONY: help deps synth test test-emulator emulator validate scan scan-workflows lint plan deploy diff bench clean snapshot-update
+.PHONY: help deps synth test test-emulator emulator validate scan scan-workflows lint plan deploy diff bench docs clean snapshot-update
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z][a-zA-Z_-]+:.*## / {printf "  make %-16s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -92,6 +92,9 @@ deploy: synth ## cdktf deploy ENV=.. STACK=.. (interactive approval)
 diff: synth ## cdktf diff ENV=.. STACK=.. (plan of one stack, read-only)
 	@test -n "$(ENV)" -a -n "$(STACK)" || { echo "make diff: set ENV and STACK, e.g. ENV=dev STACK=network" >&2; exit 2; }
 	@$(CDKTF) diff --skip-synth --output $(OUTDIR) sparki-$(ENV)-$(STACK)
+
+docs: synth ## regenerate the generated parts of docs/ (ARCHITECTURE.md diagram, MODULES.md); tests/docs fails when they are stale
+	@$(PY) -m sparki.docs $(OUTDIR)
 
 bench: $(VENV)/.installed ## wall time and peak memory: full synth vs. a plain provider import
 	@$(PY) -m sparki bench
