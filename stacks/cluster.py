@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from catalog.naming import name_prefix, resource_name, secret_arn_pattern
+from catalog.naming import NODE_GENERATIONS, name_prefix, resource_name, secret_arn_pattern
 from constructs import Construct
 from constructs.cluster_access import ClusterAccess, ClusterAccessProps
 from constructs.eks_addon import EksAddon, EksAddonProps
@@ -109,8 +109,10 @@ class ClusterStack(SparkiStack):
                 cluster_security_group_id=cluster.cluster_security_group_id,
             ),
         )
-        self.node_groups: dict[str, NodeGroup] = {}
-        for group in settings.node_groups:
+        # Blue-green: every group once per generation present; blue keeps the logical ids and
+        # names an environment had before generations existed.
+        self.node_groups: dict[tuple[str, str], NodeGroup] = {}
+        for generation, group in ((g, group) for g in settings.node_generations.present for group in settings.node_groups):
             props = props_from(
                 NodeGroupProps,
                 group,
@@ -126,9 +128,12 @@ class ClusterStack(SparkiStack):
                     instance_tags={CLUSTER_TAG: name},
                     security_group_ids=[node_security_group.security_group_id],
                     after=[a.resource for a in networking],
+                    generation=generation,
+                    frozen=generation == settings.node_generations.retiring_generation,
                 ),
             )
-            self.node_groups[group.name] = NodeGroup(self, f"{group.name.replace('-', '_')}_nodes", props)
+            suffix = "" if generation == NODE_GENERATIONS[0] else f"_{generation}"
+            self.node_groups[(group.name, generation)] = NodeGroup(self, f"{group.name.replace('-', '_')}_nodes{suffix}", props)
         # Deployments need nodes to schedule on; created before them, EKS reports the add-on
         # degraded and Terraform gives up.
         system_nodes = {GROUP_LABEL: SYSTEM_NODE_GROUP}

@@ -1,4 +1,4 @@
-"""The import direction of docs/architecture.md, checked on the source: catalog <- environments
+"""The import direction of docs/ARCHITECTURE.md, checked on the source: catalog <- environments
 <- stacks <- sparki, constructs <- stacks, and no import hidden inside a function to dodge it."""
 from __future__ import annotations
 

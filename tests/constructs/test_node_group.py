@@ -38,6 +38,7 @@ FULL = dict(
 
 minimal = synth_fixture(lambda s: NodeGroup(s, "nodes", NodeGroupProps(**MINIMAL)))
 full = synth_fixture(lambda s: NodeGroup(s, "nodes", NodeGroupProps(**FULL)))
+green_frozen = synth_fixture(lambda s: NodeGroup(s, "nodes", NodeGroupProps(**MINIMAL, generation="green", frozen=True)))
 
 
 def only(doc, rtype):
@@ -140,6 +141,7 @@ def test_node_role_has_only_the_minimal_managed_policies(minimal):
         (dict(disk_size_gib=10), "disk_size_gib=10"),
         (dict(max_unavailable_percent=0), "max_unavailable_percent=0"),
         (dict(labels={GROUP_LABEL: "x"}), "is set by the construct"),
+        (dict(generation="purple"), "generation='purple'"),
     ],
 )
 def test_invalid_props_are_rejected(changes, message):
@@ -156,3 +158,12 @@ def test_security_groups_go_on_the_launch_template_only_when_given(minimal, full
     assert "vpc_security_group_ids" not in only(minimal, "aws_launch_template")
     assert only(full, "aws_launch_template")["vpc_security_group_ids"] == ["sg-nodes"]
     assert "vpc_config" not in only(full, "aws_eks_node_group")
+
+
+def test_a_green_generation_is_named_apart_and_a_frozen_one_ignores_every_change(minimal, green_frozen):
+    group, template = only(green_frozen, "aws_eks_node_group"), only(green_frozen, "aws_launch_template")
+    assert group["node_group_name"] == template["name"] == "sparki-t-system-green"
+    assert group["labels"][GROUP_LABEL] == "system"
+    assert group["lifecycle"]["ignore_changes"] == template["lifecycle"]["ignore_changes"] == "all"
+    assert only(minimal, "aws_eks_node_group")["node_group_name"] == "sparki-t-system"
+    assert "lifecycle" not in only(minimal, "aws_launch_template")
