@@ -8,7 +8,7 @@ import re
 from collections.abc import Mapping
 from typing import Annotated
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, PrivateAttr, field_validator, model_validator
 
 from catalog.aws import DR_SERVICES, GLOBAL_DATASTORE_FAMILIES, KMS_DELETION_WINDOW_DAYS, MAX_AZS, REGIONS, supports_global_datastore
 from catalog.naming import resource_name
@@ -23,6 +23,9 @@ from environments.security_settings import SecuritySettings
 from environments.state_settings import StateSettings
 
 PRODUCTION_ENVIRONMENTS = frozenset({"prod"})
+# The DR site's resources are named sparki-<env><suffix>-...: IAM roles and S3 buckets are
+# global, and the same name in both regions would collide.
+DR_SITE_SUFFIX = "dr"
 # Tags the stacks set themselves; an environment may not override them.
 RESERVED_TAGS = frozenset({"Project", "Environment", "Layer", "ManagedBy"})
 # Tags every environment must carry: the policy pack's SPK-TAGS rule requires them on every
@@ -59,6 +62,8 @@ class Environment(Model):
     tags: dict[str, str] = Field(default_factory=dict)
     dr_region: Region | None = None
     dr: DrSettings | None = None
+    # Set on the view dr_site() returns: the environment it recovers (see `home`).
+    _home: str | None = PrivateAttr(default=None)
 
     @field_validator("tags")
     @classmethod
@@ -133,8 +138,42 @@ class Environment(Model):
 
     # -- derived ---------------------------------------------------------------------------
     @property
+    def home(self) -> str:
+        """The environment's own name; for the DR site, the name of the environment it recovers
+        (stacks are named and tagged by it: sparki-prod-dr-network)."""
+        return self._home or self.name
+
+    @property
+    def is_dr_site(self) -> bool:
+        return self._home is not None
+
+    @property
     def is_production(self) -> bool:
-        return self.name in PRODUCTION_ENVIRONMENTS
+        return self.home in PRODUCTION_ENVIRONMENTS
+
+    def dr_site(self) -> Environment | None:
+        """The environment as the DR stacks build it: in dr_region, on the DR zones and VPC,
+        its resources named sparki-<env>dr-... (IAM and S3 names are global), every node group
+        at dr.standby_nodes until promoted, then at the primary's sizes. None without DR."""
+        dr = self.dr
+        if self.dr_region is None or dr is None:
+            return None
+        groups = self.cluster.node_groups
+        if not dr.promoted:
+            groups = tuple(g.model_copy(update=dict(min_size=dr.standby_nodes, desired_size=dr.standby_nodes)) for g in groups)
+        site = self.model_copy(
+            update=dict(
+                name=f"{self.name}{DR_SITE_SUFFIX}",
+                region=self.dr_region,
+                azs=dr.azs,
+                network=self.network.model_copy(update=dict(vpc_cidr=dr.vpc_cidr)),
+                cluster=self.cluster.model_copy(update=dict(node_groups=groups)),
+                dr_region=None,
+                dr=None,
+            )
+        )
+        site._home = self.name
+        return site
 
     def resource_name(self, component: str) -> str:
         """The Terraform-visible name of a component: sparki-<env>-<component>."""
