@@ -6,6 +6,9 @@
                                   (--allow-stateful-destroy or ALLOW_STATEFUL_DESTROY=1; see docs/operations.md)
   emulator [ENV]                  run moto for ENV's account (default dev) until Ctrl-C; see docs/emulator.md
   bench                           time and memory of a full synth vs. a plain provider import
+  failover ENV [--yes]            promote ENV's DR site: database, cache, nodes, DNS, then dr.promoted = true
+  failback ENV [--yes]            hand back to the primary region: cache, nodes, DNS, then dr.promoted = false
+                                  (docs/runbooks/disaster-recovery.md)
 """
 from __future__ import annotations
 
@@ -86,7 +89,34 @@ def _bench(args: list) -> int:
     return bench_main(args)
 
 
-COMMANDS = {"validate": _validate, "plan": _plan, "emulator": _emulator, "bench": _bench}
+def _move(direction: str, args: list) -> int:
+    import os
+
+    import boto3
+
+    import environments
+    from sparki.failover import Failover, FailoverError
+    from stacks.run_settings import RunSettings, SettingsError
+
+    names = [a for a in args if not a.startswith("-")]
+    if len(names) != 1:
+        print(f"sparki: error: {direction} needs one environment, e.g. `make {direction} ENV=prod`", file=sys.stderr)
+        return 2
+    try:
+        env = environments.load(names)[names[0]]
+        endpoint = RunSettings.from_environ(os.environ).aws_endpoint
+        tool = Failover(env, environments.DIRECTORY / f"{env.name}.toml", lambda service, region: boto3.client(service, region_name=region, endpoint_url=endpoint))
+        tool.run(direction, assume_yes="--yes" in args)
+    except (environments.ConfigError, SettingsError, FailoverError) as exc:
+        print(f"sparki: error: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+COMMANDS = {
+    "validate": _validate, "plan": _plan, "emulator": _emulator, "bench": _bench,
+    "failover": lambda args: _move("failover", args), "failback": lambda args: _move("failback", args),
+}
 
 
 def main(argv: list) -> int:
