@@ -90,27 +90,9 @@ def _bench(args: list) -> int:
 
 
 def _move(direction: str, args: list) -> int:
-    import os
+    from sparki.failover import main as move_main
 
-    import boto3
-
-    import environments
-    from sparki.failover import Failover, FailoverError
-    from stacks.run_settings import RunSettings, SettingsError
-
-    names = [a for a in args if not a.startswith("-")]
-    if len(names) != 1:
-        print(f"sparki: error: {direction} needs one environment, e.g. `make {direction} ENV=prod`", file=sys.stderr)
-        return 2
-    try:
-        env = environments.load(names)[names[0]]
-        endpoint = RunSettings.from_environ(os.environ).aws_endpoint
-        tool = Failover(env, environments.DIRECTORY / f"{env.name}.toml", lambda service, region: boto3.client(service, region_name=region, endpoint_url=endpoint))
-        tool.run(direction, assume_yes="--yes" in args)
-    except (environments.ConfigError, SettingsError, FailoverError) as exc:
-        print(f"sparki: error: {exc}", file=sys.stderr)
-        return 2
-    return 0
+    return move_main(direction, args)
 
 
 COMMANDS = {

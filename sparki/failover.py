@@ -7,14 +7,20 @@ SPARKI_AWS_ENDPOINT, the emulator) and records the outcome in environments/<env>
 """
 from __future__ import annotations
 
+import os
 import re
+import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import boto3
+
+import environments
 from catalog.naming import name_prefix, resource_name
 from environments.schema import Environment
+from stacks.run_settings import RunSettings, SettingsError
 
 FAILOVER_STEPS = ("confirm", "database", "cache", "nodes", "dns", "record")
 FAILBACK_STEPS = ("confirm", "cache", "nodes", "dns", "record")
@@ -182,3 +188,20 @@ class Failover:
             return f"{self.toml_path.name} already says dr.promoted = {value}"
         self.toml_path.write_text(text[: match.start(2)] + value + text[match.end(2) :])
         return f"{self.toml_path.name}: dr.promoted = {value}; commit it, then plan: the next plan keeps the {'promoted database' if promoted else 'replica'}"
+
+
+def main(direction: str, args: list[str]) -> int:
+    """`python -m sparki failover|failback ENV [--yes]`: 0 done, 2 refused (one line why)."""
+    names = [a for a in args if not a.startswith("-")]
+    if len(names) != 1:
+        print(f"sparki: error: {direction} needs one environment, e.g. `make {direction} ENV=prod`", file=sys.stderr)
+        return 2
+    try:
+        env = environments.load(names)[names[0]]
+        endpoint = RunSettings.from_environ(os.environ).aws_endpoint
+        tool = Failover(env, environments.DIRECTORY / f"{env.name}.toml", lambda service, region: boto3.client(service, region_name=region, endpoint_url=endpoint))
+        tool.run(direction, assume_yes="--yes" in args)
+    except (environments.ConfigError, SettingsError, FailoverError) as exc:
+        print(f"sparki: error: {exc}", file=sys.stderr)
+        return 2
+    return 0
