@@ -24,7 +24,7 @@ export CHECKPOINT_DISABLE ?= 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export SPARKI_ENV := $(ENV)
 
-.PHONY: help deps synth test test-emulator emulator validate scan scan-workflows lint plan deploy diff bench cost docs clean snapshot-update
+.PHONY: help deps synth test test-emulator emulator validate scan scan-workflows lint plan deploy diff bench cost docs clean snapshot-update failover failback
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z][a-zA-Z_-]+:.*## / {printf "  make %-16s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -60,6 +60,14 @@ test-emulator: $(VENV)/.installed ## plan, apply, re-plan, destroy every AWS-onl
 
 emulator: $(VENV)/.installed ## run moto as ENV's account (default dev) until Ctrl-C, for plans by hand; see docs/emulator.md
 	@$(PY) -m sparki emulator $(or $(ENV),dev)
+
+failover: $(VENV)/.installed ## promote ENV's DR site (database, cache, nodes, DNS) and record dr.promoted; YES=1 skips the prompt
+	@test -n "$(ENV)" || { echo "make failover: set ENV=prod" >&2; exit 2; }
+	@$(PY) -m sparki failover $(ENV) $(if $(YES),--yes)
+
+failback: $(VENV)/.installed ## hand ENV back to its primary region (cache, nodes, DNS) after the database is rebuilt there; YES=1 skips the prompt
+	@test -n "$(ENV)" || { echo "make failback: set ENV=prod" >&2; exit 2; }
+	@$(PY) -m sparki failback $(ENV) $(if $(YES),--yes)
 
 snapshot-update: $(VENV)/.installed ## rewrite the stack snapshots after an intended change
 	@$(PY) -m pytest -q tests/stacks/test_snapshots.py --snapshot-update

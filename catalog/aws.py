@@ -25,6 +25,39 @@ REGIONS = frozenset(
 # A VPC spans at most this many zones in our subnet plan (constructs/network.py plan_subnets).
 MAX_AZS = 4
 
+# -- disaster recovery --------------------------------------------------------------------------
+# The services the DR stacks use in the DR region, and the regions that offer each, as the pages
+# named read 2026-11. A DR region missing one is refused at load time, not halfway through a
+# failover. Regions of REGIONS only (GovCloud and China are other partitions).
+_ALL_REGIONS = REGIONS
+DR_SERVICES: dict[str, frozenset[str]] = {
+    # "Prerequisites and limitations" (ElastiCache User Guide, Global Datastore).
+    "ElastiCache global datastore": frozenset(
+        {
+            "af-south-1", "ap-east-1", "ap-south-2", "ap-southeast-3", "ap-southeast-4", "ap-south-1",
+            "ap-northeast-3", "ap-northeast-2", "ap-southeast-1", "ap-southeast-2", "ap-northeast-1",
+            "ca-central-1", "eu-central-1", "eu-west-2", "eu-west-1", "eu-south-1", "eu-west-3",
+            "eu-south-2", "eu-north-1", "eu-central-2", "il-central-1", "me-south-1", "me-central-1",
+            "us-east-1", "us-east-2", "us-west-1", "us-west-2", "sa-east-1",
+        }
+    ),
+    # "Amazon RDS endpoints and quotas" (AWS General Reference): cross-Region read replicas
+    # between any two commercial regions. Whether automated backups may replicate between a given
+    # pair is answered per account by `aws rds describe-source-regions` (docs/disaster-recovery.md).
+    "RDS cross-Region read replicas": _ALL_REGIONS,
+    # "Amazon EKS endpoints and quotas" (AWS General Reference).
+    "EKS": _ALL_REGIONS,
+}
+# Global datastores need these node families in size large and above (same page as above).
+GLOBAL_DATASTORE_FAMILIES = ("m5", "m6g", "m7g", "r5", "r6g", "r7g")
+
+
+def supports_global_datastore(node_type: str) -> bool:
+    """Whether an ElastiCache node type ("cache.r7g.large") can join a global datastore."""
+    _, family, size = node_type.split(".", 2) if node_type.count(".") == 2 else ("", "", "")
+    return family in GLOBAL_DATASTORE_FAMILIES and size in _STANDARD_SIZES
+
+
 # -- CloudWatch Logs ---------------------------------------------------------------------------
 # "PutRetentionPolicy" (CloudWatch Logs API Reference), read 2026-11: the only values accepted.
 LOG_RETENTION_DAYS = (

@@ -62,3 +62,10 @@ SHIPPER_LOG_GROUPS: dict[str, tuple[str, ...]] = {"log-shipper": ("application",
 def container_insights_log_group(cluster_name: str, kind: str) -> str:
     """/aws/containerinsights/<cluster>/<kind>, the name Container Insights expects."""
     return f"/aws/containerinsights/{cluster_name}/{kind}"
+
+
+def regional_name(domain: str, region: str) -> str:
+    """The name one region's ingress publishes for a public name ("api.sparki.example" in
+    us-east-1: "api.us-east-1.sparki.example"); the public name fails over between them."""
+    first, _, rest = domain.partition(".")
+    return f"{first}.{region}.{rest}"

@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 
 from cdktf import TerraformResourceLifecycle
 from cdktf_cdktf_provider_aws.db_instance import DbInstance
@@ -89,6 +89,8 @@ class DatabaseProps:
     create_os_metrics_log_group: create the account-wide RDSOSMetrics log group (encrypted,
         with retention) that Enhanced Monitoring writes to; default True. Set False for a
         second database in the same account and region.
+    secret_replica_key_arns: "write-only" only; region -> key there: the master secret is
+        replicated to each (the DR region, where the promoted replica needs it); default none.
     """
 
     name: str
@@ -124,6 +126,7 @@ class DatabaseProps:
     client_security_group_ids: Sequence[str] = ()
     free_memory_alarm_mib: int = 256
     create_os_metrics_log_group: bool = True
+    secret_replica_key_arns: Mapping[str, str] = field(default_factory=dict)
     database_name: str = "sparki"
     master_username: str = "sparki_admin"
 
@@ -293,7 +296,9 @@ class Database(Construct):
         if password is not None:
             secret = master_secret(
                 self,
-                MasterSecretProps(master_secret_name(props.name), props.secret_key_arn, props.secret_recovery_days, props.password_version),
+                MasterSecretProps(
+                    master_secret_name(props.name), props.secret_key_arn, props.secret_recovery_days, props.password_version, props.secret_replica_key_arns
+                ),
                 username=props.master_username,
                 password=password,
                 host=primary.address,

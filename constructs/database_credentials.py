@@ -7,7 +7,8 @@ directly under the Database.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 from cdktf import Fn
 from cdktf_cdktf_provider_aws.secretsmanager_secret import SecretsmanagerSecret
@@ -56,12 +57,14 @@ def instance_credentials(scope: Construct, scheme: str, secret_key_arn: str, ver
 class MasterSecretProps:
     """name: the secret's name (master_secret_name()); kms_key_arn: the secrets key;
     recovery_window_days: 7..30, how long a deleted secret can be restored; version: the
-    password_version the value belongs to: a new version writes a new value."""
+    password_version the value belongs to: a new version writes a new value; replica_key_arns:
+    region -> key there, where Secrets Manager keeps a replica (the DR region); default none."""
 
     name: str
     kms_key_arn: str
     recovery_window_days: int
     version: int
+    replica_key_arns: Mapping[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         check_recovery_window(self.name, self.recovery_window_days)
@@ -80,6 +83,7 @@ def master_secret(scope: Construct, props: MasterSecretProps, *, username: str, 
         description="Master user of the PostgreSQL instance; written by Terraform through a write-only argument (docs/data.md)",
         kms_key_arn=props.kms_key_arn,
         recovery_window_days=props.recovery_window_days,
+        replica_key_arns=props.replica_key_arns,
     )
     SecretsmanagerSecretVersion(
         scope,

@@ -126,7 +126,7 @@ class PrivateBucket(Construct):
             ignore_public_acls=True,
             restrict_public_buckets=True,
         )
-        S3BucketVersioningA(self, "versioning", bucket=bucket.id, versioning_configuration=S3BucketVersioningVersioningConfiguration(status="Enabled"))
+        self.versioning = S3BucketVersioningA(self, "versioning", bucket=bucket.id, versioning_configuration=S3BucketVersioningVersioningConfiguration(status="Enabled"))
         S3BucketServerSideEncryptionConfigurationA(
             self,
             "encryption",

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 
-from cdktf_cdktf_provider_aws.secretsmanager_secret import SecretsmanagerSecret
+from cdktf_cdktf_provider_aws.secretsmanager_secret import SecretsmanagerSecret, SecretsmanagerSecretReplica
 from cdktf_cdktf_provider_aws.secretsmanager_secret_policy import SecretsmanagerSecretPolicy
 from cdktf_cdktf_provider_aws.secretsmanager_secret_rotation import (
     SecretsmanagerSecretRotation,
@@ -37,6 +37,8 @@ class SecretProps:
     rotation_role_arn: the rotation function's execution role (it reads the value); required
         with rotation_lambda_arn.
     rotation_days: rotate every this many days; default 30, 1..1000.
+    replica_key_arns: region -> KMS key (ARN or alias ARN) there: Secrets Manager keeps a
+        replica of the secret, same name, in each region; default none.
     """
 
     name: str
@@ -47,6 +49,7 @@ class SecretProps:
     rotation_lambda_arn: str | None = None
     rotation_role_arn: str | None = None
     rotation_days: int = 30
+    replica_key_arns: Mapping[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if not self.reader_role_arns:
@@ -73,8 +76,12 @@ def check_recovery_window(name: str, days: int) -> None:
         raise ValueError(f"{name}: recovery_window_days={days}: must be between 7 and 30")
 
 
-def encrypted_secret(scope: Construct, id: str, *, name: str, description: str, kms_key_arn: str, recovery_window_days: int) -> SecretsmanagerSecret:
-    """The secret itself, named and tagged `name`, its value encrypted with the given key."""
+def encrypted_secret(
+    scope: Construct, id: str, *, name: str, description: str, kms_key_arn: str, recovery_window_days: int, replica_key_arns: Mapping[str, str] | None = None
+) -> SecretsmanagerSecret:
+    """The secret itself, named and tagged `name`, its value encrypted with the given key;
+    replicated to each region of replica_key_arns (region -> key there), if any."""
+    replicas = [SecretsmanagerSecretReplica(region=region, kms_key_id=key) for region, key in sorted((replica_key_arns or {}).items())]
     return SecretsmanagerSecret(
         scope,
         id,
@@ -83,6 +90,7 @@ def encrypted_secret(scope: Construct, id: str, *, name: str, description: str, 
         kms_key_id=kms_key_arn,
         recovery_window_in_days=recovery_window_days,
         tags={"Name": name},
+        **({"replica": replicas} if replicas else {}),
     )
 
 
@@ -122,6 +130,7 @@ class Secret(Construct):
             description=props.description,
             kms_key_arn=props.kms_key_arn,
             recovery_window_days=props.recovery_window_days,
+            replica_key_arns=props.replica_key_arns,
         )
         SecretsmanagerSecretPolicy(
             self,

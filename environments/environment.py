@@ -8,12 +8,21 @@ import re
 from collections.abc import Mapping
 from typing import Annotated
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, PrivateAttr, field_validator, model_validator
 
-from catalog.aws import KMS_DELETION_WINDOW_DAYS, MAX_AZS, REGIONS, ec2_vcpus
+from catalog.aws import (
+    DR_SERVICES,
+    GLOBAL_DATASTORE_FAMILIES,
+    KMS_DELETION_WINDOW_DAYS,
+    MAX_AZS,
+    REGIONS,
+    ec2_vcpus,
+    supports_global_datastore,
+)
 from catalog.naming import resource_name
 from environments.cluster_settings import ClusterSettings
 from environments.data_settings import DataSettings
+from environments.dr_settings import DrSettings
 from environments.edge_settings import EdgeSettings
 from environments.model import ConfigError, Model, Problem, Retention, fail, in_range, matching, one_of
 from environments.network_settings import NetworkSettings
@@ -22,6 +31,9 @@ from environments.security_settings import SecuritySettings
 from environments.state_settings import StateSettings
 
 PRODUCTION_ENVIRONMENTS = frozenset({"prod"})
+# The DR site's resources are named sparki-<env><suffix>-...: IAM roles and S3 buckets are
+# global, and the same name in both regions would collide.
+DR_SITE_SUFFIX = "dr"
 # Tags the stacks set themselves; an environment may not override them.
 RESERVED_TAGS = frozenset({"Project", "Environment", "Layer", "ManagedBy"})
 # Tags every environment must carry: the policy pack's SPK-TAGS rule requires them on every
@@ -38,7 +50,8 @@ class Environment(Model):
 
     kms_key_deletion_window_days: waiting period before any KMS key of the environment (the
         state key, the security key ring, the flow-log key) is deleted; default 30, 7..30.
-    dr_region: the disaster-recovery region; default none.
+    dr_region: the disaster-recovery region; default none (no DR stacks). Production must name
+        one, and the [dr] table with it (environments/dr_settings.py).
     cost_review_threshold_usd: a plan whose estimated monthly cost rises by more than this many
         US dollars is flagged in the plan review (docs/cost.md); default 100, 0..100000.
     """
@@ -59,6 +72,9 @@ class Environment(Model):
     tags: dict[str, str] = Field(default_factory=dict)
     dr_region: Region | None = None
     cost_review_threshold_usd: Annotated[int, in_range(0, 100_000, "USD a month")] = 100
+    dr: DrSettings | None = None
+    # Set on the view dr_site() returns: the environment it recovers (see `home`).
+    _home: str | None = PrivateAttr(default=None)
 
     @field_validator("tags")
     @classmethod
@@ -77,8 +93,7 @@ class Environment(Model):
 
     @model_validator(mode="after")
     def _together(self) -> Environment:
-        if self.dr_region == self.region:
-            fail("dr_region", f"{self.dr_region!r} equals region; the DR region must be a different region")
+        self._check_dr()
         azs = self.azs
         if len(azs) < 2:
             fail("azs", f"{len(azs)} availability zone(s) given; at least 2 are required for high availability, e.g. [\"{self.region}a\", \"{self.region}b\"]")
@@ -107,10 +122,69 @@ class Environment(Model):
                 raise problem.under(layer) from None
         return self
 
+    def _check_dr(self) -> None:
+        region, dr = self.dr_region, self.dr
+        if region is None:
+            if self.is_production:
+                fail("dr_region", "missing; production keeps a disaster-recovery region and may not turn DR off, e.g. dr_region = \"us-west-2\" with a [dr] table")
+            if dr is not None:
+                fail("dr", "given without dr_region; name the DR region, or remove the [dr] table")
+            return
+        if region == self.region:
+            fail("dr_region", f"{region!r} equals region; the DR region must be a different region")
+        for service, regions in DR_SERVICES.items():
+            if region not in regions:
+                fail("dr_region", f"{region} does not offer {service}, which DR uses; pick a region that does (catalog/aws.py DR_SERVICES)")
+        if dr is None:
+            fail("dr", f"missing; with dr_region = {region!r} give a [dr] table with vpc_cidr and azs (environments/dr_settings.py)")
+        if not supports_global_datastore(self.data.cache.node_type):
+            fail(
+                "data.cache.node_type",
+                f"{self.data.cache.node_type} cannot join an ElastiCache global datastore, which DR replicates the cache with; use a {'/'.join(GLOBAL_DATASTORE_FAMILIES)} type of size large or above",
+            )
+        try:
+            dr.check_in(region, self.network.vpc_cidr)
+        except Problem as problem:
+            raise problem.under("dr") from None
+
     # -- derived ---------------------------------------------------------------------------
     @property
+    def home(self) -> str:
+        """The environment's own name; for the DR site, the name of the environment it recovers
+        (stacks are named and tagged by it: sparki-prod-dr-network)."""
+        return self._home or self.name
+
+    @property
+    def is_dr_site(self) -> bool:
+        return self._home is not None
+
+    @property
     def is_production(self) -> bool:
-        return self.name in PRODUCTION_ENVIRONMENTS
+        return self.home in PRODUCTION_ENVIRONMENTS
+
+    def dr_site(self) -> Environment | None:
+        """The environment as the DR stacks build it: in dr_region, on the DR zones and VPC,
+        its resources named sparki-<env>dr-... (IAM and S3 names are global), every node group
+        at dr.standby_nodes until promoted, then at the primary's sizes. None without DR."""
+        dr = self.dr
+        if self.dr_region is None or dr is None:
+            return None
+        groups = self.cluster.node_groups
+        if not dr.promoted:
+            groups = tuple(g.model_copy(update=dict(min_size=dr.standby_nodes, desired_size=dr.standby_nodes)) for g in groups)
+        site = self.model_copy(
+            update=dict(
+                name=f"{self.name}{DR_SITE_SUFFIX}",
+                region=self.dr_region,
+                azs=dr.azs,
+                network=self.network.model_copy(update=dict(vpc_cidr=dr.vpc_cidr)),
+                cluster=self.cluster.model_copy(update=dict(node_groups=groups)),
+                dr_region=None,
+                dr=None,
+            )
+        )
+        site._home = self.name
+        return site
 
     def resource_name(self, component: str) -> str:
         """The Terraform-visible name of a component: sparki-<env>-<component>."""
@@ -128,6 +202,13 @@ class Environment(Model):
     @property
     def vpc_network(self) -> ipaddress.IPv4Network:
         return self.network.vpc_network
+
+    def networks(self) -> dict[str, ipaddress.IPv4Network]:
+        """Field path -> VPC block of every VPC the environment has (primary, DR)."""
+        blocks = {"network.vpc_cidr": self.vpc_network}
+        if self.dr is not None:
+            blocks["dr.vpc_cidr"] = self.dr.vpc_network
+        return blocks
 
 
 # Settings that may only stay equal or grow on the way dev -> staging -> prod: what production
@@ -150,11 +231,13 @@ def check_disjoint(environments: Mapping[str, Environment]) -> None:
         if key != env.name:
             raise ConfigError(key, "name", f"registered as {key!r} but named {env.name!r}; make them equal")
         for other in seen:
-            if env.vpc_network.overlaps(other.vpc_network):
-                raise ConfigError(
-                    env.name, "network.vpc_cidr",
-                    f"{env.network.vpc_cidr} overlaps {other.name}'s {other.network.vpc_cidr}; environments must be peerable, pick a disjoint block",
-                )
+            for field, mine in env.networks().items():
+                for other_field, theirs in other.networks().items():
+                    if mine.overlaps(theirs):
+                        raise ConfigError(
+                            env.name, field,
+                            f"{mine} overlaps {other.name}'s {theirs}{' (its DR VPC)' if other_field == 'dr.vpc_cidr' else ''}; environments must be peerable, pick a disjoint block",
+                        )
             for fname, days in GROWING_RETENTION:
                 if days(env) < days(other):
                     raise ConfigError(env.name, fname, f"{days(env)} is shorter than {other.name}'s {days(other)}; retention grows on the way to production, use at least {days(other)}")

@@ -15,6 +15,21 @@ NAT_MODES = ("single", "per_az")
 MIN_VPC_PREFIX, MAX_VPC_PREFIX = 16, 20
 
 
+def check_vpc_cidr(text: str) -> str:
+    """A VPC block we can carve subnet tiers from: RFC 1918, /16../20, host bits zero."""
+    try:
+        cidr = ipaddress.IPv4Network(text, strict=True)
+    except ValueError as exc:
+        fail("", f"{text!r} is not a valid IPv4 network ({exc}); use a block like '10.10.0.0/16' with the host bits zero")
+    if not cidr.is_private:
+        fail("", f"{text} is not a private (RFC 1918) range; use 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16")
+    if cidr.prefixlen > MAX_VPC_PREFIX:
+        fail("", f"{text} is too small for the public, private and database subnet tiers; use a prefix between /{MIN_VPC_PREFIX} and /{MAX_VPC_PREFIX}")
+    if cidr.prefixlen < MIN_VPC_PREFIX:
+        fail("", f"{text} is larger than AWS allows for a VPC; use a prefix between /{MIN_VPC_PREFIX} and /{MAX_VPC_PREFIX}")
+    return text
+
+
 class NetworkSettings(Model):
     """The VPC of one environment.
 
@@ -35,17 +50,7 @@ class NetworkSettings(Model):
     @field_validator("vpc_cidr")
     @classmethod
     def _cidr(cls, text: str) -> str:
-        try:
-            cidr = ipaddress.IPv4Network(text, strict=True)
-        except ValueError as exc:
-            fail("", f"{text!r} is not a valid IPv4 network ({exc}); use a block like '10.10.0.0/16' with the host bits zero")
-        if not cidr.is_private:
-            fail("", f"{text} is not a private (RFC 1918) range; use 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16")
-        if cidr.prefixlen > MAX_VPC_PREFIX:
-            fail("", f"{text} is too small for the public, private and database subnet tiers; use a prefix between /{MIN_VPC_PREFIX} and /{MAX_VPC_PREFIX}")
-        if cidr.prefixlen < MIN_VPC_PREFIX:
-            fail("", f"{text} is larger than AWS allows for a VPC; use a prefix between /{MIN_VPC_PREFIX} and /{MAX_VPC_PREFIX}")
-        return text
+        return check_vpc_cidr(text)
 
     @property
     def vpc_network(self) -> ipaddress.IPv4Network:

@@ -7,6 +7,9 @@
   emulator [ENV]                  run moto for ENV's account (default dev) until Ctrl-C; see docs/emulator.md
   cost OUTDIR [ENV]               estimated monthly cost per environment, stack and kind (catalog/prices.py)
   bench                           time and memory of synthesis vs. a plain provider import, with the targets
+  failover ENV [--yes]            promote ENV's DR site: database, cache, nodes, DNS, then dr.promoted = true
+  failback ENV [--yes]            hand back to the primary region: cache, nodes, DNS, then dr.promoted = false
+                                  (docs/runbooks/disaster-recovery.md)
 """
 from __future__ import annotations
 
@@ -93,7 +96,16 @@ def _bench(args: list) -> int:
     return bench_main(args)
 
 
-COMMANDS = {"validate": _validate, "plan": _plan, "emulator": _emulator, "bench": _bench, "cost": _cost}
+def _move(direction: str, args: list) -> int:
+    from sparki.failover import main as move_main
+
+    return move_main(direction, args)
+
+
+COMMANDS = {
+    "validate": _validate, "plan": _plan, "emulator": _emulator, "bench": _bench, "cost": _cost,
+    "failover": lambda args: _move("failover", args), "failback": lambda args: _move("failback", args),
+}
 
 
 def main(argv: list) -> int:

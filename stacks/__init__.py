@@ -5,7 +5,19 @@ LAYERS is the deploy order by name. This module imports nothing, so the tools ab
 load; build_environment() checks that it builds exactly these layers in this order.
 """
 
-LAYERS: tuple[str, ...] = ("state", "security", "network", "cluster", "data", "edge", "platform", "platform-config")
+LAYERS: tuple[str, ...] = (
+    "dr-state", "state", "dr-security", "security", "network", "dr-network", "cluster", "dr-cluster",
+    "data", "dr-data", "edge", "dr-traffic", "platform", "platform-config",
+)
+# Layers of the disaster-recovery site, built only for an environment with a dr_region
+# (docs/disaster-recovery.md). Each sits where its inputs exist: the DR state bucket before the
+# primary one that replicates into it, the DR keys before the secrets that replicate with them.
+DR_LAYERS: tuple[str, ...] = ("dr-state", "dr-security", "dr-network", "dr-cluster", "dr-data", "dr-traffic")
+
+
+def layers_of(dr: bool) -> tuple[str, ...]:
+    """The layers of an environment with (dr=True) or without a DR region, in deploy order."""
+    return tuple(layer for layer in LAYERS if dr or layer not in DR_LAYERS)
 # Layers that talk to the cluster (kubernetes/helm providers) instead of AWS; build_environment()
 # checks that exactly these stacks go without the AWS provider.
 KUBERNETES_LAYERS: tuple[str, ...] = ("platform", "platform-config")

@@ -1,7 +1,7 @@
 """What every Sparki stack shares: naming, provider, backend, tags."""
 from __future__ import annotations
 
-from cdktf import LocalBackend, S3Backend, TerraformStack
+from cdktf import LocalBackend, S3Backend, TerraformProvider, TerraformResource, TerraformStack
 from cdktf_cdktf_provider_aws.provider import AwsProvider, AwsProviderDefaultTags, AwsProviderEndpoints
 
 from catalog.naming import resource_name, stack_name
@@ -48,6 +48,30 @@ def backend_kms_key_id(env: Environment) -> str:
     return f"arn:aws:kms:{env.region}:{env.account_id}:alias/{state_key_alias(env)}"
 
 
+def dr_key_alias_arn(env: Environment, purpose: str) -> str:
+    """The DR site's key for `purpose` by alias ARN, known before the key exists: what the
+    primary's secrets and state bucket replicate with (the DR layers deploy first)."""
+    site = env.dr_site()
+    if site is None:
+        raise ValueError(f"environment {env.name!r} has no dr_region; there is no DR key")
+    return f"arn:aws:kms:{site.region}:{site.account_id}:alias/{resource_name(site.name, purpose)}"
+
+
+def dr_secret_replicas(env: Environment) -> dict[str, str]:
+    """region -> key for the replicas of the environment's secrets: the DR region with the DR
+    site's secrets key; none without DR (and for the DR site itself)."""
+    if env.is_dr_site or env.dr_site() is None:
+        return {}
+    return {str(env.dr_region): dr_key_alias_arn(env, "secrets")}
+
+
+def place_in(construct: Construct, provider: TerraformProvider) -> None:
+    """Every resource of a construct that takes no provider prop is created with `provider`."""
+    for child in construct.node.find_all():
+        if isinstance(child, TerraformResource):
+            child.provider = provider
+
+
 class SparkiStack(TerraformStack):
     """A stack named sparki-<env>-<layer>, with the environment's backend and, unless the class
     sets `aws_provider = False` (the Kubernetes layers, which add their own), the AWS provider."""
@@ -58,13 +82,13 @@ class SparkiStack(TerraformStack):
     def __init__(self, scope: Construct, env: Environment, run: RunSettings, *, s3_backend: bool = True) -> None:
         if not self.layer:
             raise TypeError(f"{type(self).__name__} must set the class attribute 'layer'")
-        super().__init__(scope, stack_name(env.name, self.layer))
+        super().__init__(scope, stack_name(env.home, self.layer))
         self.env = env
         self.run = run
         self.tags: dict[str, str] = {
             **dict(env.tags),
             "Project": "sparki",
-            "Environment": env.name,
+            "Environment": env.home,
             "Layer": self.layer,
             "ManagedBy": "cdktf",
         }

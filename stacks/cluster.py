@@ -70,7 +70,8 @@ class ClusterStack(SparkiStack):
                 volume_key_arn=data_key_arn,
                 logs_key_arn=logs_key_arn,
                 log_retention_days=env.log_retention_days,
-                secret_arns=secret_arn_pattern(env.name, env.region, env.account_id),
+                # Replicated secrets keep their home environment's names in the DR region.
+                secret_arns=secret_arn_pattern(env.home, env.region, env.account_id),
                 secrets_key_arn=secrets_key_arn,
                 oidc_provider_arn=cluster.oidc_provider_arn,
                 oidc_issuer_host=cluster.oidc_issuer_host,

@@ -7,11 +7,14 @@ from __future__ import annotations
 
 from constructs import Construct
 from environments.schema import Environment
-from stacks import KUBERNETES_LAYERS, LAYERS
+from stacks import KUBERNETES_LAYERS, layers_of
 from stacks.base import SparkiStack
 from stacks.cluster import ClusterStack
 from stacks.cluster_connection import ClusterConnection
 from stacks.data import DataStack
+from stacks.dr import DrClusterStack, DrNetworkStack, DrSecurityStack, DrStateStack
+from stacks.dr_data import DrDataStack
+from stacks.dr_traffic import DrTrafficStack
 from stacks.edge import EdgeStack
 from stacks.network import NetworkStack
 from stacks.platform import PlatformStack
@@ -23,10 +26,19 @@ from stacks.state import StateStack
 
 
 def build_environment(scope: Construct, env: Environment, run: RunSettings) -> dict[str, SparkiStack]:
-    """layer name -> stack, in LAYERS order."""
+    """layer name -> stack, in LAYERS order (the DR layers only where the environment has a
+    dr_region)."""
+    site = env.dr_site()
+    dr: dict[str, SparkiStack] = {}
+    if site is not None:
+        dr["dr-state"] = DrStateStack(scope, site, run)
     state = StateStack(scope, env, run)
+    if site is not None:
+        dr["dr-security"] = dr_security = DrSecurityStack(scope, site, run)
     security = SecurityStack(scope, env, run)
     network = NetworkStack(scope, env, run, logs_key_arn=security.keys.arn("logs"))
+    if site is not None:
+        dr.update(_dr_site(scope, env, site, run, dr_security))
     cluster = ClusterStack(
         scope,
         env,
@@ -71,10 +83,47 @@ def build_environment(scope: Construct, env: Environment, run: RunSettings) -> d
     platform = PlatformStack(scope, env, run, connection=connection, platform=components)
     platform_config = PlatformConfigStack(scope, env, run, connection=connection, platform=components)
     platform_config.add_dependency(platform)
-    built = {stack.layer: stack for stack in (state, security, network, cluster, data, edge, platform, platform_config)}
-    if tuple(built) != LAYERS:
-        raise RuntimeError(f"build_environment() builds {', '.join(built)}; stacks.LAYERS says {', '.join(LAYERS)}: make them agree")
+    primary = {stack.layer: stack for stack in (state, security, network, cluster, data, edge, platform, platform_config)}
+    expected = layers_of(site is not None)
+    built = {layer: {**primary, **dr}[layer] for layer in expected if layer in primary or layer in dr}
+    if tuple(built) != expected or set(built) != {*primary, *dr}:
+        raise RuntimeError(
+            f"build_environment() builds {', '.join(sorted({*primary, *dr}))} for {env.name}; stacks.LAYERS says {', '.join(expected)}: make them agree"
+        )
     without_aws = tuple(layer for layer, stack in built.items() if not stack.aws_provider)
     if without_aws != KUBERNETES_LAYERS:
         raise RuntimeError(f"stacks without the AWS provider: {', '.join(without_aws)}; stacks.KUBERNETES_LAYERS says {', '.join(KUBERNETES_LAYERS)}")
     return built
+
+
+def _dr_site(scope: Construct, env: Environment, site: Environment, run: RunSettings, security: DrSecurityStack) -> dict[str, SparkiStack]:
+    """The DR site's network, cluster, data and traffic layers, fed by the DR keys and topic."""
+    keys = security.keys
+    network = DrNetworkStack(scope, site, run, logs_key_arn=keys.arn("logs"))
+    cluster = DrClusterStack(
+        scope,
+        site,
+        run,
+        eks_key_arn=keys.arn("eks"),
+        data_key_arn=keys.arn("data"),
+        logs_key_arn=keys.arn("logs"),
+        secrets_key_arn=keys.arn("secrets"),
+        vpc_id=network.network.vpc_id,
+        private_subnet_ids=network.network.private_subnet_ids,
+    )
+    data = DrDataStack(
+        scope,
+        env,
+        site,
+        run,
+        vpc_id=network.network.vpc_id,
+        db_subnet_group_name=network.network.db_subnet_group_name,
+        cache_subnet_group_name=network.network.cache_subnet_group_name,
+        data_key_arn=keys.arn("data"),
+        secrets_key_arn=keys.arn("secrets"),
+        logs_key_arn=keys.arn("logs"),
+        alarm_topic_arn=security.alarm_topic_arn,
+        client_security_group_ids=(cluster.node_security_group_id,),
+    )
+    traffic = DrTrafficStack(scope, env, site, run, alarm_topic_arn=security.alarm_topic_arn)
+    return {stack.layer: stack for stack in (network, cluster, data, traffic)}

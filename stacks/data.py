@@ -8,9 +8,30 @@ from constructs import Construct
 from constructs.cache import Cache, CacheProps
 from constructs.database import Database, DatabaseProps
 from environments.schema import Environment
-from stacks.base import SparkiStack
+from stacks.base import SparkiStack, dr_secret_replicas
 from stacks.props import props_from
 from stacks.run_settings import RunSettings
+
+
+def database_props_of(env: Environment, shared: dict, *, subnet_group_name: str, secret_key_arn: str) -> DatabaseProps:
+    """The database's props from the environment's settings; the DR replica is built to the
+    same ones (stacks/dr_data.py)."""
+    db = env.data.database
+    return props_from(
+        DatabaseProps,
+        db,
+        rename={"storage_gib": "allocated_storage_gib", "max_storage_gib": "max_allocated_storage_gib"},
+        extra=dict(
+            shared,
+            region=env.region,
+            account_id=env.account_id,
+            subnet_group_name=subnet_group_name,
+            secret_key_arn=secret_key_arn,
+            secret_recovery_days=env.security.secret_recovery_days,
+            free_memory_alarm_mib=db.free_memory_alarm_mib,
+            secret_replica_key_arns=dr_secret_replicas(env),
+        ),
+    )
 
 
 class DataStack(SparkiStack):
@@ -42,7 +63,7 @@ class DataStack(SparkiStack):
         client_security_group_ids: Sequence[str] = (),
     ) -> None:
         super().__init__(scope, env, run)
-        db, cache = env.data.database, env.data.cache
+        cache = env.data.cache
         name = name_prefix(env.name)
         clients = tuple(client_security_group_ids)
 
@@ -55,20 +76,7 @@ class DataStack(SparkiStack):
             log_retention_days=env.log_retention_days,
             client_security_group_ids=clients,
         )
-        database_props = props_from(
-            DatabaseProps,
-            db,
-            rename={"storage_gib": "allocated_storage_gib", "max_storage_gib": "max_allocated_storage_gib"},
-            extra=dict(
-                shared,
-                region=env.region,
-                account_id=env.account_id,
-                subnet_group_name=db_subnet_group_name,
-                secret_key_arn=secrets_key_arn,
-                secret_recovery_days=env.security.secret_recovery_days,
-                free_memory_alarm_mib=db.free_memory_alarm_mib,
-            ),
-        )
+        database_props = database_props_of(env, shared, subnet_group_name=db_subnet_group_name, secret_key_arn=secrets_key_arn)
         self.database = Database(self, "database", database_props)
         cache_props = props_from(CacheProps, cache, extra=dict(shared, subnet_group_name=cache_subnet_group_name))
         self.cache = Cache(self, "cache", cache_props)

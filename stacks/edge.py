@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 import json
 
-from cdktf import TerraformOutput, TerraformProvider, TerraformResource
+from cdktf import TerraformOutput
 from cdktf_cdktf_provider_aws.data_aws_route53_zone import DataAwsRoute53Zone
 from cdktf_cdktf_provider_aws.kms_alias import KmsAlias
 from cdktf_cdktf_provider_aws.kms_key import KmsKey
@@ -25,18 +25,11 @@ from constructs.kms_key import EncryptionKey, EncryptionKeyProps, key_policy
 from constructs.static_site import StaticAssets, StaticAssetsProps
 from constructs.web_acl import LOG_GROUP_PREFIX, WebAcl, WebAclProps
 from environments.schema import Environment
-from stacks.base import SparkiStack, static_assets_name
+from stacks.base import SparkiStack, place_in, static_assets_name
 from stacks.props import props_from
 from stacks.run_settings import RunSettings
 
 _KEY_USE = ("kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey")
-
-
-def _placed(construct: Construct, provider: TerraformProvider) -> None:
-    """Every resource of a construct that takes no provider prop is created with `provider`."""
-    for child in construct.node.find_all():
-        if isinstance(child, TerraformResource):
-            child.provider = provider
 
 
 class EdgeStack(SparkiStack):
@@ -174,6 +167,6 @@ class EdgeStack(SparkiStack):
             actions=("kms:Decrypt", "kms:GenerateDataKey*"), conditions={"StringEquals": {"aws:SourceAccount": account}},
         )
         topic = AlarmTopic(self, "us_east_1_alarms", AlarmTopicProps(name=f"{name}-alarms", kms_key_arn=key.key_arn, account_id=account))
-        _placed(key, self.us_east_1)
-        _placed(topic, self.us_east_1)
+        place_in(key, self.us_east_1)
+        place_in(topic, self.us_east_1)
         return key.key_arn, topic.topic_arn

@@ -27,7 +27,7 @@ from constructs.security_hub import SecurityHub, SecurityHubProps
 from constructs.static_site import access_log_writer, grant_cloudfront_log_delivery
 from constructs.threat_detection import ThreatDetection, ThreatDetectionProps
 from environments.schema import GLACIER_MINIMUM_DAYS, Environment
-from stacks.base import SparkiStack, state_bucket_name, static_assets_name
+from stacks.base import SparkiStack, dr_secret_replicas, state_bucket_name, static_assets_name
 from stacks.props import props_from
 from stacks.run_settings import RunSettings
 
@@ -159,6 +159,7 @@ class SecurityStack(SparkiStack):
                     rotation_lambda_arn=rotation.lambda_arn if rotation else None,
                     rotation_role_arn=f"arn:aws:iam::{account}:role/{rotation.role}" if rotation else None,
                     rotation_days=rotation.days if rotation else 30,
+                    replica_key_arns=dr_secret_replicas(env),
                 ),
             )
             self.secret_arns[declared.name] = secret.secret_arn

@@ -1,7 +1,9 @@
 """Layer `state`: the bucket every other stack of the environment keeps its state in."""
 from __future__ import annotations
 
+from catalog.naming import resource_name
 from constructs import Construct
+from constructs.bucket_replication import BucketReplication, BucketReplicationProps
 from constructs.state_bucket import StateBucket, StateBucketProps
 from environments.schema import Environment
 from stacks.base import SparkiStack, backend_kms_key_id, state_bucket_name, state_key_alias
@@ -30,3 +32,20 @@ class StateStack(SparkiStack):
                 force_destroy=env.state.force_destroy,
             ),
         )
+        site = None if env.is_dr_site else env.dr_site()
+        if site is not None:
+            # State survives the region: every version goes to the DR site's bucket (the
+            # dr-state layer, deployed before this one), encrypted there with its own key.
+            BucketReplication(
+                self,
+                "replication",
+                BucketReplicationProps(
+                    name=resource_name(env.name, "tfstate-replication"),
+                    account_id=env.account_id,
+                    source_bucket=self.bucket.bucket_id,
+                    source_key_arn=self.bucket.key_arn,
+                    destination_bucket_arn=f"arn:aws:s3:::{state_bucket_name(site)}",
+                    destination_key_arn=backend_kms_key_id(site),
+                ),
+                after=[self.bucket.versioning],
+            )

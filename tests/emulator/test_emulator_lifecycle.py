@@ -9,11 +9,11 @@ import pytest
 from catalog.naming import stack_name
 from sparki.emulator import MOTO_VERIFIED, Harness, MotoServer, moto_version, unused_exclusions
 from sparki.terraform import deploy_order, stack_dirs
-from stacks import LAYERS
+from stacks import layers_of
 
 # Every layer at collection time, so a new layer gets these tests unasked. Which of them the
 # emulator runs is read from the synthesized JSON (AWS provider only): see harness_stack().
-STACKS = [stack_name("dev", layer) for layer in LAYERS]
+STACKS = [stack_name("dev", layer) for layer in layers_of(dr=False)]
 
 
 def harness_stack(harness, stack: str) -> str:

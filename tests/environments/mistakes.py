@@ -183,6 +183,11 @@ MISTAKES = [
     Mistake("Config off in production", "prod", "enable_config = true", "enable_config = false", "security.enable_security_hub"),
     Mistake("public API server in production", "prod", 'hosted_zone_ids = ["Z0PRODSPARKI000000001", "Z0PRODSPARKI000000002"]', 'hosted_zone_ids = ["Z0PRODSPARKI000000001", "Z0PRODSPARKI000000002"]\npublic_access_cidrs = ["81.2.69.0/24"]', "cluster.public_access_cidrs"),
     Mistake("DR region equals region", "prod", 'dr_region = "us-west-2"', 'dr_region = "us-east-1"', "dr_region"),
+    Mistake("DR turned off in production", "prod", 'dr_region = "us-west-2"\n', "", "dr_region"),
+    Mistake("DR VPC inside the primary VPC", "prod", 'vpc_cidr = "10.31.0.0/16"', 'vpc_cidr = "10.30.128.0/17"', "dr.vpc_cidr"),
+    Mistake("DR VPC on staging's block", "prod", 'vpc_cidr = "10.31.0.0/16"', 'vpc_cidr = "10.20.0.0/16"', "dr.vpc_cidr"),
+    Mistake("DR zones of the primary region", "prod", 'azs = ["us-west-2a", "us-west-2b", "us-west-2c"]', 'azs = ["us-east-1a", "us-east-1b"]', "dr.azs[0]"),
+    Mistake("promoted as a string", "prod", "promoted = false", 'promoted = "false"', "dr.promoted"),
     # -- the edge ------------------------------------------------------------------------------------
     Mistake("WAF counting in production", "prod", 'mode = "block"\nrate_limit = 1000', 'mode = "count"\nrate_limit = 1000', "edge.waf.mode"),
     Mistake("WAF mode misspelled", "dev", 'mode = "block"', 'mode = "blocking"', "edge.waf.mode"),

@@ -9,9 +9,9 @@ from syrupy.extensions.json import JSONSnapshotExtension
 
 import environments
 from catalog.naming import stack_name
-from stacks import LAYERS
+from stacks import layers_of
 
-NAMES = [stack_name(e, layer) for e in environments.NAMES for layer in LAYERS]
+NAMES = [stack_name(name, layer) for name, env in environments.load().items() for layer in layers_of(env.dr_region is not None)]
 
 
 @pytest.fixture

@@ -5,14 +5,19 @@ import pytest
 
 import environments
 from catalog.naming import parse_stack_name, stack_name
-from stacks import KUBERNETES_LAYERS, LAYERS
+from stacks import DR_LAYERS, KUBERNETES_LAYERS, layers_of
 from stacks.base import AWS_SERVICES, EMULATOR_MAX_RETRIES
 from stacks.run_settings import RunSettings
 from tests.support import ROOT, read_stacks
 
 ENVS = environments.load()
-EXPECTED = [stack_name(e, layer) for e in ENVS for layer in LAYERS]
-AWS_STACKS = [stack_name(e, layer) for e in ENVS for layer in LAYERS if layer not in KUBERNETES_LAYERS]
+EXPECTED = [stack_name(e, layer) for e, env in ENVS.items() for layer in layers_of(env.dr_region is not None)]
+AWS_STACKS = [name for name in EXPECTED if parse_stack_name(name)[1] not in KUBERNETES_LAYERS]
+
+
+def home_or_site(env: str, layer: str) -> environments.Environment:
+    """The environment a stack is built from: the DR site's view for a DR layer."""
+    return ENVS[env].dr_site() if layer in DR_LAYERS else ENVS[env]
 
 
 def test_one_stack_per_environment_and_layer(stacks):
@@ -24,8 +29,8 @@ def test_aws_provider_pins_region_account_and_default_tags(stacks, name):
     env, layer = parse_stack_name(name)
     providers = stacks[name]["provider"]["aws"]
     (default,) = [aws for aws in providers if "alias" not in aws]
-    assert default["region"] == ENVS[env].region
-    # An alias (the edge layer's us-east-1) differs in region only.
+    assert default["region"] == home_or_site(env, layer).region
+    # An alias (the edge layer's us-east-1, the DR data layer's primary region) differs in region only.
     for aws in providers:
         assert aws["allowed_account_ids"] == [ENVS[env].account_id]
         tags = aws["default_tags"][0]["tags"]
@@ -40,11 +45,14 @@ def test_aws_provider_pins_region_account_and_default_tags(stacks, name):
 def test_layers_use_the_environment_state_bucket_with_native_locking(stacks, name):
     env, layer = parse_stack_name(name)
     s3 = stacks[name]["terraform"]["backend"]["s3"]
-    account = ENVS[env].account_id
-    assert s3["bucket"] == f"sparki-{env}-tfstate-{account}"
+    # The DR layers keep their state in the DR site's bucket, in the DR region.
+    built = home_or_site(env, layer)
+    account, owner = built.account_id, built.name
+    assert s3["bucket"] == f"sparki-{owner}-tfstate-{account}"
+    assert s3["region"] == built.region
     assert s3["key"] == f"{layer}/terraform.tfstate"
     assert s3["encrypt"] is True and s3["use_lockfile"] is True
-    assert s3["kms_key_id"] == f"arn:aws:kms:{ENVS[env].region}:{account}:alias/sparki-{env}-state"
+    assert s3["kms_key_id"] == f"arn:aws:kms:{built.region}:{account}:alias/sparki-{owner}-state"
     assert "dynamodb_table" not in s3
 
 
