@@ -91,7 +91,8 @@ class DatabaseReplica(Construct):
             description=f"Tuned PostgreSQL {major} settings of {props.name}, as the source's (docs/data.md)",
             parameter=[
                 DbParameterGroupParameter(name=p.name, value=p.value, apply_method=p.apply_method)
-                for p in postgres_parameters(source.max_connections, source.slow_statement_ms)
+                for p in postgres_parameters(source.max_connections, source.slow_statement_ms,
+                                             source.explain_statement_ms, source.explain_sample_rate)
             ],
             lifecycle=TerraformResourceLifecycle(create_before_destroy=True),
             tags={"Name": f"{ident}{major}"},
