@@ -112,8 +112,8 @@ class Component:
 @dataclass(frozen=True)
 class ComponentContext:
     """What component factories may use. `platform` is the environment's PlatformSettings
-    (environments/platform_settings.py); typed loosely because constructs never import
-    environments."""
+    (environments/platform_settings.py) and `slos` its SloSettings (environments/
+    slo_settings.py); typed loosely because constructs never import environments."""
 
     env: str
     region: str
@@ -127,6 +127,7 @@ class ComponentContext:
     system_node_selector: Mapping[str, str]
     system_tolerations: tuple[Mapping[str, str], ...]
     platform: Any
+    slos: tuple[Any, ...]
 
 
 def _check_one(env: str, c: Component, service_accounts: Mapping[str, tuple[str, str]] | None) -> None:

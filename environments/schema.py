@@ -9,11 +9,12 @@ from environments.network_settings import NetworkSettings
 from environments.node_group_settings import SYSTEM_NODE_GROUP, NodeGroupSettings, NodeTaint
 from environments.platform_settings import MESH_MODES, MONITORING_NAMESPACE, PlatformSettings
 from environments.security_settings import GLACIER_MINIMUM_DAYS, SecretRotation, SecretSettings, SecuritySettings
+from environments.slo_settings import SLI_KINDS, SloSettings
 from environments.state_settings import StateSettings
 
 __all__ = [
     "GLACIER_MINIMUM_DAYS", "MESH_MODES", "MONITORING_NAMESPACE", "SYSTEM_NODE_GROUP", "AddonVersions", "CacheSettings", "ClusterSettings", "ConfigError",
     "DataSettings", "DatabaseSettings", "EdgeAlarmSettings", "EdgeSettings", "Environment", "NetworkSettings", "NodeGroupSettings", "NodeTaint", "PlatformSettings",
-    "SecretRotation", "SecretSettings", "SecuritySettings", "StateSettings", "StaticAssetsSettings", "WafSettings",
+    "SLI_KINDS", "SecretRotation", "SecretSettings", "SecuritySettings", "SloSettings", "StateSettings", "StaticAssetsSettings", "WafSettings",
     "check_disjoint",
 ]
