@@ -4,6 +4,8 @@ is provisioned, delivered as sidecar ConfigMaps by a component that keeps the ad
 and the SLO dashboard has the panels of every SLO definition."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from constructs import components_dashboards, grafana_datasources
@@ -104,3 +106,9 @@ def test_provisioning_gives_every_uid_once_and_no_secret():
 def test_provisioning_names_a_missing_or_unknown_endpoint(endpoints, message):
     with pytest.raises(ValueError, match=message):
         grafana_datasources.provisioning("eu-west-1", endpoints)
+
+
+def test_the_docs_name_every_dashboard():
+    text = (Path(__file__).resolve().parents[2] / "docs" / "observability-dashboards.md").read_text()
+    for uid, model in dashboards(ENVS[0]).items():
+        assert f"`{uid}`" in text and model["title"] in text, f"docs/observability-dashboards.md does not list {uid}"
