@@ -9,7 +9,6 @@ thresholds are 14.4 and 6, the ticket ones 3 and 1).
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 from constructs import rules_slo
@@ -59,9 +58,7 @@ def panels_for(slo: Any) -> list[Panel]:
     return [_sli_panel(slo), _budget_panel(slo), _burn_panel(slo)]
 
 
-def slo_dashboard(ctx: ComponentContext, slos: Sequence[Any] | None = None) -> Board:
-    """slos: the definitions; default ctx.slos."""
-    definitions = ctx.slos if slos is None else slos
+def slo_dashboard(ctx: ComponentContext) -> Board:
     board = Board("sparki-slo", "Sparki SLOs", "Every service level objective: SLI, error budget left, burn rates", ["slo"])
     board.row(
         "Overview",
@@ -80,6 +77,6 @@ def slo_dashboard(ctx: ComponentContext, slos: Sequence[Any] | None = None) -> B
             ),
         ],
     )
-    for slo in definitions:
+    for slo in ctx.slos:
         board.row(f"{slo.name} ({slo.service}, {slo.sli}, {slo.objective:g}%)", panels_for(slo))
     return board

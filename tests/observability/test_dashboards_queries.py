@@ -131,7 +131,9 @@ def test_every_cloudwatch_query_is_well_formed(env):
     found = queries(env, "cloudwatch")
     assert found
     for where, target in found:
-        assert target["region"] in (ctx.region, "us-east-1"), f"{where}: region {target['region']}"
+        # Only CloudFront-scope WAF metrics (no Region dimension) live outside the environment's region.
+        cloudfront_acl = target.get("namespace") == "AWS/WAFV2" and "Region" not in target.get("dimensions", {})
+        assert target["region"] == ("us-east-1" if cloudfront_acl else ctx.region), f"{where}: region {target['region']}"
         if target["queryMode"] == "Metrics":
             assert target["namespace"] in CLOUDWATCH_NAMESPACES, f"{where}: namespace {target['namespace']}"
             assert target["metricName"] and target["statistic"] in STATISTICS, f"{where}: metric or statistic"
