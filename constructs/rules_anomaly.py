@@ -90,7 +90,7 @@ def groups() -> list[Group]:
         where = "{{ $labels.service }}" + (" queue {{ $labels.queue }}" if name == "queue_depth" else "")
         direction = "above" if s.upward_only else "away from"
         alerts.append(alert(
-            ALERTS[name], f"{z} > {Z_THRESHOLD} and ({s.gate})", for_="20m", severity="warning", owner="app-team",
+            ALERTS[name], f"{z} > {Z_THRESHOLD} and ({s.gate})", for_="20m", severity="warning", owner="sparki",
             runbook="anomaly",
             summary=f"{s.what.capitalize()} of {where} is unusual for this time of the week",
             description=(f"The {s.what} has been more than {Z_THRESHOLD} standard deviations {direction} the same hour "

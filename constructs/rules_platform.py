@@ -43,7 +43,7 @@ def _kubernetes(app_namespaces: Sequence[str]) -> Group:
               runbook="kubernetes",
               summary="Platform pod {{ $labels.namespace }}/{{ $labels.pod }} is crash-looping",
               description="Container {{ $labels.container }} of {{ $labels.namespace }}/{{ $labels.pod }} has been in CrashLoopBackOff for 15 minutes."),
-        alert("AppPodCrashLooping", crash % f', namespace=~"{apps}"', for_="15m", severity="warning", owner="app-team",
+        alert("AppPodCrashLooping", crash % f', namespace=~"{apps}"', for_="15m", severity="warning", owner="sparki",
               runbook="kubernetes",
               summary="Application pod {{ $labels.namespace }}/{{ $labels.pod }} is crash-looping",
               description="Container {{ $labels.container }} of {{ $labels.namespace }}/{{ $labels.pod }} has been in CrashLoopBackOff for 15 minutes."),

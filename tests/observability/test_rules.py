@@ -40,7 +40,8 @@ def test_every_alert_has_severity_owner_summary_and_a_runbook_that_resolves(env)
     alerts = [r for r in all_rules(env) if "alert" in r]
     for rule in alerts:
         name, labels, notes = rule["alert"], rule["labels"], rule["annotations"]
-        assert labels["severity"] in SEVERITIES and labels["owner"] in OWNERS, name
+        owners = set(OWNERS) | {slo.owner for slo in ENVS[env].slos}
+        assert labels["severity"] in SEVERITIES and labels["owner"] in owners, name
         assert notes["summary"].strip() and notes["description"].strip(), name
         url = notes["runbook_url"]
         assert url.startswith(RUNBOOK_BASE), name
