@@ -113,7 +113,9 @@ class Component:
 class ComponentContext:
     """What component factories may use. `platform` is the environment's PlatformSettings
     (environments/platform_settings.py) and `slos` its SloSettings (environments/
-    slo_settings.py); typed loosely because constructs never import environments."""
+    slo_settings.py); typed loosely because constructs never import environments.
+    database_max_connections: the database's max_connections (the alert rules warn near it).
+    """
 
     env: str
     region: str
@@ -128,6 +130,7 @@ class ComponentContext:
     system_tolerations: tuple[Mapping[str, str], ...]
     platform: Any
     slos: tuple[Any, ...]
+    database_max_connections: int
 
 
 def _check_one(env: str, c: Component, service_accounts: Mapping[str, tuple[str, str]] | None) -> None:

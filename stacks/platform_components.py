@@ -56,6 +56,7 @@ def component_context(env: Environment, *, cluster_name: str, role_arns: Mapping
         ),
         platform=env.platform,
         slos=env.slos,
+        database_max_connections=env.data.database.max_connections,
     )
 
 

@@ -40,6 +40,7 @@ def context(replicas: int = 2, acme_staging: bool = False, kubernetes_version: s
         system_tolerations=SYSTEM_TOLERATIONS,
         platform=Platform(controller_replicas=replicas, acme_staging=acme_staging),
         slos=(),
+        database_max_connections=100,
     )
 
 
