@@ -11,6 +11,7 @@ import environments
 from catalog.naming import resource_name
 from constructs.addon_contract import ComponentContext
 from constructs.components_dashboards import components
+from constructs.components_rules import rule_groups
 from stacks.platform_components import component_context
 
 
@@ -24,6 +25,13 @@ def dashboards(env: str) -> dict[str, dict[str, Any]]:
     """uid -> the JSON model as the ConfigMap carries it (decoded again)."""
     (component,) = components(contexts()[env])
     return {uid.removesuffix(".json"): json.loads(body) for m in component.manifests for uid, body in m["data"].items()}
+
+
+@functools.cache
+def recorded(env: str) -> frozenset[str]:
+    """Every series the environment's recording rules record (constructs/components_rules.py)."""
+    groups = rule_groups(contexts()[env]).values()
+    return frozenset(rule["record"] for group_list in groups for group in group_list for rule in group.rules if "record" in rule)
 
 
 def panels(model: dict[str, Any]) -> list[dict[str, Any]]:

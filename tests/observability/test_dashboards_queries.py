@@ -12,15 +12,11 @@ import promql_parser
 import pytest
 
 from constructs import grafana_datasources as ds
-from constructs import metric_sources, rules_slo
+from constructs import metric_sources
 from constructs.dashboard_panels import LOG_LABELS
-from tests.observability.dashboard_support import contexts, targets
+from tests.observability.dashboard_support import contexts, recorded, targets
 
 ENVS = sorted(contexts())
-# The SLO recordings the dashboard reads (constructs/rules_slo.py records each for every SLO).
-RECORDED = frozenset({rules_slo.error_ratio(w) for w in (*rules_slo.WINDOWS, rules_slo.PERIOD)}) | {
-    rules_slo.ERRORS_RATE, rules_slo.REQUESTS_RATE, rules_slo.OBJECTIVE, rules_slo.ERROR_BUDGET, rules_slo.BURN_RATE, rules_slo.BUDGET_REMAINING,
-}
 CLOUDWATCH_NAMESPACES = {"AWS/Events", "AWS/WAFV2", "AWS/RDS"}
 STATISTICS = {"Sum", "Average", "Minimum", "Maximum", "SampleCount"}
 INSIGHTS_COMMANDS = {"fields", "filter", "stats", "sort", "limit", "parse", "display", "dedup", "unmask"}
@@ -85,7 +81,7 @@ def check_logql(expr: str) -> None:
 
 @pytest.mark.parametrize("env", ENVS)
 def test_every_promql_query_parses_and_reads_only_exported_or_recorded_metrics(env):
-    known = metric_sources.exported() | RECORDED
+    known = metric_sources.exported() | recorded(env)
     checked = 0
     for where, target in queries(env, "prometheus"):
         try:
