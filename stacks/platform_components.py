@@ -19,6 +19,7 @@ from constructs import (
     components_logging,
     components_mesh,
     components_metrics,
+    components_prometheus_crds,
     components_scaling,
     components_secrets,
 )
@@ -31,6 +32,7 @@ GROUPS: tuple[ModuleType, ...] = (
     components_metrics,
     components_certs, components_ingress, components_scaling, components_secrets, components_logging,
     components_mesh, components_cis,
+    components_prometheus_crds,
 )
 # Kubernetes spells the node group taint effects differently from EKS.
 _EFFECTS = {"NO_SCHEDULE": "NoSchedule", "NO_EXECUTE": "NoExecute", "PREFER_NO_SCHEDULE": "PreferNoSchedule"}
@@ -57,6 +59,7 @@ def component_context(env: Environment, *, cluster_name: str, role_arns: Mapping
         platform=env.platform,
         slos=env.slos,
         database_max_connections=env.data.database.max_connections,
+        observability=env.observability,
     )
 
 
