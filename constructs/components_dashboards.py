@@ -17,14 +17,16 @@ from collections.abc import Callable
 from typing import Any
 
 from constructs.addon_contract import Component, ComponentContext
+from constructs.components_prometheus import KUBE_PROMETHEUS_STACK
 from constructs.dashboard_panels import Board
 from constructs.dashboards_operations import ci_pipeline, command_center
 from constructs.dashboards_platform import debugging, infrastructure
 from constructs.dashboards_slo import slo_dashboard
+from constructs.monitoring import MONITORING
 
-NAMESPACE = "monitoring"
-# The component that owns the monitoring namespace (constructs/components_prometheus.py).
-MONITORING_OWNER = "kube-prometheus-stack"
+NAMESPACE = MONITORING
+# The component that owns the monitoring namespace and runs Grafana with its sidecar.
+MONITORING_OWNER = KUBE_PROMETHEUS_STACK[0]
 SIDECAR_LABEL = {"grafana_dashboard": "1"}
 DASHBOARDS: tuple[Callable[[ComponentContext], Board], ...] = (command_center, ci_pipeline, slo_dashboard, infrastructure, debugging)
 # Kubernetes refuses a ConfigMap above 1 MiB; a dashboard near it is too big to read anyway.
