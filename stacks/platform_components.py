@@ -57,6 +57,8 @@ def component_context(env: Environment, *, cluster_name: str, role_arns: Mapping
             for t in cluster.system_group.taints
         ),
         platform=env.platform,
+        slos=env.slos,
+        database_max_connections=env.data.database.max_connections,
         observability=env.observability,
     )
 
