@@ -7,11 +7,13 @@ from dataclasses import dataclass
 
 from cdktf_cdktf_provider_aws.s3_bucket_logging import S3BucketLoggingA
 
+from catalog.naming import name_prefix
 from constructs import Construct
 from constructs.irsa_role import IrsaRole, IrsaRoleProps
 from constructs.kms_key import EncryptionKey, EncryptionKeyProps
 from constructs.log_bucket import LogBucket, LogBucketProps
 from constructs.private_bucket import PrivateBucket, PrivateBucketProps
+from constructs.telemetry_values import SERVICE_ACCOUNTS, bucket_names
 
 # The compactor deletes what is older than the retention; the lifecycle rule is the backstop
 # for anything it leaves behind (a chunk written while it was down), a week later.
@@ -28,37 +30,27 @@ KEY_ACTIONS = ("kms:Decrypt", "kms:GenerateDataKey")
 
 
 @dataclass(frozen=True)
-class ServiceAccountRef:
-    """The one Kubernetes service account a role trusts."""
-
-    namespace: str
-    name: str
-
-
-@dataclass(frozen=True)
 class TelemetryStorageProps:
     """Settings for the telemetry buckets and roles.
 
-    name_prefix: "sparki-<env>"; buckets are <prefix>-loki-<account> and
-        <prefix>-es-snapshots-<account>, roles <prefix>-loki and <prefix>-es-snapshots.
+    env: the environment; buckets are named by telemetry_values.bucket_names(), roles
+        sparki-<env>-loki and sparki-<env>-es-snapshots, each trusting the service account
+        telemetry_values.SERVICE_ACCOUNTS names for it.
     account_id: owns the key (administered through IAM) and names the buckets.
     region: the buckets' region; the roles may use the key only through S3 there.
     access_log_bucket: the security layer's access-log bucket; both buckets log requests there.
     loki_retention_days: the compactor's retention; S3 expires objects a week after it.
     oidc_provider_arn / oidc_issuer_host: the cluster's IRSA identity provider.
-    loki / elasticsearch: the service accounts of Loki's pods and of the Elasticsearch nodes.
     key_deletion_window_days: 7..30; default 30.
     """
 
-    name_prefix: str
+    env: str
     account_id: str
     region: str
     access_log_bucket: str
     loki_retention_days: int
     oidc_provider_arn: str
     oidc_issuer_host: str
-    loki: ServiceAccountRef
-    elasticsearch: ServiceAccountRef
     key_deletion_window_days: int = 30
 
     def __post_init__(self) -> None:
@@ -73,7 +65,8 @@ class TelemetryStorage(Construct):
 
     def __init__(self, scope: Construct, id: str, props: TelemetryStorageProps) -> None:
         super().__init__(scope, id)
-        prefix, account = props.name_prefix, props.account_id
+        prefix, account = name_prefix(props.env), props.account_id
+        names = bucket_names(props.env, account)
         key = EncryptionKey(
             self,
             "key",
@@ -88,7 +81,7 @@ class TelemetryStorage(Construct):
             self,
             "loki",
             LogBucketProps(
-                bucket_name=f"{prefix}-loki-{account}",
+                bucket_name=names["loki"],
                 kms_key_arn=key.key_arn,
                 expire_after_days=props.loki_retention_days + LOKI_EXPIRY_MARGIN_DAYS,
                 noncurrent_days=NONCURRENT_DAYS,
@@ -101,22 +94,22 @@ class TelemetryStorage(Construct):
             self,
             "snapshots",
             PrivateBucketProps(
-                bucket_name=f"{prefix}-es-snapshots-{account}",
+                bucket_name=names["es-snapshots"],
                 kms_key_arn=key.key_arn,
                 lifecycle_rule_id="expire-noncurrent-snapshot-files",
                 noncurrent_days=NONCURRENT_DAYS,
             ),
         )
-        S3BucketLoggingA(self, "snapshots_access_logging", bucket=snapshots.bucket_id, target_bucket=props.access_log_bucket, target_prefix=f"{prefix}-es-snapshots-{account}/")
+        S3BucketLoggingA(self, "snapshots_access_logging", bucket=snapshots.bucket_id, target_bucket=props.access_log_bucket, target_prefix=f"{names['es-snapshots']}/")
 
-        def role(id: str, name: str, sa: ServiceAccountRef, bucket_arn: str, bucket_actions: tuple[str, ...], object_actions: tuple[str, ...]) -> IrsaRole:
+        def role(id: str, name: str, bucket_arn: str, bucket_actions: tuple[str, ...], object_actions: tuple[str, ...]) -> IrsaRole:
             return IrsaRole(
                 self,
                 id,
                 IrsaRoleProps(
                     name=f"{prefix}-{name}",
-                    namespace=sa.namespace,
-                    service_account=sa.name,
+                    namespace=SERVICE_ACCOUNTS[name][0],
+                    service_account=SERVICE_ACCOUNTS[name][1],
                     oidc_provider_arn=props.oidc_provider_arn,
                     oidc_issuer_host=props.oidc_issuer_host,
                     statements=(
@@ -134,8 +127,8 @@ class TelemetryStorage(Construct):
                 ),
             )
 
-        loki_role = role("loki_role", "loki", props.loki, loki.bucket_arn, ("s3:ListBucket",), LOKI_OBJECT_ACTIONS)
-        snapshot_role = role("snapshot_role", "es-snapshots", props.elasticsearch, snapshots.bucket_arn, SNAPSHOT_BUCKET_ACTIONS, SNAPSHOT_OBJECT_ACTIONS)
+        loki_role = role("loki_role", "loki", loki.bucket_arn, ("s3:ListBucket",), LOKI_OBJECT_ACTIONS)
+        snapshot_role = role("snapshot_role", "es-snapshots", snapshots.bucket_arn, SNAPSHOT_BUCKET_ACTIONS, SNAPSHOT_OBJECT_ACTIONS)
         self.key_arn: str = key.key_arn
         self.bucket_names: dict[str, str] = {"loki": loki.bucket_name, "es-snapshots": snapshots.bucket_name}
         self.role_arns: dict[str, str] = {"loki": loki_role.role_arn, "es-snapshots": snapshot_role.role_arn}

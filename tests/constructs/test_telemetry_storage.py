@@ -7,7 +7,6 @@ import pytest
 
 from constructs.telemetry_storage import (
     LOKI_EXPIRY_MARGIN_DAYS,
-    ServiceAccountRef,
     TelemetryStorage,
     TelemetryStorageProps,
 )
@@ -15,15 +14,13 @@ from tests.support import assert_rejected, builder, irsa_binding, of_type, polic
 
 ACCESS_LOGS = "sparki-t-access-logs-123456789012"
 PROPS = dict(
-    name_prefix="sparki-t",
+    env="t",
     account_id="123456789012",
     region="eu-west-1",
     access_log_bucket=ACCESS_LOGS,
     loki_retention_days=30,
     oidc_provider_arn="arn:aws:iam::123456789012:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/ABC",
     oidc_issuer_host="oidc.eks.eu-west-1.amazonaws.com/id/ABC",
-    loki=ServiceAccountRef("loki", "loki"),
-    elasticsearch=ServiceAccountRef("search", "elasticsearch"),
 )
 build = builder(TelemetryStorage, "telemetry", TelemetryStorageProps, PROPS)
 doc = synth_fixture(build)
