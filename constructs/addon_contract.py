@@ -112,7 +112,8 @@ class Component:
 @dataclass(frozen=True)
 class ComponentContext:
     """What component factories may use. `platform` is the environment's PlatformSettings
-    (environments/platform_settings.py); typed loosely because constructs never import
+    (environments/platform_settings.py) and `observability` its ObservabilitySettings
+    (environments/observability_settings.py); typed loosely because constructs never import
     environments."""
 
     env: str
@@ -127,6 +128,7 @@ class ComponentContext:
     system_node_selector: Mapping[str, str]
     system_tolerations: tuple[Mapping[str, str], ...]
     platform: Any
+    observability: Any = None
 
 
 def _check_one(env: str, c: Component, service_accounts: Mapping[str, tuple[str, str]] | None) -> None:

@@ -55,6 +55,7 @@ def component_context(env: Environment, *, cluster_name: str, role_arns: Mapping
             for t in cluster.system_group.taints
         ),
         platform=env.platform,
+        observability=env.observability,
     )
 
 
