@@ -18,10 +18,11 @@ MONITORING = "monitoring"
 LOG_SHIPPER_NAMESPACE = "amazon-cloudwatch"
 
 # role key -> (namespace, service account): the observability-aws stack creates one IRSA role
-# per entry (constructs/telemetry_storage.py) that trusts exactly that service account.
+# per entry (constructs/telemetry_storage.py) that trusts exactly that service account. Keys are
+# the service-account names, as in constructs/observability_roles.py.
 SERVICE_ACCOUNTS: dict[str, tuple[str, str]] = {
     "loki": (LOKI_NAMESPACE, "loki"),
-    "es-snapshots": (SEARCH_NAMESPACE, "elasticsearch"),
+    "elasticsearch": (SEARCH_NAMESPACE, "elasticsearch"),
 }
 
 
