@@ -34,8 +34,8 @@ class TelemetryStorageProps:
     """Settings for the telemetry buckets and roles.
 
     env: the environment; buckets are named by telemetry_values.bucket_names(), roles
-        sparki-<env>-loki and sparki-<env>-es-snapshots, each trusting the service account
-        telemetry_values.SERVICE_ACCOUNTS names for it.
+        sparki-<env>-obs-loki and sparki-<env>-obs-elasticsearch, each trusting the service
+        account telemetry_values.SERVICE_ACCOUNTS names for it.
     account_id: owns the key (administered through IAM) and names the buckets.
     region: the buckets' region; the roles may use the key only through S3 there.
     access_log_bucket: the security layer's access-log bucket; both buckets log requests there.
@@ -60,8 +60,8 @@ class TelemetryStorageProps:
 
 class TelemetryStorage(Construct):
     """Two private, KMS-encrypted, TLS-only, access-logged buckets and one role per bucket that
-    reaches that bucket and the key only. Outputs: bucket_names and role_arns, keyed "loki" and
-    "es-snapshots"; key_arn."""
+    reaches that bucket and the key only. Outputs: bucket_names ("loki", "es-snapshots"),
+    role_arns (by service account: "loki", "elasticsearch"), key_arn."""
 
     def __init__(self, scope: Construct, id: str, props: TelemetryStorageProps) -> None:
         super().__init__(scope, id)
@@ -107,7 +107,7 @@ class TelemetryStorage(Construct):
                 self,
                 id,
                 IrsaRoleProps(
-                    name=f"{prefix}-{name}",
+                    name=f"{prefix}-obs-{name}",
                     namespace=SERVICE_ACCOUNTS[name][0],
                     service_account=SERVICE_ACCOUNTS[name][1],
                     oidc_provider_arn=props.oidc_provider_arn,
@@ -128,7 +128,7 @@ class TelemetryStorage(Construct):
             )
 
         loki_role = role("loki_role", "loki", loki.bucket_arn, ("s3:ListBucket",), LOKI_OBJECT_ACTIONS)
-        snapshot_role = role("snapshot_role", "es-snapshots", snapshots.bucket_arn, SNAPSHOT_BUCKET_ACTIONS, SNAPSHOT_OBJECT_ACTIONS)
+        snapshot_role = role("snapshot_role", "elasticsearch", snapshots.bucket_arn, SNAPSHOT_BUCKET_ACTIONS, SNAPSHOT_OBJECT_ACTIONS)
         self.key_arn: str = key.key_arn
         self.bucket_names: dict[str, str] = {"loki": loki.bucket_name, "es-snapshots": snapshots.bucket_name}
-        self.role_arns: dict[str, str] = {"loki": loki_role.role_arn, "es-snapshots": snapshot_role.role_arn}
+        self.role_arns: dict[str, str] = {"loki": loki_role.role_arn, "elasticsearch": snapshot_role.role_arn}
