@@ -11,14 +11,16 @@ import jsonschema
 import pytest
 import yaml
 
-from constructs import components_eck_crds, components_loki, components_search, components_tracing
+from constructs import components_eck_crds, components_logging, components_loki, components_search, components_tracing
 from constructs.addon_contract import check_components
 from constructs.controller_values import IRSA_ANNOTATION
+from constructs.namespace_policies import Network, application_allows
 from constructs.telemetry_values import (
     ES_CA_SECRET,
     ES_PASSWORD_SECRET,
     ES_URL,
     JAEGER_OTLP_PORTS,
+    LOKI_GATEWAY_PORT,
     SEARCH_NAMESPACE,
     SERVICE_ACCOUNTS,
     bucket_names,
@@ -213,3 +215,35 @@ def test_jaeger_takes_otlp_stores_in_elasticsearch_and_the_cleaner_bounds_the_in
     assert v["jaeger"]["replicas"] == ctx.observability.tracing.replicas
     assert_restricted(v["jaeger"]["podSecurityContext"], v["jaeger"]["securityContext"])
     assert_restricted(cleaner["podSecurityContext"], cleaner["securityContext"])
+
+
+@pytest.mark.parametrize("ctx", CONTEXTS.values(), ids=CONTEXTS)
+def test_no_value_or_manifest_holds_a_terraform_interpolation(ctx):
+    """Terraform reads "${" in any string of its JSON as an interpolation: a shell or config
+    variable written that way would fail the plan (or worse, resolve to something)."""
+    for c in (*components(ctx), *components_logging.components(ctx)):
+        text = json.dumps([c.values, list(c.manifests)])
+        assert "${" not in text.replace("$${", ""), c.name
+    assert "${" not in json.dumps(components_search.custom_resources(ctx))
+
+
+# -- the traffic between them --------------------------------------------------------------------
+def test_the_allows_on_both_ends_of_each_telemetry_path_name_the_same_ports():
+    search_allows = {a.name: a for a in named(components(SCALABLE), "elasticsearch").network_allows}
+    assert search_allows["otlp-in"].ports == JAEGER_OTLP_PORTS
+    assert set(search_allows["otlp-in"].namespaces) == set(SCALABLE.platform.app_namespaces)
+    app_side = {p["metadata"]["name"]: p for p in application_allows("sparki-api", Network("10.20.0.0/16", ["10.20.0.0/24"], ["10.20.8.0/24"]), app_port=8080, metrics_port=9090, monitoring="monitoring")}
+    assert [p["port"] for p in app_side["allow-traces"]["spec"]["egress"][0]["ports"]] == list(JAEGER_OTLP_PORTS)
+    loki_allows = {a.name: a for a in named(components(SCALABLE), "loki").network_allows}
+    shipper = {a.name: a for a in named(components_logging.components(SCALABLE), "fluent-bit").network_allows}
+    assert loki_allows["log-push"].ports == shipper["fluent-bit-loki"].ports == (LOKI_GATEWAY_PORT,)
+    assert loki_allows["log-push"].namespaces == (components_logging.NAMESPACE,)
+
+
+def test_fluent_bit_ships_container_logs_to_loki_and_still_to_cloudwatch():
+    outputs = components_logging.fluent_bit_config(SCALABLE)["outputs"]
+    blocks = [b for b in outputs.split("[OUTPUT]") if b.strip()]
+    names = [dict(line.split(None, 1) for line in b.strip().splitlines())["Name"] for b in blocks]
+    assert names.count("cloudwatch_logs") == 3 and names.count("loki") == 1
+    (loki,) = [b for b in blocks if "Name loki" in b]
+    assert "Match application.*" in loki and "host loki-gateway.loki.svc.cluster.local" in loki
