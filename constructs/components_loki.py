@@ -114,6 +114,9 @@ def loki_values(ctx: ComponentContext, bucket: str) -> dict[str, Any]:
         "test": {"enabled": False},
         # The rules sidecar watches ConfigMaps cluster-wide for log alert rules; none exist.
         "sidecar": {"rules": {"enabled": False}},
+        # Prometheus scrapes every ServiceMonitor (no release label needed); the Grafana Agent
+        # MetricsInstance beside it would need the agent operator's CRDs, which nothing installs.
+        "monitoring": {"serviceMonitor": {"enabled": True, "metricsInstance": {"enabled": False}}},
     }
     return values
 

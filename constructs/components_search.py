@@ -248,6 +248,9 @@ def exporter(ctx: ComponentContext) -> Component:
         "podSecurityContext": dict(RESTRICTED_POD),
         "securityContext": dict(RESTRICTED_CONTAINER),
         "resources": resources("10m", "32Mi", "128Mi"),
+        # Scraped through a ServiceMonitor (Prometheus selects every one); every 30 s, since
+        # each scrape asks the cluster for its health, nodes, indices and shards.
+        "serviceMonitor": {"enabled": True, "interval": "30s", "scrapeTimeout": "20s"},
     }
     return chart_release(EXPORTER_CHART, SEARCH_NAMESPACE, values, owns_namespace=False, depends_on=("elasticsearch",))
 
