@@ -11,7 +11,9 @@ from __future__ import annotations
 from typing import Any
 
 from catalog.naming import secret_name
+from constructs import grafana_datasources as ds
 from constructs import prometheus_values as v
+from constructs import telemetry_values as tv
 from constructs.addon_contract import Component, ComponentContext, NetworkAllow, ServiceAccount
 from constructs.alertmanager_config import Team, render, secret_keys
 from constructs.components_prometheus_crds import OPERATOR_VERSION
@@ -47,6 +49,18 @@ def alertmanager_config(ctx: ComponentContext) -> dict[str, Any]:
     return render(teams(ctx), default_team=o.default_team, page_critical=o.page_critical, heartbeat_url=o.heartbeat_url, secret=RECEIVERS_SECRET)
 
 
+def data_source_urls() -> dict[str, str]:
+    """uid -> in-cluster URL of every data source Grafana provisions (the dashboards' uids)."""
+    return {
+        ds.PROMETHEUS: f"http://{v.PROMETHEUS_SERVICE}.{MONITORING}.svc:{v.PROMETHEUS_PORT}",
+        ds.ALERTMANAGER: f"http://{v.ALERTMANAGER_SERVICE}.{MONITORING}.svc:{v.ALERTMANAGER_PORT}",
+        ds.LOKI: tv.LOKI_URL,
+        ds.JAEGER: tv.JAEGER_URL,
+        ds.ELASTICSEARCH_LOGS: tv.ES_URL,
+        ds.ELASTICSEARCH_TRACES: tv.ES_URL,
+    }
+
+
 def _default_rules() -> dict[str, Any]:
     return {
         "create": True,
@@ -56,7 +70,7 @@ def _default_rules() -> dict[str, Any]:
     }
 
 
-def values(ctx: ComponentContext, data_sources: list[dict[str, Any]]) -> dict[str, Any]:
+def values(ctx: ComponentContext) -> dict[str, Any]:
     values: dict[str, Any] = {
         "fullnameOverride": v.FULLNAME,
         "crds": {"enabled": False},
@@ -67,7 +81,7 @@ def values(ctx: ComponentContext, data_sources: list[dict[str, Any]]) -> dict[st
         "kube-state-metrics": v.kube_state_metrics(ctx),
         # Its own release in its own (privileged) namespace: components_prometheus.node_exporter.
         "nodeExporter": {"enabled": False},
-        "grafana": v.grafana(ctx, GRAFANA_ADMIN_SECRET, data_sources, ctx.role_arns["grafana"]),
+        "grafana": v.grafana(ctx, GRAFANA_ADMIN_SECRET, ds.provisioning(ctx.region, data_source_urls()), ctx.role_arns["grafana"]),
         "windowsMonitoring": {"enabled": False},
     }
     for target in v.EKS_MANAGED_TARGETS:
@@ -96,11 +110,19 @@ def network_allows(ctx: ComponentContext) -> tuple[NetworkAllow, ...]:
             name="scrape-applications", direction="egress", ports=(ctx.platform.metrics_port,), namespaces=tuple(ctx.platform.app_namespaces),
             why="Prometheus scrapes application metrics; the application namespaces admit exactly this from monitoring",
         ),
+        NetworkAllow(
+            name="grafana-loki", direction="egress", ports=(tv.LOKI_GATEWAY_PORT,), namespaces=(tv.LOKI_NAMESPACE,),
+            pod_labels={"app.kubernetes.io/name": "grafana"}, why="Grafana's Loki data source queries through Loki's gateway",
+        ),
+        NetworkAllow(
+            name="grafana-search", direction="egress", ports=(tv.ES_HTTP_PORT, tv.JAEGER_QUERY_PORT), namespaces=(tv.SEARCH_NAMESPACE,),
+            pod_labels={"app.kubernetes.io/name": "grafana"}, why="Grafana's Elasticsearch and Jaeger data sources query the search namespace",
+        ),
         aws_api_egress("https", "Alertmanager sends to Slack, PagerDuty and the heartbeat; Grafana and the CloudWatch exporter read CloudWatch with STS credentials (all HTTPS, addresses not fixed)"),
     )
 
 
-def kube_prometheus_stack(ctx: ComponentContext, data_sources: list[dict[str, Any]]) -> Component:
+def kube_prometheus_stack(ctx: ComponentContext) -> Component:
     name, repository, version = KUBE_PROMETHEUS_STACK
     return Component(
         name=name,
@@ -108,7 +130,7 @@ def kube_prometheus_stack(ctx: ComponentContext, data_sources: list[dict[str, An
         repository=repository,
         version=version,
         namespace=MONITORING,
-        values=values(ctx, data_sources),
+        values=values(ctx),
         service_accounts=(ServiceAccount(v.GRAFANA_SERVICE_ACCOUNT, role="grafana"),),
         depends_on=("prometheus-operator-crds", "external-secrets"),
         network_allows=network_allows(ctx),
@@ -176,4 +198,4 @@ def custom_resources(ctx: ComponentContext) -> tuple[dict[str, Any], ...]:
 
 
 def components(ctx: ComponentContext) -> tuple[Component, ...]:
-    return (kube_prometheus_stack(ctx, []), node_exporter(ctx))
+    return (kube_prometheus_stack(ctx), node_exporter(ctx))

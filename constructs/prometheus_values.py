@@ -10,6 +10,7 @@ from typing import Any
 
 from constructs.addon_contract import ComponentContext
 from constructs.controller_values import RESTRICTED_CONTAINER, resources, spread, system_placement
+from constructs.grafana_datasources import ELASTICSEARCH_SECRET_DIR
 from constructs.monitoring import RULES_LABEL, SCRAPE_LABEL, STORAGE_CLASS
 
 # Short object names: kps-prometheus, kps-alertmanager, kps-operator (the chart's fullname).
@@ -31,6 +32,8 @@ INTERNAL_PORTS = tuple(sorted({
     KUBE_STATE_METRICS_TELEMETRY_PORT, RELOADER_PORT, GRAFANA_PORT, OPERATOR_PORT,
 }))
 GRAFANA_SERVICE_ACCOUNT = "grafana"
+# The Secret (in monitoring) holding username, password and ca.crt of Grafana's Elasticsearch user.
+GRAFANA_ELASTICSEARCH_SECRET = "grafana-elasticsearch"
 # The kube-prometheus-stack default rule groups that cannot work on EKS, and why: AWS runs the
 # control plane, so these components expose no scrape target to the cluster and their rules
 # would only ever report them absent or evaluate to nothing.
@@ -144,6 +147,13 @@ def grafana(ctx: ComponentContext, admin_secret: str, data_sources: list[dict[st
             "datasources": {"enabled": True, "defaultDatasourceEnabled": False, "alertmanager": {"enabled": False}},
         },
         "additionalDataSources": data_sources,
+        # The Elasticsearch data sources read user, password and CA from these files
+        # (grafana_datasources.ELASTICSEARCH_SECRET_DIR); optional, so Grafana starts before
+        # the search layer has created the Secret.
+        "extraSecretMounts": [{
+            "name": "elasticsearch", "mountPath": ELASTICSEARCH_SECRET_DIR, "secretName": GRAFANA_ELASTICSEARCH_SECRET,
+            "readOnly": True, "optional": True, "defaultMode": 0o440,
+        }],
         # Dashboards are code: the UI cannot change what the next apply would revert.
         "defaultDashboardsEditable": False,
         "grafana.ini": {"users": {"allow_sign_up": False}, "auth.anonymous": {"enabled": False}, "analytics": {"reporting_enabled": False, "check_for_updates": False}},

@@ -12,6 +12,7 @@ import yaml
 
 from constructs import components_cloudwatch_exporter as cwe
 from constructs import components_prometheus as kps
+from constructs import grafana_datasources
 from constructs import prometheus_values as pv
 from constructs.monitoring import RULES_LABEL, STORAGE_CLASS
 from tests.constructs.platform_support import ENVS, observability, observability_ctx
@@ -165,3 +166,12 @@ def test_cloudwatch_exporter_exports_the_series_the_rules_read():
     given = values("prod", "cloudwatch-exporter")
     assert yaml.safe_load(given["config"]) == config
     assert given["serviceAccount"]["annotations"]["eks.amazonaws.com/role-arn"].endswith(":role/sparki-prod-obs-cloudwatch-exporter")
+
+
+def test_grafana_provisions_exactly_the_uids_the_dashboards_name():
+    grafana = values("prod", "kube-prometheus-stack")["grafana"]
+    provisioned = {source["uid"] for source in grafana["additionalDataSources"]}
+    assert provisioned == grafana_datasources.uids()
+    assert grafana["sidecar"]["datasources"]["defaultDatasourceEnabled"] is False
+    (cloudwatch,) = [s for s in grafana["additionalDataSources"] if s["uid"] == grafana_datasources.CLOUDWATCH]
+    assert cloudwatch["jsonData"]["authType"] == "default" and "secureJsonData" not in cloudwatch
