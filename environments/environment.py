@@ -17,6 +17,7 @@ from environments.data_settings import DataSettings
 from environments.edge_settings import EdgeSettings
 from environments.model import ConfigError, Model, Problem, Retention, fail, in_range, matching, one_of
 from environments.network_settings import NetworkSettings
+from environments.observability_settings import ObservabilitySettings
 from environments.platform_settings import PlatformSettings
 from environments.security_settings import SecuritySettings
 from environments.slo_settings import SloSettings, check_slos
@@ -53,6 +54,7 @@ class Environment(Model):
     data: DataSettings
     edge: EdgeSettings
     platform: PlatformSettings
+    observability: ObservabilitySettings
     state: StateSettings = Field(default_factory=StateSettings)
     security: SecuritySettings = Field(default_factory=SecuritySettings)
     log_retention_days: Retention = 90
@@ -106,6 +108,7 @@ class Environment(Model):
             "security": lambda: self.security.check_in(production, self.region, self.account_id),
             "edge": lambda: self.edge.check_in(production),
             "platform": lambda: self.platform.check_in(production, self.cluster.app_namespaces),
+            "observability": lambda: self.observability.check_in(production, self.platform.controller_replicas >= 2),
         }
         for layer, check in checks.items():
             try:
