@@ -12,10 +12,10 @@ from typing import Any
 
 from constructs import rules_anomaly, rules_pipelines, rules_platform, rules_slo
 from constructs.addon_contract import Component, ComponentContext
+from constructs.monitoring import MONITORING, RULES_LABEL
 from constructs.prometheus_rules import Group
 
-NAMESPACE = "monitoring"
-RULES_LABEL = {"sparki.io/rules": "true"}
+NAMESPACE = MONITORING
 
 
 def rule_groups(ctx: ComponentContext) -> dict[str, list[Group]]:

@@ -20,7 +20,7 @@ from environments.network_settings import NetworkSettings
 from environments.observability_settings import ObservabilitySettings
 from environments.platform_settings import PlatformSettings
 from environments.security_settings import SecuritySettings
-from environments.slo_settings import SloSettings, check_slos
+from environments.slo_settings import SloSettings, check_owners, check_slos
 from environments.state_settings import StateSettings
 
 PRODUCTION_ENVIRONMENTS = frozenset({"prod"})
@@ -109,6 +109,7 @@ class Environment(Model):
             "edge": lambda: self.edge.check_in(production),
             "platform": lambda: self.platform.check_in(production, self.cluster.app_namespaces),
             "observability": lambda: self.observability.check_in(production, self.platform.controller_replicas >= 2),
+            "slos": lambda: check_owners(self.slos, tuple(t.name for t in self.observability.teams)),
         }
         for layer, check in checks.items():
             try:

@@ -86,3 +86,10 @@ def check_slos(slos: tuple[SloSettings, ...]) -> None:
         fail("", f"has no SLO for {KUBERNETES_API!r}; every environment measures its API server (add an [[slos]] with service = \"{KUBERNETES_API}\")")
     if all(s.service == KUBERNETES_API for s in slos):
         fail("", "has no SLO for a Sparki service; add an [[slos]] with service = \"api\" (the application metric contract)")
+
+
+def check_owners(slos: tuple[SloSettings, ...], teams: tuple[str, ...]) -> None:
+    """Every SLO's owner is a team Alertmanager routes to ([observability] teams)."""
+    for index, slo in enumerate(slos):
+        if slo.owner not in teams:
+            fail(f"[{index}].owner", f"{slo.owner!r} is not a team alerts route to; use one of {', '.join(teams)} ([observability] teams), or add the team there")

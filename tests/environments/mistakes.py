@@ -191,6 +191,10 @@ MISTAKES = [
     Mistake("static name outside the zone", "staging", 'domain_name = "static.staging.sparki.example"', 'domain_name = "static.sparki.example"', "edge.static_assets.domain_name"),
     Mistake("API name with capitals", "dev", 'api_domain = "api.dev.sparki.example"', 'api_domain = "API.dev.sparki.example"', "edge.api_domain"),
     Mistake("edge section missing", "dev", '[edge]\nzone_name = "dev.sparki.example"\n', '[edgee]\nzone_name = "dev.sparki.example"\n', "edgee"),
+    Mistake("SLO latency threshold between buckets", "prod", "objective = 99.9\nthreshold_seconds = 1.0", "objective = 99.9\nthreshold_seconds = 0.7", "slos[1].threshold_seconds"),
+    Mistake("SLO objective of 100%", "prod", "objective = 99.0", "objective = 100", "slos[3].objective"),
+    Mistake("SLO objective as a string", "staging", "objective = 97.5", 'objective = "97.5%"', "slos[3].objective"),
+    Mistake("SLO named twice", "dev", 'name = "api-latency"', 'name = "api-availability"', "slos[3].name"),
     # -- logs, search and traces --------------------------------------------------------------------
     Mistake("Loki in one pod in production", "prod", 'mode = "SimpleScalable"', 'mode = "SingleBinary"', "observability.logs.mode"),
     Mistake("logs kept less than a month", "staging", "[observability.logs]\nretention_days = 30", "[observability.logs]\nretention_days = 14", "observability.logs.retention_days"),

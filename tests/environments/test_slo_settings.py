@@ -27,6 +27,7 @@ ENVS = environments.load()
         ("dev", "slos[0].name", "API availability", "slos[0].name", "is not an SLO name"),
         ("dev", "slos[2].service", "Api", "slos[2].service", "is not a service name"),
         ("dev", "slos[2].owner", "App Team", "slos[2].owner", "is not a team name"),
+        ("prod", "slos[2].owner", "payments", "slos[2].owner", "'payments' is not a team alerts route to; use one of platform, sparki"),
         ("dev", "slos[2].colour", "red", "slos[2].colour", "unknown field"),
         ("dev", "slos", DELETE, "slos", "is required"),
         ("dev", "slos", [{"name": "api-availability", "service": "api", "sli": "availability", "objective": 99.0}], "slos", "no SLO for 'kubernetes-api'"),

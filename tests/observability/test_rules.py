@@ -110,3 +110,10 @@ def test_the_docs_list_exactly_these_alerts_and_slos():
     assert text == catalogue.generated(text), "docs/observability-alerts.md is stale; run .venv/bin/python -m tests.observability.catalogue"
     for name in {r["alert"] for r in all_rules("prod") if "alert" in r}:
         assert f"| {name} |" in text
+
+
+@pytest.mark.parametrize("env", environments.NAMES)
+def test_every_alert_owner_is_a_team_alertmanager_routes_to(env):
+    teams = {t.name for t in ENVS[env].observability.teams}
+    owners = {r["labels"]["owner"] for r in all_rules(env) if "alert" in r}
+    assert owners <= teams, f"owners {sorted(owners - teams)} are not in [observability] teams of {env}"
