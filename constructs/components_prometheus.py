@@ -96,7 +96,7 @@ def network_allows(ctx: ComponentContext) -> tuple[NetworkAllow, ...]:
             name="scrape-applications", direction="egress", ports=(ctx.platform.metrics_port,), namespaces=tuple(ctx.platform.app_namespaces),
             why="Prometheus scrapes application metrics; the application namespaces admit exactly this from monitoring",
         ),
-        aws_api_egress("notifications", "Alertmanager sends to Slack, PagerDuty and the heartbeat over HTTPS; Grafana reads CloudWatch with STS credentials"),
+        aws_api_egress("https", "Alertmanager sends to Slack, PagerDuty and the heartbeat; Grafana and the CloudWatch exporter read CloudWatch with STS credentials (all HTTPS, addresses not fixed)"),
     )
 
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 from typing import Annotated
 
-from pydantic import field_validator
+from pydantic import Field, field_validator
 
-from environments.model import Model, check_named_once, fail, in_range, matching
+from environments.model import Model, Problem, check_named_once, fail, in_range, matching
+from environments.telemetry_settings import LogsSettings, SearchSettings, TracingSettings
 
 # The severities alert rules carry (label `severity`); routing knows exactly these.
 SEVERITIES = ("critical", "warning", "info")
@@ -51,6 +52,7 @@ class ObservabilitySettings(Model):
     page_critical: critical alerts page the owning team through PagerDuty; false sends them to
         the team's Slack channel instead (an environment nobody is on call for); required true
         in production.
+    logs / search / tracing: Loki, Elasticsearch and Jaeger (environments/telemetry_settings.py).
     """
 
     prometheus_retention_days: Annotated[int, in_range(1, 365, "days")]
@@ -63,6 +65,9 @@ class ObservabilitySettings(Model):
     default_team: str
     heartbeat_url: Annotated[str, matching(_HTTPS, "is not an https:// URL; e.g. \"https://heartbeat.example.com/ping/sparki-dev\"")]
     page_critical: bool = True
+    logs: LogsSettings = Field(default_factory=LogsSettings)
+    search: SearchSettings = Field(default_factory=SearchSettings)
+    tracing: TracingSettings = Field(default_factory=TracingSettings)
 
     @field_validator("teams")
     @classmethod
@@ -83,6 +88,11 @@ class ObservabilitySettings(Model):
             fail("prometheus_volume_gib", f"{self.prometheus_volume_gib} GiB leaves no headroom over prometheus_retention_gib {self.prometheus_retention_gib}; use at least {int(self.prometheus_retention_gib * VOLUME_HEADROOM + 0.999)}")
         if production and self.prometheus_retention_days < 30:
             fail("prometheus_retention_days", f"{self.prometheus_retention_days} is too short for production; keep at least 30 days (a month of incidents and SLO windows)")
+        for name in ("logs", "search", "tracing"):
+            try:
+                getattr(self, name).check_in(production)
+            except Problem as problem:
+                raise problem.under(name) from None
         if production and not self.page_critical:
             fail("page_critical", "false is not allowed in production: critical alerts must page someone; set true")
         if highly_available:

@@ -12,7 +12,7 @@ import dataclasses
 from collections.abc import Mapping
 from types import ModuleType
 
-from constructs import components_dashboards, components_prometheus
+from constructs import components_cloudwatch_exporter, components_dashboards, components_prometheus
 from constructs.addon_contract import ComponentContext, check_components, install_order
 from constructs.observability_roles import OBSERVABILITY_SERVICE_ACCOUNTS
 from constructs.platform_roles import SERVICE_ACCOUNTS
@@ -20,6 +20,7 @@ from stacks.platform_components import PlatformComponents
 
 OBSERVABILITY_GROUPS: tuple[ModuleType, ...] = (
     components_prometheus,
+    components_cloudwatch_exporter,
     components_dashboards,
 )
 

@@ -15,6 +15,7 @@ from typing import Any
 from constructs import (
     components_certs,
     components_cis,
+    components_eck_crds,
     components_ingress,
     components_logging,
     components_mesh,
@@ -33,6 +34,7 @@ GROUPS: tuple[ModuleType, ...] = (
     components_certs, components_ingress, components_scaling, components_secrets, components_logging,
     components_mesh, components_cis,
     components_prometheus_crds,
+    components_eck_crds,
 )
 # Kubernetes spells the node group taint effects differently from EKS.
 _EFFECTS = {"NO_SCHEDULE": "NoSchedule", "NO_EXECUTE": "NoExecute", "PREFER_NO_SCHEDULE": "PreferNoSchedule"}
