@@ -22,8 +22,9 @@ from grafana_foundation_sdk.models.dashboard import DashboardCursorSync, DataSou
 
 from constructs import grafana_datasources as ds
 
-# Stream labels of every log line in Loki (Fluent Bit's Kubernetes metadata).
-LOG_LABELS = ("namespace", "pod", "container", "node")
+# Stream labels Fluent Bit gives every container log line it pushes to Loki
+# (constructs/components_logging.py, its Loki output); pod names stay in the JSON line.
+LOG_LABELS = ("job", "cluster", "namespace", "container")
 PLUGINS = {source.uid: source.plugin for source in ds.data_sources("us-east-1")}
 # A panel per row-third and its height: three panels side by side, readable on a laptop.
 WIDTH, HEIGHT = 8, 8

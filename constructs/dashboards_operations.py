@@ -5,19 +5,24 @@ Security in the same pane: GuardDuty, Security Hub (kube-bench's ASFF findings a
 Config findings are counted where the security layer routes them, as the CloudWatch metrics
 (AWS/Events MatchedEvents, FailedInvocations) of its EventBridge rules
 (catalog.naming.finding_rule_name); WAF blocks are the edge layer's web ACLs' AWS/WAFV2
-BlockedRequests; denied NetworkPolicy traffic is the VPC CNI node agent's policy verdict log.
+BlockedRequests; denied NetworkPolicy traffic is the VPC CNI node agent's policy verdict log in
+Container Insights' dataplane log group.
 """
 from __future__ import annotations
 
-from catalog.naming import finding_rule_name, name_prefix, resource_name
+from catalog.naming import container_insights_log_group, finding_rule_name, name_prefix, resource_name
 from constructs.addon_contract import ComponentContext
 from constructs.dashboard_panels import Board, alert_list, cloudwatch_logs, cloudwatch_metric, logql, promql
 
 # CloudFront-scope web ACLs publish their metrics in us-east-1 only.
 CLOUDFRONT_REGION = "us-east-1"
 # The VPC CNI's network policy agent (container aws-eks-nodeagent of the aws-node DaemonSet)
-# logs one line per denied flow with "Verdict: DENY" once policy event logs are on.
-NETWORK_POLICY_LOGS = '{namespace="kube-system", container="aws-eks-nodeagent"} |= "DENY"'
+# logs one line per denied flow ("Verdict: DENY") once policy event logs are on. aws-node is a
+# data-plane container: Fluent Bit ships it to Container Insights' dataplane log group, not Loki.
+NETWORK_POLICY_QUERY = (
+    'filter kubernetes.container_name = "aws-eks-nodeagent" and @message like /DENY/ '
+    "| stats count(*) as denied by bin(5m), kubernetes.host | sort denied desc | limit 50"
+)
 KUBE_BENCH_NAMESPACE = "kube-bench"
 
 
@@ -55,9 +60,9 @@ def _security(ctx: ComponentContext) -> list:
             "WAF blocked requests (CDN)", "Requests the CloudFront web ACL blocked, all rules (metrics in us-east-1)",
             CLOUDFRONT_REGION, "AWS/WAFV2", [("BlockedRequests", {"WebACL": cdn_acl, "Rule": "ALL"}, "Sum")],
         ),
-        logql(
-            "Denied NetworkPolicy flows", "Flows the default-deny NetworkPolicies dropped, per node (VPC CNI policy verdict log)",
-            f"sum by (node) (count_over_time({NETWORK_POLICY_LOGS} [5m]))", legend="{{node}}",
+        cloudwatch_logs(
+            "Denied NetworkPolicy flows", "Flows the default-deny NetworkPolicies dropped, per node and 5 minutes (VPC CNI policy verdict log)",
+            ctx.region, [container_insights_log_group(ctx.cluster_name, "dataplane")], NETWORK_POLICY_QUERY,
         ),
         promql(
             "kube-bench: hours since last scan", "Time since the CIS node scan CronJob last completed; more than a day means scans stopped",
