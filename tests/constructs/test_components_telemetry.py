@@ -174,7 +174,9 @@ def test_the_snapshot_job_registers_the_bucket_and_the_daily_policy_with_its_ret
     assert f'"schedule": "0 0 {search.snapshot_hour_utc} * * ?"' in script
     assert f'"expire_after": "{search.snapshot_retention_days}d"' in script
     assert "--cacert /es-ca/ca.crt" in script and "-k " not in script and "--insecure" not in script
-    assert container["env"] == [{"name": "ES_PASSWORD", "valueFrom": {"secretKeyRef": {"name": ES_PASSWORD_SECRET, "key": "elastic"}}}]
+    assert "cat /es-auth/elastic" in script and "env" not in container
+    secrets = {v["secret"]["secretName"] for v in pod["volumes"]}
+    assert secrets == {ES_PASSWORD_SECRET, ES_CA_SECRET}
     assert_restricted(pod["securityContext"], container["securityContext"])
 
 
