@@ -20,6 +20,7 @@ from environments.network_settings import NetworkSettings
 from environments.observability_settings import ObservabilitySettings
 from environments.platform_settings import PlatformSettings
 from environments.security_settings import SecuritySettings
+from environments.slo_settings import SloSettings, check_slos
 from environments.state_settings import StateSettings
 
 PRODUCTION_ENVIRONMENTS = frozenset({"prod"})
@@ -40,6 +41,8 @@ class Environment(Model):
     kms_key_deletion_window_days: waiting period before any KMS key of the environment (the
         state key, the security key ring, the flow-log key) is deleted; default 30, 7..30.
     dr_region: the disaster-recovery region; default none.
+    slos: the service level objectives ([[slos]], environments/slo_settings.py); at least one
+        for the Kubernetes API and one for a Sparki service, names unique.
     """
 
     name: Annotated[str, matching(_NAME, "must be 2-12 lowercase letters/digits starting with a letter, e.g. 'dev'")]
@@ -58,6 +61,13 @@ class Environment(Model):
     kms_key_deletion_window_days: Annotated[int, in_range(*KMS_DELETION_WINDOW_DAYS, "days", "AWS accepts")] = 30
     tags: dict[str, str] = Field(default_factory=dict)
     dr_region: Region | None = None
+    slos: tuple[SloSettings, ...]
+
+    @field_validator("slos")
+    @classmethod
+    def _slos(cls, slos: tuple[SloSettings, ...]) -> tuple[SloSettings, ...]:
+        check_slos(slos)
+        return slos
 
     @field_validator("tags")
     @classmethod

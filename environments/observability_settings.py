@@ -14,6 +14,7 @@ from environments.telemetry_settings import LogsSettings, SearchSettings, Tracin
 SEVERITIES = ("critical", "warning", "info")
 _TEAM = re.compile(r"^[a-z][a-z0-9-]{0,30}[a-z0-9]$")
 _SLACK_CHANNEL = re.compile(r"^#[a-z0-9][a-z0-9._-]{0,79}$")
+_HTTPS = re.compile(r"^https://[A-Za-z0-9.-]+(:\d+)?(/[A-Za-z0-9._~/-]*)?$")
 # Prometheus needs room beyond its size limit: the write-ahead log and the block being
 # compacted are not counted against retention.size.
 VOLUME_HEADROOM = 1.2
@@ -45,6 +46,9 @@ class ObservabilitySettings(Model):
     grafana_replicas: Grafana replicas; 1..3.
     teams: the teams alerts route to by their `owner` label; at least one, each named once.
     default_team: the team that gets alerts whose owner is unknown; one of teams.
+    heartbeat_url: the dead man's switch Alertmanager sends the always-firing Watchdog alert to
+        every minute (https://; it raises its own alarm when the pings stop: the whole alerting
+        path is down). Its bearer token comes from Secrets Manager, never from here.
     page_critical: critical alerts page the owning team through PagerDuty; false sends them to
         the team's Slack channel instead (an environment nobody is on call for); required true
         in production.
@@ -59,6 +63,7 @@ class ObservabilitySettings(Model):
     grafana_replicas: Annotated[int, in_range(1, 3, "", "run Grafana with")]
     teams: tuple[TeamSettings, ...]
     default_team: str
+    heartbeat_url: Annotated[str, matching(_HTTPS, "is not an https:// URL; e.g. \"https://heartbeat.example.com/ping/sparki-dev\"")]
     page_critical: bool = True
     logs: LogsSettings = Field(default_factory=LogsSettings)
     search: SearchSettings = Field(default_factory=SearchSettings)

@@ -5,7 +5,7 @@ LAYERS is the deploy order by name. This module imports nothing, so the tools ab
 load; build_environment() checks that it builds exactly these layers in this order.
 """
 
-LAYERS: tuple[str, ...] = ("state", "security", "network", "cluster", "data", "edge", "platform", "platform-config")
+LAYERS: tuple[str, ...] = ("state", "security", "network", "cluster", "data", "edge", "platform", "platform-config", "observability-aws", "observability")
 # Layers that talk to the cluster (kubernetes/helm providers) instead of AWS; build_environment()
 # checks that exactly these stacks go without the AWS provider.
-KUBERNETES_LAYERS: tuple[str, ...] = ("platform", "platform-config")
+KUBERNETES_LAYERS: tuple[str, ...] = ("platform", "platform-config", "observability")

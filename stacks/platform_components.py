@@ -20,6 +20,7 @@ from constructs import (
     components_logging,
     components_mesh,
     components_metrics,
+    components_prometheus_crds,
     components_scaling,
     components_secrets,
 )
@@ -32,6 +33,7 @@ GROUPS: tuple[ModuleType, ...] = (
     components_metrics,
     components_certs, components_ingress, components_scaling, components_secrets, components_logging,
     components_mesh, components_cis,
+    components_prometheus_crds,
     components_eck_crds,
 )
 # Kubernetes spells the node group taint effects differently from EKS.
@@ -57,6 +59,8 @@ def component_context(env: Environment, *, cluster_name: str, role_arns: Mapping
             for t in cluster.system_group.taints
         ),
         platform=env.platform,
+        slos=env.slos,
+        database_max_connections=env.data.database.max_connections,
         observability=env.observability,
     )
 

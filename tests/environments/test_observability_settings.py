@@ -26,6 +26,7 @@ TEAM = {"name": "platform", "slack_channel": "#platform-alerts"}
         ("dev", "observability.teams", [{**TEAM, "name": "Platform"}], "observability.teams[0].name", "not a team name"),
         ("dev", "observability.teams", [{**TEAM, "slack_channel": "platform"}], "observability.teams[0].slack_channel", "not a Slack channel"),
         ("dev", "observability.default_team", "nobody", "observability.default_team", "not one of the teams"),
+        ("dev", "observability.heartbeat_url", "http://heartbeat.example/ping", "observability.heartbeat_url", "not an https:// URL"),
         ("prod", "observability.page_critical", False, "observability.page_critical", "must page someone"),
     ],
 )
