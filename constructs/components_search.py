@@ -40,6 +40,7 @@ from constructs.telemetry_values import (
     MONITORING,
     SEARCH_NAMESPACE,
     SERVICE_ACCOUNTS,
+    STORAGE_CLASS,
     bucket_names,
 )
 
@@ -52,7 +53,6 @@ EXPORTER_CHART = ("prometheus-elasticsearch-exporter", "https://prometheus-commu
 # The 8.x line ECK 3.5.0's release tests run against (.buildkite/e2e/release-branch-matrix.yaml).
 ES_VERSION = "8.19.18"
 ES_SERVICE_ACCOUNT = SERVICE_ACCOUNTS["elasticsearch"][1]
-STORAGE_CLASS = "gp3-encrypted"
 WEBHOOK_PORT = 9443
 REPOSITORY = "s3-snapshots"
 SLM_POLICY = "daily"

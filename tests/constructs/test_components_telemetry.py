@@ -12,7 +12,7 @@ import pytest
 import yaml
 
 from constructs import components_eck_crds, components_logging, components_loki, components_search, components_tracing
-from constructs.addon_contract import check_components
+from constructs.addon_contract import Component, check_components
 from constructs.controller_values import IRSA_ANNOTATION
 from constructs.namespace_policies import Network, application_allows
 from constructs.telemetry_values import (
@@ -55,9 +55,22 @@ def values(ctx, name: str) -> dict:
     return json.loads(json.dumps(named(components(ctx), name).values))
 
 
+def custom_resources(ctx):
+    return [*components_search.custom_resources(ctx), *components_tracing.custom_resources(ctx)]
+
+
 @pytest.mark.parametrize("ctx", CONTEXTS.values(), ids=CONTEXTS)
 def test_the_groups_keep_the_contract(ctx):
-    check_components("t", components(ctx), components_search.custom_resources(ctx), service_accounts=SERVICE_ACCOUNTS)
+    # The ServiceMonitor kind comes from the platform's prometheus-operator-crds.
+    prometheus_crds = Component("prometheus-operator-crds", "prometheus-operator-crds", "https://example.invalid", "1.0.0", "kube-system", {}, owns_namespace=False, crds=("monitoring.coreos.com/ServiceMonitor",))
+    check_components("t", [*components(ctx), prometheus_crds], custom_resources(ctx), service_accounts=SERVICE_ACCOUNTS)
+
+
+@pytest.mark.parametrize("ctx", CONTEXTS.values(), ids=CONTEXTS)
+def test_every_custom_resource_matches_its_vendored_crd(ctx):
+    for resource in custom_resources(ctx):
+        result = validate_object(resource, ctx.kubernetes_version, CRDS)
+        assert result.source == "crd" and not result.error, f"{resource['kind']}: {result.error}"
 
 
 @pytest.mark.parametrize(
