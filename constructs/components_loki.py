@@ -23,6 +23,7 @@ from constructs.telemetry_values import (
     MEMBERLIST_PORT,
     MONITORING,
     SERVICE_ACCOUNTS,
+    STORAGE_CLASS,
     bucket_names,
 )
 
@@ -30,7 +31,6 @@ from constructs.telemetry_values import (
 # 7.3.0, Loki 3.6. Values keys checked against that tag's values.yaml and values.schema.json.
 CHART = ("loki", "https://grafana.github.io/helm-charts", "7.3.0")
 SERVICE_ACCOUNT = SERVICE_ACCOUNTS["loki"][1]
-STORAGE_CLASS = "gp3-encrypted"
 # The schema in force from this date on: TSDB index, schema v13, one index table per day (what
 # the compactor's retention works on). A later schema change appends a period, never edits one.
 SCHEMA = {"from": "2025-01-01", "store": "tsdb", "object_store": "s3", "schema": "v13", "index": {"prefix": "index_", "period": "24h"}}

@@ -40,8 +40,8 @@ from constructs.telemetry_values import (
     MONITORING,
     SEARCH_NAMESPACE,
     SERVICE_ACCOUNTS,
+    STORAGE_CLASS,
     bucket_names,
-    es_password_env,
 )
 
 # elastic/cloud-on-k8s deploy/eck-operator at tag v3.5.0 (386c7b1, 2026-07-24): version 3.5.0.
@@ -53,7 +53,6 @@ EXPORTER_CHART = ("prometheus-elasticsearch-exporter", "https://prometheus-commu
 # The 8.x line ECK 3.5.0's release tests run against (.buildkite/e2e/release-branch-matrix.yaml).
 ES_VERSION = "8.19.18"
 ES_SERVICE_ACCOUNT = SERVICE_ACCOUNTS["elasticsearch"][1]
-STORAGE_CLASS = "gp3-encrypted"
 WEBHOOK_PORT = 9443
 REPOSITORY = "s3-snapshots"
 SLM_POLICY = "daily"
@@ -61,7 +60,8 @@ SLM_POLICY = "daily"
 # must not age its last good ones away.
 SNAPSHOT_MIN_COUNT = 3
 CURL_IMAGE = "curlimages/curl:8.14.1"
-CURL_UID = 100  # the image's curl_user
+JOB_UID = 10001
+CA_DIR, AUTH_DIR = "/es-ca", "/es-auth"
 # Where ES reads the web identity token: its security manager admits files under the config
 # directory only, so the token is projected there (ES 8.x repository-s3, "Kubernetes service
 # accounts"), not at the IRSA webhook's default path.
@@ -128,8 +128,9 @@ def repository(ctx: ComponentContext) -> dict[str, Any]:
 
 
 def _snapshot_job(ctx: ComponentContext) -> dict[str, Any]:
-    # $ES_PASSWORD without braces: Terraform would read "${" as an interpolation.
-    curl = 'curl -sS --fail-with-body --cacert /es-ca/ca.crt -u "elastic:$ES_PASSWORD" -H "Content-Type: application/json" -X PUT'
+    # The password is read from the mounted secret when the job runs; "$(...)", not "${...}",
+    # which Terraform would read as an interpolation.
+    curl = f'curl -sS --fail-with-body --cacert {CA_DIR}/ca.crt -u "elastic:$(cat {AUTH_DIR}/elastic)" -H "Content-Type: application/json" -X PUT'
     script = "\n".join(
         [
             "set -eu",
@@ -140,23 +141,31 @@ def _snapshot_job(ctx: ComponentContext) -> dict[str, Any]:
     container = {
         "name": "register",
         "image": CURL_IMAGE,
+        "imagePullPolicy": "Always",
         "command": ["/bin/sh", "-c", script],
-        "env": [es_password_env()],
-        "volumeMounts": [{"name": "es-ca", "mountPath": "/es-ca", "readOnly": True}],
-        "securityContext": {**RESTRICTED_CONTAINER, "runAsUser": CURL_UID},
-        "resources": resources("10m", "16Mi", "64Mi"),
+        "volumeMounts": [
+            {"name": "es-ca", "mountPath": CA_DIR, "readOnly": True},
+            {"name": "es-auth", "mountPath": AUTH_DIR, "readOnly": True},
+        ],
+        # Any uid will do for curl; a high one shares nothing with the node's users.
+        "securityContext": {**RESTRICTED_CONTAINER, "runAsUser": JOB_UID, "runAsGroup": JOB_UID},
+        "resources": {"requests": {"cpu": "10m", "memory": "16Mi"}, "limits": {"cpu": "200m", "memory": "64Mi"}},
     }
     pod = {
         "restartPolicy": "OnFailure",
         "automountServiceAccountToken": False,
         "securityContext": dict(RESTRICTED_POD),
         "containers": [container],
-        "volumes": [{"name": "es-ca", "secret": {"secretName": ES_CA_SECRET}}],
+        "volumes": [
+            {"name": "es-ca", "secret": {"secretName": ES_CA_SECRET}},
+            {"name": "es-auth", "secret": {"secretName": ES_PASSWORD_SECRET}},
+        ],
     }
+    skips = {"checkov.io/skip1": "CKV_K8S_43=pinned by release tag; curl's images are published without digests we can verify offline"}
     return {
         "apiVersion": "batch/v1",
         "kind": "CronJob",
-        "metadata": {"name": "es-snapshot-policy", "namespace": SEARCH_NAMESPACE},
+        "metadata": {"name": "es-snapshot-policy", "namespace": SEARCH_NAMESPACE, "annotations": skips},
         "spec": {
             # Hourly, so a restored or rebuilt cluster has its repository and policy back
             # within the hour; both PUTs replace what is there with the same thing.

@@ -123,5 +123,20 @@ def jaeger(ctx: ComponentContext) -> Component:
     return chart_release(CHART, SEARCH_NAMESPACE, jaeger_values(ctx), owns_namespace=False, depends_on=("elasticsearch",))
 
 
+def custom_resources(ctx: ComponentContext) -> tuple[dict[str, Any], ...]:
+    """The ServiceMonitor of Jaeger's own metrics (the chart has none): the Service's
+    internal-metrics port, every 30 s."""
+    monitor = {
+        "apiVersion": "monitoring.coreos.com/v1",
+        "kind": "ServiceMonitor",
+        "metadata": {"name": "jaeger", "namespace": SEARCH_NAMESPACE},
+        "spec": {
+            "selector": {"matchLabels": dict(POD_LABELS)},
+            "endpoints": [{"port": "internal-metrics", "interval": "30s", "path": "/metrics"}],
+        },
+    }
+    return (monitor,)
+
+
 def components(ctx: ComponentContext) -> tuple[Component, ...]:
     return (jaeger(ctx),)

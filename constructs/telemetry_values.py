@@ -8,12 +8,14 @@ from typing import Any
 
 from catalog.naming import name_prefix
 
+# Re-exported for the groups: the namespace Prometheus and Grafana run in, and the StorageClass
+# of every volume the observability stack claims.
+from constructs.monitoring import MONITORING as MONITORING
+from constructs.monitoring import STORAGE_CLASS as STORAGE_CLASS
+
 LOKI_NAMESPACE = "loki"
 SEARCH_NAMESPACE = "search"
 ECK_NAMESPACE = "elastic-system"
-# The namespace Prometheus and Grafana run in (environments.platform_settings.MONITORING_NAMESPACE;
-# constructs never import environments).
-MONITORING = "monitoring"
 # Fluent Bit's namespace (constructs/components_logging.NAMESPACE).
 LOG_SHIPPER_NAMESPACE = "amazon-cloudwatch"
 

@@ -82,6 +82,7 @@ def build_environment(scope: Construct, env: Environment, run: RunSettings) -> d
         oidc_provider_arn=cluster.oidc_provider_arn,
         oidc_issuer_url=cluster.oidc_issuer_url,
         secrets_key_arn=security.keys.arn("secrets"),
+        access_log_bucket=security.access_log_bucket_name,
     )
     # The ClusterSecretStore (platform-config) serves the ExternalSecrets created here.
     observability_components = collect_observability(observability_context(context, observability_aws.role_arns), components)

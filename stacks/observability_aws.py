@@ -11,6 +11,7 @@ from catalog.naming import resource_name, secret_name
 from constructs import Construct
 from constructs.observability_roles import ObservabilityRoles, ObservabilityRolesProps, cloudwatch_exporter, grafana_cloudwatch
 from constructs.secret import Secret, SecretProps
+from constructs.telemetry_storage import TelemetryStorage, TelemetryStorageProps
 from environments.schema import Environment
 from stacks.base import SparkiStack
 from stacks.run_settings import RunSettings
@@ -43,6 +44,7 @@ class ObservabilityAwsStack(SparkiStack):
         oidc_provider_arn: str,
         oidc_issuer_url: str,
         secrets_key_arn: str,
+        access_log_bucket: str,
     ) -> None:
         super().__init__(scope, env, run)
         issuer_host = TerraformLocal(self, "oidc_issuer_host", Fn.replace(oidc_issuer_url, "https://", "")).as_string
@@ -78,5 +80,21 @@ class ObservabilityAwsStack(SparkiStack):
             )
             # By name, not by reference: the Kubernetes stack needs no remote state for it.
             self.secret_names[key] = secret_name(env.name, name)
-        self.role_arns: dict[str, str] = dict(roles.role_arns)
-        self.bucket_names: dict[str, str] = {}
+        # Loki's chunks and index, the Elasticsearch snapshots; their roles trust the service
+        # accounts constructs/telemetry_values.py names.
+        storage = TelemetryStorage(
+            self,
+            "telemetry",
+            TelemetryStorageProps(
+                env=env.name,
+                account_id=env.account_id,
+                region=env.region,
+                access_log_bucket=access_log_bucket,
+                loki_retention_days=env.observability.logs.retention_days,
+                oidc_provider_arn=oidc_provider_arn,
+                oidc_issuer_host=issuer_host,
+                key_deletion_window_days=env.kms_key_deletion_window_days,
+            ),
+        )
+        self.role_arns: dict[str, str] = {**roles.role_arns, **storage.role_arns}
+        self.bucket_names: dict[str, str] = dict(storage.bucket_names)

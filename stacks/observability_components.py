@@ -12,10 +12,19 @@ import dataclasses
 from collections.abc import Mapping
 from types import ModuleType
 
-from constructs import components_cloudwatch_exporter, components_dashboards, components_prometheus, components_rules
+from constructs import (
+    components_cloudwatch_exporter,
+    components_dashboards,
+    components_loki,
+    components_prometheus,
+    components_rules,
+    components_search,
+    components_tracing,
+)
 from constructs.addon_contract import ComponentContext, check_components, install_order
 from constructs.observability_roles import OBSERVABILITY_SERVICE_ACCOUNTS
 from constructs.platform_roles import SERVICE_ACCOUNTS
+from constructs.telemetry_values import SERVICE_ACCOUNTS as TELEMETRY_SERVICE_ACCOUNTS
 from stacks.platform_components import PlatformComponents
 
 OBSERVABILITY_GROUPS: tuple[ModuleType, ...] = (
@@ -23,6 +32,7 @@ OBSERVABILITY_GROUPS: tuple[ModuleType, ...] = (
     components_cloudwatch_exporter,
     components_dashboards,
     components_rules,
+    components_loki, components_search, components_tracing,
 )
 
 
@@ -39,7 +49,7 @@ def collect_observability(ctx: ComponentContext, platform: PlatformComponents, g
         ctx.env,
         [*platform.components, *own],
         [*platform.custom_resources, *resources],
-        service_accounts={**SERVICE_ACCOUNTS, **OBSERVABILITY_SERVICE_ACCOUNTS},
+        service_accounts={**SERVICE_ACCOUNTS, **OBSERVABILITY_SERVICE_ACCOUNTS, **TELEMETRY_SERVICE_ACCOUNTS},
     )
     names = {c.name for c in own}
     return PlatformComponents(tuple(c for c in install_order([*platform.components, *own]) if c.name in names), tuple(resources))

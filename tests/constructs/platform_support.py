@@ -7,6 +7,7 @@ from catalog.naming import resource_name
 from constructs.addon_contract import ComponentContext
 from constructs.observability_roles import OBSERVABILITY_SERVICE_ACCOUNTS
 from constructs.platform_roles import SERVICE_ACCOUNTS
+from constructs.telemetry_values import SERVICE_ACCOUNTS as TELEMETRY_SERVICE_ACCOUNTS
 from stacks.observability_components import collect_observability, observability_context
 from stacks.platform_components import PlatformComponents, collect, component_context
 
@@ -32,7 +33,8 @@ def context(name: str, **platform: object) -> ComponentContext:
 def observability_role_arns(name: str) -> dict[str, str]:
     """service account -> role ARN of every role the observability-aws stack creates."""
     env = ENVS[name]
-    return {key: f"arn:aws:iam::{env.account_id}:role/{resource_name(name, 'obs')}-{key}" for key in OBSERVABILITY_SERVICE_ACCOUNTS}
+    keys = [*OBSERVABILITY_SERVICE_ACCOUNTS, *TELEMETRY_SERVICE_ACCOUNTS]
+    return {key: f"arn:aws:iam::{env.account_id}:role/{resource_name(name, 'obs')}-{key}" for key in keys}
 
 
 def observability_ctx(name: str) -> ComponentContext:

@@ -12,7 +12,7 @@ import pytest
 import yaml
 
 from constructs import components_eck_crds, components_logging, components_loki, components_search, components_tracing
-from constructs.addon_contract import check_components
+from constructs.addon_contract import Component, check_components
 from constructs.controller_values import IRSA_ANNOTATION
 from constructs.namespace_policies import Network, application_allows
 from constructs.telemetry_values import (
@@ -55,9 +55,22 @@ def values(ctx, name: str) -> dict:
     return json.loads(json.dumps(named(components(ctx), name).values))
 
 
+def custom_resources(ctx):
+    return [*components_search.custom_resources(ctx), *components_tracing.custom_resources(ctx)]
+
+
 @pytest.mark.parametrize("ctx", CONTEXTS.values(), ids=CONTEXTS)
 def test_the_groups_keep_the_contract(ctx):
-    check_components("t", components(ctx), components_search.custom_resources(ctx), service_accounts=SERVICE_ACCOUNTS)
+    # The ServiceMonitor kind comes from the platform's prometheus-operator-crds.
+    prometheus_crds = Component("prometheus-operator-crds", "prometheus-operator-crds", "https://example.invalid", "1.0.0", "kube-system", {}, owns_namespace=False, crds=("monitoring.coreos.com/ServiceMonitor",))
+    check_components("t", [*components(ctx), prometheus_crds], custom_resources(ctx), service_accounts=SERVICE_ACCOUNTS)
+
+
+@pytest.mark.parametrize("ctx", CONTEXTS.values(), ids=CONTEXTS)
+def test_every_custom_resource_matches_its_vendored_crd(ctx):
+    for resource in custom_resources(ctx):
+        result = validate_object(resource, ctx.kubernetes_version, CRDS)
+        assert result.source == "crd" and not result.error, f"{resource['kind']}: {result.error}"
 
 
 @pytest.mark.parametrize(
@@ -174,7 +187,9 @@ def test_the_snapshot_job_registers_the_bucket_and_the_daily_policy_with_its_ret
     assert f'"schedule": "0 0 {search.snapshot_hour_utc} * * ?"' in script
     assert f'"expire_after": "{search.snapshot_retention_days}d"' in script
     assert "--cacert /es-ca/ca.crt" in script and "-k " not in script and "--insecure" not in script
-    assert container["env"] == [{"name": "ES_PASSWORD", "valueFrom": {"secretKeyRef": {"name": ES_PASSWORD_SECRET, "key": "elastic"}}}]
+    assert "cat /es-auth/elastic" in script and "env" not in container
+    secrets = {v["secret"]["secretName"] for v in pod["volumes"]}
+    assert secrets == {ES_PASSWORD_SECRET, ES_CA_SECRET}
     assert_restricted(pod["securityContext"], container["securityContext"])
 
 
