@@ -24,7 +24,7 @@ export CHECKPOINT_DISABLE ?= 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export SPARKI_ENV := $(ENV)
 
-.PHONY: help deps synth test test-emulator emulator validate scan scan-workflows lint plan deploy diff bench cost docs clean snapshot-update failover failback
+.PHONY: help deps tools synth test test-emulator emulator validate scan scan-workflows lint plan deploy diff bench cost docs clean snapshot-update failover failback
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z][a-zA-Z_-]+:.*## / {printf "  make %-16s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -49,10 +49,24 @@ node_modules/.installed: package.json package-lock.json
 
 deps: $(VENV)/.installed $(CHECKOV_VENV)/.installed node_modules/.installed ## install every pinned dependency (idempotent)
 
+# The rule and Alertmanager tests need promtool and amtool; CI runs them, so a missing tool stops
+# the run instead of skipping the tests. As root with apt the Debian packages are installed.
+TOOLS := promtool:prometheus amtool:prometheus-alertmanager
+tools: ## promtool and amtool (Debian packages prometheus, prometheus-alertmanager), installed when missing
+	@for pair in $(TOOLS); do \
+	  tool=$${pair%%:*}; pkg=$${pair#*:}; \
+	  command -v $$tool >/dev/null && continue; \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$pkg; } >/dev/null \
+	      || { echo "tools: apt-get install -y $$pkg failed; install it by hand"; exit 1; }; \
+	    echo "tools: installed $$pkg ($$tool)"; \
+	  else echo "tools: $$tool is missing; install the Debian package $$pkg (apt-get install -y $$pkg, as root)"; exit 1; fi; \
+	done
+
 synth: $(VENV)/.installed node_modules/.installed ## synthesize every stack (ENV=.. for one environment) into cdktf.out/
 	@$(PY) main.py
 
-test: deps ## unit, snapshot, terraform validate and checkov tests (the emulator run is test-emulator)
+test: deps tools ## unit, snapshot, terraform validate and checkov tests (the emulator run is test-emulator)
 	@$(PY) -m pytest -q tests --ignore=tests/emulator
 
 test-emulator: $(VENV)/.installed ## plan, apply, re-plan, destroy every AWS-only dev stack against moto; plan review on real plans

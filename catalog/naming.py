@@ -43,6 +43,26 @@ def node_group_name(prefix: str, group: str, generation: str = "blue") -> str:
         raise ValueError(f"generation={generation!r}; use one of {', '.join(NODE_GENERATIONS)}")
     return f"{prefix}-{group}" if generation == NODE_GENERATIONS[0] else f"{prefix}-{group}-{generation}"
 
+# EventBridge rules that carry findings and data-store events (constructs/finding_routes.py).
+FINDING_SOURCES = ("guardduty", "securityhub", "config")
+EVENT_SOURCES = ("elasticache",)
+
+
+def finding_rule_name(name: str, source: str) -> str:
+    """"<name>-<source>-findings" (security services) or "<name>-<source>-events" (ElastiCache):
+    the security layer names each rule's ARN in the alarm topic's policy before the rule exists,
+    and the dashboards read each rule's CloudWatch metrics by this name."""
+    if source in FINDING_SOURCES:
+        return f"{name}-{source}-findings"
+    if source in EVENT_SOURCES:
+        return f"{name}-{source}-events"
+    raise ValueError(f"source={source!r}: use one of {', '.join(FINDING_SOURCES + EVENT_SOURCES)}")
+
+
+def database_identifier(name: str) -> str:
+    """The instance identifier of the database named `name` (e.g. "sparki-dev-postgres")."""
+    return f"{name}-postgres"
+
 
 def secret_name(env: str, name: str) -> str:
     """A declared secret's Secrets Manager name: sparki-<env>/<name>, e.g. sparki-dev/app/smtp."""

@@ -112,8 +112,11 @@ class Component:
 @dataclass(frozen=True)
 class ComponentContext:
     """What component factories may use. `platform` is the environment's PlatformSettings
-    (environments/platform_settings.py); typed loosely because constructs never import
-    environments."""
+    (environments/platform_settings.py), `slos` its SloSettings (environments/slo_settings.py)
+    and `observability` its ObservabilitySettings (environments/observability_settings.py);
+    typed loosely because constructs never import environments.
+    database_max_connections: the database's max_connections (the alert rules warn near it).
+    """
 
     env: str
     region: str
@@ -127,6 +130,9 @@ class ComponentContext:
     system_node_selector: Mapping[str, str]
     system_tolerations: tuple[Mapping[str, str], ...]
     platform: Any
+    slos: tuple[Any, ...]
+    database_max_connections: int
+    observability: Any = None
 
 
 def _check_one(env: str, c: Component, service_accounts: Mapping[str, tuple[str, str]] | None) -> None:

@@ -1,14 +1,16 @@
 """Logging group: Fluent Bit (container, data-plane and host logs) and the CloudWatch agent
 (Container Insights performance events) on every node, each writing only to the Container
-Insights log groups the cluster layer created (constructs/container_insights.py)."""
+Insights log groups the cluster layer created (constructs/container_insights.py). Fluent Bit
+also pushes container logs to Loki (components_loki.py), the store Grafana queries."""
 from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import Any
 
 from catalog.naming import SHIPPER_LOG_GROUPS, container_insights_log_group
-from constructs.addon_contract import Component, ComponentContext, ServiceAccount
+from constructs.addon_contract import Component, ComponentContext, NetworkAllow, ServiceAccount
 from constructs.controller_values import EVERY_NODE, aws_api_egress, chart_release, irsa_service_account, resources
+from constructs.telemetry_values import LOKI_GATEWAY_PORT, LOKI_NAMESPACE, LOKI_PUSH_HOST
 
 # fluent/helm-charts charts/fluent-bit at tag fluent-bit-0.58.1 (2026-08): version 0.58.1,
 # appVersion (Fluent Bit) 5.1.1. Values keys checked against that tag's values.yaml.
@@ -59,9 +61,37 @@ def _output(ctx: ComponentContext, kind: str) -> str:
             f"    Match {kind}.*",
             f"    region {ctx.region}",
             f"    log_group_name {container_insights_log_group(ctx.cluster_name, kind)}",
-            "    log_stream_prefix ${NODE_NAME}-",
+            # Fluent Bit expands ${NODE_NAME}; "$$" keeps Terraform, which reads "${" in any
+            # string of its JSON as an interpolation (an invalid reference here), from trying.
+            "    log_stream_prefix $${NODE_NAME}-",
             # The group exists, encrypted and expiring; the role may not create one.
             "    auto_create_group Off",
+            "    retry_limit 5",
+        ]
+    )
+
+
+def _loki_output(ctx: ComponentContext) -> str:
+    """Container logs to Loki as well (CloudWatch keeps its copy): labels only what queries
+    select by (low cardinality); the pod name and the rest stay in the JSON line."""
+    labels = ", ".join(
+        [
+            "job=fluent-bit",
+            f"cluster={ctx.cluster_name}",
+            "namespace=$kubernetes['namespace_name']",
+            "container=$kubernetes['container_name']",
+        ]
+    )
+    return "\n".join(
+        [
+            "[OUTPUT]",
+            "    Name loki",
+            "    Match application.*",
+            f"    host {LOKI_PUSH_HOST}",
+            # The gateway's Service port; its pods listen on LOKI_GATEWAY_PORT.
+            "    port 80",
+            f"    labels {labels}",
+            "    line_format json",
             "    retry_limit 5",
         ]
     )
@@ -84,7 +114,7 @@ def fluent_bit_config(ctx: ComponentContext) -> dict[str, str]:
         # kubelet and containerd go to the data-plane group, not twice.
         f"[FILTER]\n    Name grep\n    Match host.*\n    Exclude _SYSTEMD_UNIT ^({unit_names})$",
     ]
-    outputs = [_output(ctx, kind) for kind in SHIPPER_LOG_GROUPS["log-shipper"]]
+    outputs = [*(_output(ctx, kind) for kind in SHIPPER_LOG_GROUPS["log-shipper"]), _loki_output(ctx)]
     return {"inputs": "\n".join(inputs) + "\n", "filters": "\n".join(filters) + "\n", "outputs": "\n".join(outputs) + "\n"}
 
 
@@ -128,7 +158,16 @@ def fluent_bit(ctx: ComponentContext) -> Component:
         service_accounts=(ServiceAccount(FLUENT_BIT_SA, role="log-shipper"),),
         pod_security="privileged",
         pod_security_reason=PRIVILEGED_REASON,
-        network_allows=(aws_api_egress("fluent-bit", "Fluent Bit puts log events through the CloudWatch Logs API with credentials from STS"),),
+        network_allows=(
+            aws_api_egress("fluent-bit", "Fluent Bit puts log events through the CloudWatch Logs API with credentials from STS"),
+            NetworkAllow(
+                name="fluent-bit-loki",
+                why="Fluent Bit pushes container logs to Loki's gateway",
+                direction="egress",
+                ports=(LOKI_GATEWAY_PORT,),
+                namespaces=(LOKI_NAMESPACE,),
+            ),
+        ),
     )
 
 

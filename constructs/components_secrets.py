@@ -25,6 +25,7 @@ from constructs.controller_values import (
     restricted_pod,
     webhook_ingress,
 )
+from constructs.monitoring import SECRET_NAMESPACES
 
 # external-secrets/external-secrets deploy/charts/external-secrets at tag helm-chart-2.9.0
 # (= v2.9.0): version 2.9.0, appVersion v2.9.0. Values keys checked against its values.yaml.
@@ -89,9 +90,10 @@ def custom_resources(ctx: ComponentContext) -> tuple[dict[str, Any], ...]:
                     "auth": {"jwt": {"serviceAccountRef": {"name": SERVICE_ACCOUNT, "namespace": NAMESPACE}}},
                 }
             },
-            # Application namespaces only: an ExternalSecret anywhere else is refused, so the
-            # store cannot be used to copy a secret into a namespace nobody reviews.
-            "conditions": [{"namespaces": list(ctx.platform.app_namespaces)}],
+            # Application namespaces and the observability layer's (Alertmanager's receivers,
+            # Grafana's admin) only: an ExternalSecret anywhere else is refused, so the store
+            # cannot be used to copy a secret into a namespace nobody reviews.
+            "conditions": [{"namespaces": [*ctx.platform.app_namespaces, *SECRET_NAMESPACES]}],
         },
     }
     return (store,)

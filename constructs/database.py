@@ -18,6 +18,7 @@ from catalog.aws import (
     MONITORING_INTERVALS,
     WEEKLY_WINDOW,
 )
+from catalog.naming import database_identifier
 from constructs import Construct
 from constructs.client_security_group import ClientSecurityGroup, ClientSecurityGroupProps
 from constructs.database_credentials import MasterSecretProps, instance_credentials, master_secret, master_secret_name
@@ -40,11 +41,6 @@ LOG_EXPORTS = ("postgresql", "upgrade")
 CA_CERT = "rds-ca-rsa2048-g1"
 _CLASS = re.compile(r"^db\.[a-z0-9]+\.[a-z0-9]+$")
 _IDENT = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
-
-
-def database_identifier(name: str) -> str:
-    """The instance identifier of the database named `name` (e.g. "sparki-dev-postgres")."""
-    return f"{name}-postgres"
 
 
 @dataclass(frozen=True)

@@ -1,9 +1,9 @@
 """EventBridge rules that carry security findings and data-store events to the alarm topic, one
 rule per service.
 
-Every rule is named "<name>-<source>-findings" (security services) or "<name>-<source>-events"
-(ElastiCache), so a stack can name its ARN in the topic's policy (AlarmTopicProps.event_rule_arns)
-before the rule exists: finding_rule_arn().
+Every rule is named catalog.naming.finding_rule_name(): "<name>-<source>-findings" (security
+services) or "<name>-<source>-events" (ElastiCache), so a stack can name its ARN in the topic's
+policy (AlarmTopicProps.event_rule_arns) before the rule exists: finding_rule_arn().
 GuardDuty's rule lives with its detector (constructs/threat_detection.py) and is built by the
 same route_findings(); Security Hub's and Config's rules are FindingRoutes.
 """
@@ -17,21 +17,12 @@ from cdktf_cdktf_provider_aws.cloudwatch_event_rule import CloudwatchEventRule
 from cdktf_cdktf_provider_aws.cloudwatch_event_target import CloudwatchEventTarget
 
 from catalog.aws import FINDING_SEVERITIES, severities_from
+from catalog.naming import finding_rule_name
 from constructs import Construct
 
-SOURCES = ("guardduty", "securityhub", "config")
-EVENT_SOURCES = ("elasticache",)
 # Security Hub re-publishes what GuardDuty and Config find; those have their own rules, so
 # the Security Hub rule leaves them out instead of sending each finding twice.
 ROUTED_ELSEWHERE = ("GuardDuty", "Config")
-
-
-def finding_rule_name(name: str, source: str) -> str:
-    if source in SOURCES:
-        return f"{name}-{source}-findings"
-    if source in EVENT_SOURCES:
-        return f"{name}-{source}-events"
-    raise ValueError(f"source={source!r}: use one of {', '.join(SOURCES + EVENT_SOURCES)}")
 
 
 def finding_rule_arn(name: str, source: str, region: str, account_id: str) -> str:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from constructs.addon_contract import NetworkAllow
+from constructs.telemetry_values import JAEGER_OTLP_PORTS, SEARCH_NAMESPACE
 
 WHY = "sparki.io/why"
 MANAGED_BY = {"app.kubernetes.io/managed-by": "sparki"}
@@ -103,9 +104,9 @@ def component_allows(ns: str, network: Network, extra: Sequence[NetworkAllow]) -
 
 
 def application_allows(ns: str, network: Network, *, app_port: int, metrics_port: int, monitoring: str) -> list[dict[str, Any]]:
-    """An application namespace: DNS, scrapes from monitoring, the load balancer in, and the
-    database and cache ports out. Nothing else: application pods do not call the Kubernetes API
-    (their service account tokens are not even mounted)."""
+    """An application namespace: DNS, scrapes from monitoring, the load balancer in, the
+    database and cache ports and Jaeger's OTLP ports out. Nothing else: application pods do not
+    call the Kubernetes API (their service account tokens are not even mounted)."""
     rules = (
         NetworkAllow(
             name="metrics-scrape", direction="ingress", ports=(metrics_port,), namespaces=(monitoring,),
@@ -118,6 +119,10 @@ def application_allows(ns: str, network: Network, *, app_port: int, metrics_port
         NetworkAllow(
             name="data-stores", direction="egress", ports=DB_PORTS, cidrs=tuple(network.database_cidrs),
             why="applications reach PostgreSQL (5432) and Valkey (6379) in the database subnets, and nothing else there",
+        ),
+        NetworkAllow(
+            name="traces", direction="egress", ports=JAEGER_OTLP_PORTS, namespaces=(SEARCH_NAMESPACE,),
+            why=f"applications send traces over OTLP (gRPC, HTTP) to Jaeger in the {SEARCH_NAMESPACE} namespace",
         ),
     )
     return [dns_allow(ns), *(allow(ns, rule) for rule in rules)]

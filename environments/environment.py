@@ -26,8 +26,10 @@ from environments.dr_settings import DrSettings
 from environments.edge_settings import EdgeSettings
 from environments.model import ConfigError, Model, Problem, Retention, fail, in_range, matching, one_of
 from environments.network_settings import NetworkSettings
+from environments.observability_settings import ObservabilitySettings
 from environments.platform_settings import PlatformSettings
 from environments.security_settings import SecuritySettings
+from environments.slo_settings import SloSettings, check_owners, check_slos
 from environments.state_settings import StateSettings
 
 PRODUCTION_ENVIRONMENTS = frozenset({"prod"})
@@ -54,6 +56,8 @@ class Environment(Model):
         one, and the [dr] table with it (environments/dr_settings.py).
     cost_review_threshold_usd: a plan whose estimated monthly cost rises by more than this many
         US dollars is flagged in the plan review (docs/cost.md); default 100, 0..100000.
+    slos: the service level objectives ([[slos]], environments/slo_settings.py); at least one
+        for the Kubernetes API and one for a Sparki service, names unique.
     """
 
     name: Annotated[str, matching(_NAME, "must be 2-12 lowercase letters/digits starting with a letter, e.g. 'dev'")]
@@ -65,6 +69,7 @@ class Environment(Model):
     data: DataSettings
     edge: EdgeSettings
     platform: PlatformSettings
+    observability: ObservabilitySettings
     state: StateSettings = Field(default_factory=StateSettings)
     security: SecuritySettings = Field(default_factory=SecuritySettings)
     log_retention_days: Retention = 90
@@ -75,6 +80,13 @@ class Environment(Model):
     dr: DrSettings | None = None
     # Set on the view dr_site() returns: the environment it recovers (see `home`).
     _home: str | None = PrivateAttr(default=None)
+    slos: tuple[SloSettings, ...]
+
+    @field_validator("slos")
+    @classmethod
+    def _slos(cls, slos: tuple[SloSettings, ...]) -> tuple[SloSettings, ...]:
+        check_slos(slos)
+        return slos
 
     @field_validator("tags")
     @classmethod
@@ -114,6 +126,8 @@ class Environment(Model):
             "security": lambda: self.security.check_in(production, self.region, self.account_id),
             "edge": lambda: self.edge.check_in(production),
             "platform": lambda: self.platform.check_in(production, self.cluster.app_namespaces, self.workload_millicores),
+            "observability": lambda: self.observability.check_in(production, self.platform.controller_replicas >= 2),
+            "slos": lambda: check_owners(self.slos, tuple(t.name for t in self.observability.teams)),
         }
         for layer, check in checks.items():
             try:

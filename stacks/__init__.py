@@ -8,6 +8,7 @@ load; build_environment() checks that it builds exactly these layers in this ord
 LAYERS: tuple[str, ...] = (
     "dr-state", "state", "dr-security", "security", "network", "dr-network", "cluster", "dr-cluster",
     "data", "dr-data", "edge", "dr-traffic", "platform", "platform-config",
+    "observability-aws", "observability",
 )
 # Layers of the disaster-recovery site, built only for an environment with a dr_region
 # (docs/disaster-recovery.md). Each sits where its inputs exist: the DR state bucket before the
@@ -20,4 +21,4 @@ def layers_of(dr: bool) -> tuple[str, ...]:
     return tuple(layer for layer in LAYERS if dr or layer not in DR_LAYERS)
 # Layers that talk to the cluster (kubernetes/helm providers) instead of AWS; build_environment()
 # checks that exactly these stacks go without the AWS provider.
-KUBERNETES_LAYERS: tuple[str, ...] = ("platform", "platform-config")
+KUBERNETES_LAYERS: tuple[str, ...] = ("platform", "platform-config", "observability")

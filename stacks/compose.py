@@ -17,6 +17,9 @@ from stacks.dr_data import DrDataStack
 from stacks.dr_traffic import DrTrafficStack
 from stacks.edge import EdgeStack
 from stacks.network import NetworkStack
+from stacks.observability import ObservabilityStack
+from stacks.observability_aws import ObservabilityAwsStack
+from stacks.observability_components import collect_observability, observability_context
 from stacks.platform import PlatformStack
 from stacks.platform_components import collect, component_context
 from stacks.platform_config import PlatformConfigStack
@@ -79,11 +82,28 @@ def build_environment(scope: Construct, env: Environment, run: RunSettings) -> d
         certificate_authority=cluster.cluster_certificate_authority,
         region=env.region,
     )
-    components = collect(component_context(env, cluster_name=cluster.cluster_name, role_arns=cluster.irsa_role_arns))
+    context = component_context(env, cluster_name=cluster.cluster_name, role_arns=cluster.irsa_role_arns)
+    components = collect(context)
     platform = PlatformStack(scope, env, run, connection=connection, platform=components)
     platform_config = PlatformConfigStack(scope, env, run, connection=connection, platform=components)
     platform_config.add_dependency(platform)
-    primary = {stack.layer: stack for stack in (state, security, network, cluster, data, edge, platform, platform_config)}
+    observability_aws = ObservabilityAwsStack(
+        scope,
+        env,
+        run,
+        oidc_provider_arn=cluster.oidc_provider_arn,
+        oidc_issuer_url=cluster.oidc_issuer_url,
+        secrets_key_arn=security.keys.arn("secrets"),
+        access_log_bucket=security.access_log_bucket_name,
+    )
+    # The ClusterSecretStore (platform-config) serves the ExternalSecrets created here.
+    observability_components = collect_observability(observability_context(context, observability_aws.role_arns), components)
+    observability = ObservabilityStack(
+        scope, env, run, connection=connection, platform=observability_components, data_key_arn=security.keys.arn("data"),
+    )
+    observability.add_dependency(platform_config)
+    observability.add_dependency(observability_aws)
+    primary = {stack.layer: stack for stack in (state, security, network, cluster, data, edge, platform, platform_config, observability_aws, observability)}
     expected = layers_of(site is not None)
     built = {layer: {**primary, **dr}[layer] for layer in expected if layer in primary or layer in dr}
     if tuple(built) != expected or set(built) != {*primary, *dr}:

@@ -2,6 +2,8 @@
 the kubernetes provider on the cluster connection, and the collected platform components."""
 from __future__ import annotations
 
+from typing import Any
+
 from constructs import Construct
 from environments.schema import Environment
 from stacks.base import SparkiStack
@@ -23,10 +25,12 @@ class KubernetesStack(SparkiStack):
         *,
         connection: ClusterConnection,
         platform: PlatformComponents,
+        **inputs: Any,
     ) -> None:
         super().__init__(scope, env, run)
         self.kubernetes = kubernetes_provider(self, connection)
-        self.compose(env, connection, platform)
+        self.compose(env, connection, platform, **inputs)
 
-    def compose(self, env: Environment, connection: ClusterConnection, platform: PlatformComponents) -> None:
+    def compose(self, env: Environment, connection: ClusterConnection, platform: PlatformComponents, **inputs: Any) -> None:
+        """`platform`: the components this layer installs; `inputs`: other stacks' exports."""
         raise NotImplementedError(f"{type(self).__name__} must define compose()")

@@ -4,16 +4,13 @@ deny, then explicit allows), RBAC for the access-entry groups, and every compone
 release (the charts install their CRDs; custom resources wait for `platform-config`)."""
 from __future__ import annotations
 
-from cdktf import ITerraformDependable
-
-from constructs.helm_component import HelmComponent
-from constructs.kube_objects import DefaultServiceAccounts, KubeObjects, object_id
+from constructs.kube_objects import KubeObjects
 from constructs.namespace_budget import NamespaceBudgetProps, namespace_budget
-from constructs.namespace_policies import AMBIENT, Network, application_policies, component_allows, default_deny, namespace
-from constructs.network import plan_subnets
+from constructs.namespace_policies import AMBIENT, application_policies, namespace
 from constructs.platform_rbac import platform_rbac
 from environments.schema import MONITORING_NAMESPACE, Environment
 from stacks.cluster_connection import ClusterConnection, helm_provider
+from stacks.component_install import Fenced, cluster_network, component_namespaces, component_policies, install
 from stacks.kubernetes_stack import KubernetesStack
 from stacks.platform_components import PlatformComponents
 from stacks.props import props_from
@@ -28,12 +25,7 @@ class PlatformStack(KubernetesStack):
         kubernetes = self.kubernetes
         helm = helm_provider(self, connection)
         settings, version = env.platform, env.cluster.kubernetes_version
-        plan = plan_subnets(env.network.vpc_cidr, env.azs)
-        network = Network(
-            vpc_cidr=env.network.vpc_cidr,
-            public_cidrs=[cidr for _, cidr in plan["public"]],
-            database_cidrs=[cidr for _, cidr in plan["database"]],
-        )
+        network = cluster_network(env)
         mesh = AMBIENT if settings.mesh_mode != "off" else {}
         namespaces = [namespace(ns, "restricted", version, labels=mesh) for ns in settings.app_namespaces]
         policies = []
@@ -42,36 +34,13 @@ class PlatformStack(KubernetesStack):
                 ns, network, app_namespaces=settings.app_namespaces, app_port=settings.app_port,
                 metrics_port=settings.metrics_port, monitoring=MONITORING_NAMESPACE, ambient=bool(mesh),
             )
-        owners = [c for c in platform.components if c.owns_namespace]
-        for c in owners:
-            namespaces.append(namespace(c.namespace, c.pod_security, version, reason=c.pod_security_reason))
-        for c in platform.components:
-            if c.owns_namespace:
-                policies += [default_deny(c.namespace), *component_allows(c.namespace, network, c.network_allows)]
-            elif c.network_allows:
-                raise ValueError(f"component {c.name!r}: network_allows belong to the component that owns {c.namespace!r}")
-        created = KubeObjects(self, "namespaces", namespaces, provider=kubernetes)
-        by_name = {m["metadata"]["name"]: created.resources[object_id(m)] for m in namespaces}
-        DefaultServiceAccounts(self, "default_service_accounts", by_name, provider=kubernetes)
-        policy_objects = KubeObjects(self, "network_policies", policies, provider=kubernetes, after=list(by_name.values()))
+        namespaces += component_namespaces(platform.components, version)
+        policies += component_policies(platform.components, network)
+        fenced = Fenced(self, namespaces, policies, provider=kubernetes)
         rbac = platform_rbac(env.cluster.app_namespaces, settings.app_namespaces)
-        KubeObjects(self, "rbac", rbac, provider=kubernetes, after=list(by_name.values()))
+        KubeObjects(self, "rbac", rbac, provider=kubernetes, after=list(fenced.namespaces.values()))
         budget = props_from(NamespaceBudgetProps, settings.namespace_budget)
         budgets = [m for ns in settings.app_namespaces for m in namespace_budget(ns, budget)]
-        KubeObjects(self, "namespace_budgets", budgets, provider=kubernetes, after=list(by_name.values()))
-        # What a dependant waits for: the component's release and its objects, whichever it has.
-        installed: dict[str, list[ITerraformDependable]] = {}
-        for c in platform.components:
-            after = [resource for d in c.depends_on for resource in installed[d]]
-            if c.namespace in by_name:
-                after.append(by_name[c.namespace])
-            installed[c.name] = []
-            if c.chart:
-                release = HelmComponent(self, c.name.replace("-", "_"), c, provider=helm, after=after).release
-                installed[c.name].append(release)
-            if c.manifests:
-                # After the namespace's default deny and allows too, so no pod ever runs unfenced.
-                fence = [policy_objects.resources[object_id(p)] for p in policies if p["metadata"]["namespace"] == c.namespace]
-                objects = KubeObjects(self, f"{c.name.replace('-', '_')}_objects", c.manifests, provider=kubernetes, after=[*after, *fence, *installed[c.name]])
-                installed[c.name] += objects.resources.values()
+        KubeObjects(self, "namespace_budgets", budgets, provider=kubernetes, after=list(fenced.namespaces.values()))
+        install(self, platform.components, fenced, kubernetes=kubernetes, helm=helm)
         self.namespaces: dict[str, str] = {m["metadata"]["name"]: m["metadata"]["labels"]["pod-security.kubernetes.io/enforce"] for m in namespaces}

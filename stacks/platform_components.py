@@ -15,10 +15,12 @@ from typing import Any
 from constructs import (
     components_certs,
     components_cis,
+    components_eck_crds,
     components_ingress,
     components_logging,
     components_mesh,
     components_metrics,
+    components_prometheus_crds,
     components_scaling,
     components_secrets,
 )
@@ -31,6 +33,8 @@ GROUPS: tuple[ModuleType, ...] = (
     components_metrics,
     components_certs, components_ingress, components_scaling, components_secrets, components_logging,
     components_mesh, components_cis,
+    components_prometheus_crds,
+    components_eck_crds,
 )
 # Kubernetes spells the node group taint effects differently from EKS.
 _EFFECTS = {"NO_SCHEDULE": "NoSchedule", "NO_EXECUTE": "NoExecute", "PREFER_NO_SCHEDULE": "PreferNoSchedule"}
@@ -55,6 +59,9 @@ def component_context(env: Environment, *, cluster_name: str, role_arns: Mapping
             for t in cluster.system_group.taints
         ),
         platform=env.platform,
+        slos=env.slos,
+        database_max_connections=env.data.database.max_connections,
+        observability=env.observability,
     )
 
 

@@ -25,6 +25,7 @@ from constructs.node_group import grant_node_volume_key
 from constructs.secret import Secret, SecretProps
 from constructs.security_hub import SecurityHub, SecurityHubProps
 from constructs.static_site import access_log_writer, grant_cloudfront_log_delivery
+from constructs.telemetry_values import bucket_names as telemetry_buckets
 from constructs.threat_detection import ThreatDetection, ThreatDetectionProps
 from environments.schema import GLACIER_MINIMUM_DAYS, Environment
 from stacks.base import SparkiStack, dr_secret_replicas, state_bucket_name, static_assets_name
@@ -100,6 +101,18 @@ class SecurityStack(SparkiStack):
                         owner_acl=False,
                     ),
                     access_log_writer(account, cdn_logs),
+                    # The observability-aws stack's buckets (Loki, Elasticsearch snapshots).
+                    *(
+                        ServiceWriter(
+                            sid=f"{''.join(part.title() for part in purpose.split('-'))}AccessLogs",
+                            service="logging.s3.amazonaws.com",
+                            prefix=f"{bucket}/",
+                            condition={"ArnLike": {"aws:SourceArn": f"arn:aws:s3:::{bucket}"}, "StringEquals": {"aws:SourceAccount": account}},
+                            bucket_actions=(),
+                            owner_acl=False,
+                        )
+                        for purpose, bucket in telemetry_buckets(env.name, account).items()
+                    ),
                 ],
             ),
         )

@@ -39,6 +39,8 @@ def context(replicas: int = 2, acme_staging: bool = False, kubernetes_version: s
         system_node_selector=SYSTEM_SELECTOR,
         system_tolerations=SYSTEM_TOLERATIONS,
         platform=Platform(controller_replicas=replicas, acme_staging=acme_staging),
+        slos=(),
+        database_max_connections=100,
     )
 
 

@@ -5,8 +5,11 @@ from __future__ import annotations
 import environments
 from catalog.naming import resource_name
 from constructs.addon_contract import ComponentContext
+from constructs.observability_roles import OBSERVABILITY_SERVICE_ACCOUNTS
 from constructs.platform_roles import SERVICE_ACCOUNTS
-from stacks.platform_components import component_context
+from constructs.telemetry_values import SERVICE_ACCOUNTS as TELEMETRY_SERVICE_ACCOUNTS
+from stacks.observability_components import collect_observability, observability_context
+from stacks.platform_components import PlatformComponents, collect, component_context
 
 ENVS = environments.load()
 
@@ -25,3 +28,20 @@ def context(name: str, **platform: object) -> ComponentContext:
     if platform:
         ctx = ComponentContext(**{**ctx.__dict__, "platform": env.platform.model_copy(update=platform)})
     return ctx
+
+
+def observability_role_arns(name: str) -> dict[str, str]:
+    """service account -> role ARN of every role the observability-aws stack creates."""
+    env = ENVS[name]
+    keys = [*OBSERVABILITY_SERVICE_ACCOUNTS, *TELEMETRY_SERVICE_ACCOUNTS]
+    return {key: f"arn:aws:iam::{env.account_id}:role/{resource_name(name, 'obs')}-{key}" for key in keys}
+
+
+def observability_ctx(name: str) -> ComponentContext:
+    """The context the observability stack's components are built with."""
+    return observability_context(context(name), observability_role_arns(name))
+
+
+def observability(name: str) -> PlatformComponents:
+    """The observability stack's components and custom resources, contract-checked."""
+    return collect_observability(observability_ctx(name), collect(context(name)))

@@ -204,6 +204,17 @@ MISTAKES = [
     Mistake("static name outside the zone", "staging", 'domain_name = "static.staging.sparki.example"', 'domain_name = "static.sparki.example"', "edge.static_assets.domain_name"),
     Mistake("API name with capitals", "dev", 'api_domain = "api.dev.sparki.example"', 'api_domain = "API.dev.sparki.example"', "edge.api_domain"),
     Mistake("edge section missing", "dev", '[edge]\nzone_name = "dev.sparki.example"\n', '[edgee]\nzone_name = "dev.sparki.example"\n', "edgee"),
+    Mistake("SLO latency threshold between buckets", "prod", "objective = 99.9\nthreshold_seconds = 1.0", "objective = 99.9\nthreshold_seconds = 0.7", "slos[1].threshold_seconds"),
+    Mistake("SLO objective of 100%", "prod", "objective = 99.0", "objective = 100", "slos[3].objective"),
+    Mistake("SLO objective as a string", "staging", "objective = 97.5", 'objective = "97.5%"', "slos[3].objective"),
+    Mistake("SLO named twice", "dev", 'name = "api-latency"', 'name = "api-availability"', "slos[3].name"),
+    # -- logs, search and traces --------------------------------------------------------------------
+    Mistake("Loki in one pod in production", "prod", 'mode = "SimpleScalable"', 'mode = "SingleBinary"', "observability.logs.mode"),
+    Mistake("logs kept less than a month", "staging", "[observability.logs]\nretention_days = 30", "[observability.logs]\nretention_days = 14", "observability.logs.retention_days"),
+    Mistake("Loki writers without a quorum", "staging", 'mode = "SimpleScalable"\nreplicas = 3', 'mode = "SimpleScalable"\nreplicas = 2', "observability.logs.replicas"),
+    Mistake("one Elasticsearch node in production", "prod", "[observability.search]\nnodes = 3", "[observability.search]\nnodes = 1", "observability.search.nodes"),
+    Mistake("snapshot hour past midnight", "dev", "snapshot_hour_utc = 2", "snapshot_hour_utc = 24", "observability.search.snapshot_hour_utc"),
+    Mistake("one Jaeger pod in production", "prod", "[observability.tracing]\nretention_days = 14\nreplicas = 3", "[observability.tracing]\nretention_days = 14\nreplicas = 1", "observability.tracing.replicas"),
 ]
 
 

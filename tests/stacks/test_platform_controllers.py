@@ -11,6 +11,7 @@ import environments
 from catalog.naming import stack_name
 from constructs import components_certs, components_ingress, components_logging, components_scaling, components_secrets
 from constructs.components_certs import LETSENCRYPT
+from constructs.monitoring import SECRET_NAMESPACES
 
 ENVS = environments.load()
 PINS = (
@@ -77,7 +78,7 @@ def test_acme_issuer_endpoint_follows_the_data(stacks, env):
 
 
 @pytest.mark.parametrize("env", ENVS)
-def test_secret_store_serves_the_application_namespaces(stacks, env):
+def test_secret_store_serves_the_application_and_observability_namespaces(stacks, env):
     store = manifests(stacks, env)["ClusterSecretStore/aws-secrets-manager"]
-    assert store["spec"]["conditions"] == [{"namespaces": list(ENVS[env].platform.app_namespaces)}]
+    assert store["spec"]["conditions"] == [{"namespaces": [*ENVS[env].platform.app_namespaces, *SECRET_NAMESPACES]}]
     assert store["spec"]["provider"]["aws"]["region"] == ENVS[env].region

@@ -12,6 +12,7 @@ from catalog.naming import stack_name
 from constructs import components_cis as cis
 from constructs.addon_contract import Component, ContractError
 from constructs.namespace_policies import HBONE_PORT, PROBE_SNAT_CIDR
+from constructs.telemetry_values import JAEGER_OTLP_PORTS
 from sparki.kubernetes.objects import stack_objects
 from stacks import KUBERNETES_LAYERS
 from stacks.cluster_connection import EXEC_API_VERSION
@@ -64,13 +65,13 @@ def test_application_namespaces_are_restricted_and_in_the_mesh(stacks, env):
 
 
 @pytest.mark.parametrize("env", list(ENVS))
-def test_application_egress_reaches_only_dns_the_database_ports_and_the_mesh(stacks, env):
+def test_application_egress_reaches_only_dns_the_database_ports_jaeger_and_the_mesh(stacks, env):
     settings = ENVS[env].platform
     objects = stack_objects(stacks[stack_name(env, "platform")])
     for ns in settings.app_namespaces:
         egress = [r for o in objects if o["kind"] == "NetworkPolicy" and o["metadata"]["namespace"] == ns for r in o["spec"].get("egress", [])]
         ports = sorted({p["port"] for r in egress for p in r["ports"]})
-        assert ports == [53, 5432, 6379] + ([HBONE_PORT] if settings.mesh_mode != "off" else [])
+        assert ports == sorted([53, *JAEGER_OTLP_PORTS, 5432, 6379] + ([HBONE_PORT] if settings.mesh_mode != "off" else []))
         for rule in egress:
             for peer in rule["to"]:
                 assert "ipBlock" not in peer or not peer["ipBlock"]["cidr"].startswith("0.0.0.0")

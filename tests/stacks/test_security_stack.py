@@ -8,6 +8,7 @@ from cdktf import Testing as CdktfTesting
 
 import environments
 from catalog.aws import GUARDDUTY_SEVERITY_FLOOR, security_hub_standard_arn, severities_from
+from constructs.telemetry_values import bucket_names as telemetry_buckets
 from sparki.policy.view import StackView
 from stacks.base import backend_kms_key_id, state_bucket_name
 from stacks.run_settings import RunSettings
@@ -63,9 +64,13 @@ def test_audit_bucket_logs_access_ages_out_by_environment_and_admits_only_its_wr
     assert access_rule["expiration"] == [{"days": sec.access_log_expire_after_days}]
     policies = [json.loads(p["policy"]) for p in of_type(doc, "aws_s3_bucket_policy").values()]
     writers = sorted(s["Principal"]["Service"] for p in policies for s in p["Statement"] if s["Sid"].endswith("Writes"))
-    # delivery.logs: the edge layer's CloudFront access logs (tested below).
-    expected = ["cloudtrail.amazonaws.com", "delivery.logs.amazonaws.com", "logging.s3.amazonaws.com"] + (["config.amazonaws.com"] if sec.enable_config else [])
+    # delivery.logs: the edge layer's CloudFront access logs (tested below); logging.s3: the
+    # audit bucket's and the observability-aws stack's two buckets' server access logs.
+    telemetry = telemetry_buckets(env, account)
+    expected = ["cloudtrail.amazonaws.com", "delivery.logs.amazonaws.com"] + ["logging.s3.amazonaws.com"] * (1 + len(telemetry)) + (["config.amazonaws.com"] if sec.enable_config else [])
     assert writers == sorted(expected)
+    sources = {s["Condition"]["ArnLike"]["aws:SourceArn"] for p in policies for s in p["Statement"] if s["Sid"].endswith("AccessLogsWrites") and s["Principal"]["Service"] == "logging.s3.amazonaws.com"}
+    assert sources == {f"arn:aws:s3:::sparki-{env}-audit-{account}", *(f"arn:aws:s3:::{b}" for b in telemetry.values())}
 
 
 @pytest.mark.parametrize("env", list(ENVS))

@@ -1,0 +1,97 @@
+"""The two observability layers as synthesized: the AWS-only stack's read-only roles and secret
+containers, and the Kubernetes stack's namespaces, fences, storage and install order."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+import environments
+from catalog.naming import secret_name, stack_name
+from constructs.monitoring import MONITORING, STORAGE_CLASS
+from constructs.observability_roles import OBSERVABILITY_SERVICE_ACCOUNTS
+from environments.schema import MONITORING_NAMESPACE
+from sparki.kubernetes.objects import stack_objects
+from stacks.observability_aws import SECRETS
+from stacks.observability_components import OBSERVABILITY_GROUPS
+from tests.constructs.platform_support import observability
+
+ENVS = environments.load()
+# Verbs that change something. (logs:StartQuery / StopQuery run a Logs Insights query: reads.)
+WRITES = ("Put", "Create", "Delete", "Update", "Attach", "Detach", "Set", "Tag", "Untag", "Modify", "Enable", "Disable")
+
+
+def test_the_monitoring_namespace_is_the_one_the_platform_admits_scrapes_from():
+    assert MONITORING == MONITORING_NAMESPACE
+
+
+def test_observability_plans_after_platform_config_and_observability_aws(synth_dir):
+    manifest = json.loads((synth_dir / "manifest.json").read_text())["stacks"]
+    for env in ENVS:
+        needs = manifest[stack_name(env, "observability")]["dependencies"]
+        assert {stack_name(env, "platform-config"), stack_name(env, "observability-aws")} <= set(needs)
+
+
+@pytest.mark.parametrize("env", list(ENVS))
+def test_observability_roles_only_read_and_trust_one_service_account_each(stacks, env):
+    doc = stacks[stack_name(env, "observability-aws")]
+    roles = doc["resource"]["aws_iam_role"]
+    assert len(roles) == len(OBSERVABILITY_SERVICE_ACCOUNTS)
+    subjects = set()
+    for role in roles.values():
+        (statement,) = json.loads(role["assume_role_policy"])["Statement"]
+        (subject,) = [v for k, v in statement["Condition"]["StringEquals"].items() if k.endswith(":sub")]
+        subjects.add(subject)
+    assert subjects == {f"system:serviceaccount:{ns}:{sa}" for ns, sa in OBSERVABILITY_SERVICE_ACCOUNTS.values()}
+    documents = doc["data"]["aws_iam_policy_document"]
+    for document in documents.values():
+        for statement in document["statement"]:
+            for action in statement["actions"]:
+                assert not action.split(":")[1].startswith(WRITES), action
+
+
+@pytest.mark.parametrize("env", list(ENVS))
+def test_secrets_are_encrypted_containers_only_external_secrets_reads(stacks, env):
+    doc = stacks[stack_name(env, "observability-aws")]
+    secrets = doc["resource"]["aws_secretsmanager_secret"]
+    assert {s["name"] for s in secrets.values()} == {secret_name(env, name) for name, _ in SECRETS.values()}
+    assert all("data.terraform_remote_state" in s["kms_key_id"] for s in secrets.values())
+    assert "aws_secretsmanager_secret_version" not in doc["resource"], "values are put out of band, never through Terraform"
+    for policy in doc["resource"]["aws_secretsmanager_secret_policy"].values():
+        (statement,) = json.loads(policy["policy"])["Statement"]
+        assert statement["Condition"]["ArnNotEquals"]["aws:PrincipalArn"] == [f"arn:aws:iam::{ENVS[env].account_id}:role/sparki-{env}-eks-external-secrets"]
+
+
+def objects(stacks, env):
+    return stack_objects(stacks[stack_name(env, "observability")])
+
+
+@pytest.mark.parametrize("env", list(ENVS))
+def test_every_namespace_is_fenced_and_only_node_exporters_is_privileged(stacks, env):
+    found = objects(stacks, env)
+    levels = {o["metadata"]["name"]: o["metadata"]["labels"]["pod-security.kubernetes.io/enforce"] for o in found if o["kind"] == "Namespace"}
+    assert levels[MONITORING] == "restricted"
+    assert {ns for ns, level in levels.items() if level != "restricted"} <= {"node-exporter"}
+    denied = {o["metadata"]["namespace"] for o in found if o["kind"] == "NetworkPolicy" and o["metadata"]["name"] == "default-deny"}
+    assert denied == set(levels)
+    assert all(o["metadata"]["annotations"]["sparki.io/why"] for o in found if o["kind"] == "NetworkPolicy")
+
+
+@pytest.mark.parametrize("env", list(ENVS))
+def test_volumes_are_encrypted_gp3_with_the_data_key(stacks, env):
+    (storage,) = [o for o in objects(stacks, env) if o["kind"] == "StorageClass"]
+    assert storage["metadata"]["name"] == STORAGE_CLASS and storage["provisioner"] == "ebs.csi.aws.com"
+    assert storage["parameters"]["type"] == "gp3" and storage["parameters"]["encrypted"] == "true"
+    assert "terraform_remote_state" in storage["parameters"]["kmsKeyId"]
+    assert storage["reclaimPolicy"] == ("Retain" if env == "prod" else "Delete")
+
+
+@pytest.mark.parametrize("env", list(ENVS))
+def test_releases_are_those_of_the_observability_groups_and_wait_for_their_external_secrets(stacks, env):
+    doc = stacks[stack_name(env, "observability")]
+    releases = {r["name"]: r for r in doc["resource"]["helm_release"].values()}
+    assert set(releases) == {c.name for c in observability(env).components if c.chart}
+    assert len(OBSERVABILITY_GROUPS) >= 3
+    kps = releases["kube-prometheus-stack"]
+    external = [key for key, m in doc["resource"]["kubernetes_manifest"].items() if m["manifest"]["kind"] == "ExternalSecret"]
+    assert external and all(f"kubernetes_manifest.{key}" in kps["depends_on"] for key in external)
