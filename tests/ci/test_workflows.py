@@ -17,7 +17,7 @@ import yaml
 import environments
 from catalog.naming import stack_name
 from sparki.ci.matrix import entries
-from stacks import LAYERS
+from stacks import layers_of
 from tests.support import ROOT
 from tests.test_toolchain import checkov_binary
 
@@ -109,10 +109,11 @@ def test_the_matrix_is_every_synthesized_stack_in_layer_order(synth_dir):
     rows = entries(synth_dir)
     manifest = json.loads((synth_dir / "manifest.json").read_text())["stacks"]
     assert [r["stack"] for r in rows] != [] and sorted(r["stack"] for r in rows) == sorted(manifest)
-    assert {r["stack"] for r in rows} == {stack_name(env, layer) for env in environments.NAMES for layer in LAYERS}
+    layers = {name: layers_of(env.dr_region is not None) for name, env in environments.load().items()}
+    assert {r["stack"] for r in rows} == {stack_name(env, layer) for env in environments.NAMES for layer in layers[env]}
     for env in environments.NAMES:
-        assert [r["layer"] for r in rows if r["env"] == env] == list(LAYERS)
-        assert [r["order"] for r in rows if r["env"] == env] == list(range(1, len(LAYERS) + 1))
+        assert [r["layer"] for r in rows if r["env"] == env] == list(layers[env])
+        assert [r["order"] for r in rows if r["env"] == env] == list(range(1, len(layers[env]) + 1))
 
 
 def test_stacks_that_reach_the_cluster_plan_on_the_vpc_runner(synth_dir):

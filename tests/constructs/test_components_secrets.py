@@ -51,11 +51,11 @@ def test_replicas_and_disruption_budgets(ctx, replicas, pdb, leader, path):
     assert c.values["leaderElect"] is leader
 
 
-def test_store_reads_secrets_manager_as_the_operator_for_application_namespaces_only():
+def test_store_reads_secrets_manager_as_the_operator_for_application_and_observability_namespaces_only():
     (store,) = custom_resources(HA)
     assert (store["apiVersion"], store["kind"]) == ("external-secrets.io/v1", "ClusterSecretStore")
     aws = store["spec"]["provider"]["aws"]
     assert (aws["service"], aws["region"]) == ("SecretsManager", HA.region)
     _, service_account = SERVICE_ACCOUNTS["external-secrets"]
     assert aws["auth"] == {"jwt": {"serviceAccountRef": {"name": service_account, "namespace": NAMESPACE}}}
-    assert store["spec"]["conditions"] == [{"namespaces": list(HA.platform.app_namespaces)}]
+    assert store["spec"]["conditions"] == [{"namespaces": [*HA.platform.app_namespaces, "monitoring"]}]

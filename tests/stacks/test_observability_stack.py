@@ -10,6 +10,7 @@ import environments
 from catalog.naming import secret_name, stack_name
 from constructs.monitoring import MONITORING, STORAGE_CLASS
 from constructs.observability_roles import OBSERVABILITY_SERVICE_ACCOUNTS
+from constructs.telemetry_values import SERVICE_ACCOUNTS as TELEMETRY_SERVICE_ACCOUNTS
 from environments.schema import MONITORING_NAMESPACE
 from sparki.kubernetes.objects import stack_objects
 from stacks.observability_aws import SECRETS
@@ -33,18 +34,22 @@ def test_observability_plans_after_platform_config_and_observability_aws(synth_d
 
 
 @pytest.mark.parametrize("env", list(ENVS))
-def test_observability_roles_only_read_and_trust_one_service_account_each(stacks, env):
+def test_observability_roles_trust_one_service_account_each_and_the_readers_only_read(stacks, env):
     doc = stacks[stack_name(env, "observability-aws")]
     roles = doc["resource"]["aws_iam_role"]
-    assert len(roles) == len(OBSERVABILITY_SERVICE_ACCOUNTS)
+    trusted = {**OBSERVABILITY_SERVICE_ACCOUNTS, **TELEMETRY_SERVICE_ACCOUNTS}
+    assert len(roles) == len(trusted)
     subjects = set()
     for role in roles.values():
         (statement,) = json.loads(role["assume_role_policy"])["Statement"]
         (subject,) = [v for k, v in statement["Condition"]["StringEquals"].items() if k.endswith(":sub")]
         subjects.add(subject)
-    assert subjects == {f"system:serviceaccount:{ns}:{sa}" for ns, sa in OBSERVABILITY_SERVICE_ACCOUNTS.values()}
-    documents = doc["data"]["aws_iam_policy_document"]
-    for document in documents.values():
+    assert subjects == {f"system:serviceaccount:{ns}:{sa}" for ns, sa in trusted.values()}
+    # Grafana and the CloudWatch exporter only read; Loki and the snapshots write their own
+    # buckets (tests/constructs/test_telemetry_storage.py holds those to their buckets).
+    readers = {k: d for k, d in doc["data"]["aws_iam_policy_document"].items() if k.startswith("irsa_")}
+    assert len(readers) == len(OBSERVABILITY_SERVICE_ACCOUNTS)
+    for document in readers.values():
         for statement in document["statement"]:
             for action in statement["actions"]:
                 assert not action.split(":")[1].startswith(WRITES), action
