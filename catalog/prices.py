@@ -19,7 +19,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 PRICES_READ = "2026-11"
-REGIONS = ("us-east-1",)
+# us-west-2 (Oregon, prod's DR region) lists the same on-demand rates as us-east-1 for every
+# service priced here (EC2, EKS, RDS, ElastiCache, NAT, KMS, Secrets Manager, CloudWatch, S3,
+# Route 53 is global), so one table serves both; a region that differs gets its own table.
+REGIONS = ("us-east-1", "us-west-2")
 HOURS_PER_MONTH = 730  # AWS's own convention on the pricing pages and the calculator
 
 # -- compute ------------------------------------------------------------------------------------
@@ -110,6 +113,10 @@ WAF_MILLION_REQUESTS = 0.60
 CLOUDFRONT_GB_OUT = 0.085
 CLOUDFRONT_10K_HTTPS = 0.01
 S3_STANDARD_GB_MONTH = 0.023
+# Route 53 health checks (aws.amazon.com/route53/pricing): an AWS endpoint's basic check a month,
+# and each optional feature (HTTPS, string matching, fast 10 s interval, latency graphs).
+HEALTH_CHECK_MONTH = 0.50
+HEALTH_CHECK_FEATURE_MONTH = 1.00
 
 
 @dataclass(frozen=True)
@@ -219,6 +226,18 @@ FREE_TYPES = {
     "aws_securityhub_product_subscription": "findings ingested from partners: the first 10,000 a month are free",
     "aws_wafv2_web_acl_logging_configuration": "billed as ingestion into its log group, priced there",
     "aws_cloudfront_cache_policy": "free",
+    "aws_s3_bucket_replication_configuration": (
+        "usage-only: the replica's storage is priced on the destination bucket; inter-Region transfer "
+        "($0.02/GB) of state files is a few cents"
+    ),
+    "aws_db_instance_automated_backups_replication": (
+        "usage-only: replicated backup storage ($0.095/GB-month beyond the DR instance's free share) "
+        "and inter-Region transfer ($0.02/GB) grow with the database's changes, not with a size set here"
+    ),
+    "aws_elasticache_global_replication_group": (
+        "no charge of its own: both member groups' nodes are priced; cross-Region replication "
+        "traffic ($0.02/GB) is usage-only"
+    ),
     "aws_cloudfront_origin_access_control": "free",
     "aws_cloudfront_response_headers_policy": "free",
     **dict.fromkeys((

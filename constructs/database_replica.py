@@ -119,6 +119,9 @@ class DatabaseReplica(Construct):
             port=PORT,
             iam_database_authentication_enabled=True,
             storage_type="gp3",
+            # The source's size, stated: a replica starts at it anyway, and the cost estimate and
+            # reviewers read it here (storage autoscaling up to the maximum keeps the plan quiet).
+            allocated_storage=source.allocated_storage_gib,
             max_allocated_storage=source.max_allocated_storage_gib,
             storage_encrypted=True,
             kms_key_id=props.storage_key_arn,

@@ -21,7 +21,7 @@ from catalog import prices
 from catalog.naming import parse_stack_name
 from sparki.cost_pricers import PRICERS, CostError, Stack
 
-__all__ = ["CostError", "Line", "estimate_outdir", "estimate_stack", "unpriced_types", "usage_for"]
+__all__ = ["CostError", "Line", "estimate_outdir", "estimate_stack", "estimate_stacks", "unpriced_types", "usage_for"]
 
 
 @dataclass(frozen=True)
@@ -70,12 +70,26 @@ def price_resource(stack: Stack, rtype: str, name: str, args: Mapping, provider:
     return [Line(stack.name, address, kind, usd) for kind, usd in PRICERS[rtype](stack, address, args) if usd]
 
 
-def estimate_stack(name: str, tf: Mapping) -> list[Line]:
-    """Every priced row of one synthesized stack."""
+def estimate_stack(name: str, tf: Mapping, peers: Mapping[str, Mapping[str, Mapping]] | None = None) -> list[Line]:
+    """Every priced row of one synthesized stack; peers: the other stacks' resources by type."""
     resources = tf.get("resource", {})
-    stack = Stack(name, resources, usage_for(name), provider_regions(tf))
+    stack = Stack(name, resources, usage_for(name), provider_regions(tf), peers or {})
     return [line for rtype, named in sorted(resources.items()) for rname, args in sorted(named.items())
             for line in price_resource(stack, rtype, rname, args, str(args.get("provider", "")))]
+
+
+def estimate_stacks(stacks: Mapping[str, Mapping]) -> list[Line]:
+    """Every priced row of one environment's stacks ({name: synthesized JSON}); each stack sees
+    the others as peers (a DR secondary names its primary, which lives in another stack)."""
+    lines: list[Line] = []
+    for name, tf in stacks.items():
+        peers: dict[str, dict[str, Mapping]] = defaultdict(dict)
+        for other, doc in stacks.items():
+            if other != name:
+                for rtype, named in doc.get("resource", {}).items():
+                    peers[rtype].update(named)
+        lines += estimate_stack(name, tf, peers)
+    return lines
 
 
 def stack_files(outdir: Path) -> dict[str, Path]:
@@ -86,11 +100,13 @@ def stack_files(outdir: Path) -> dict[str, Path]:
 def estimate_outdir(outdir: Path, environments: Sequence[str] = ()) -> dict[str, list[Line]]:
     """{environment: rows} for every stack in a synthesized output directory."""
     result: dict[str, list[Line]] = defaultdict(list)
+    documents: dict[str, dict[str, Mapping]] = defaultdict(dict)
     for name, path in sorted(stack_files(outdir).items()):
         env = parse_stack_name(name)[0]
-        if environments and env not in environments:
-            continue
-        result[env] += estimate_stack(name, json.loads(path.read_text()))
+        if not environments or env in environments:
+            documents[env][name] = json.loads(path.read_text())
+    for env, stacks in documents.items():
+        result[env] = estimate_stacks(stacks)
     order = list(prices.USAGE)  # promotion order: dev, staging, prod
     return dict(sorted(result.items(), key=lambda kv: order.index(kv[0])))
 

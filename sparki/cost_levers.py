@@ -10,8 +10,8 @@ from dataclasses import dataclass
 
 from catalog import prices
 from catalog.naming import parse_stack_name
-from sparki.cost import estimate_stack, total
-from sparki.cost_pricers import cache_hour, ec2_hour, rds_hour
+from sparki.cost import estimate_stack, estimate_stacks, total
+from sparki.cost_pricers import ec2_hour, rds_hour
 
 Stacks = dict[str, dict]
 
@@ -74,6 +74,8 @@ def endpoints_through_nat(stacks: Stacks) -> float:
     is processed by a NAT gateway instead; negative when the endpoints are the cheaper way."""
     saving = 0.0
     for name, doc in stacks.items():
+        if not doc.get("resource", {}).get("aws_vpc_endpoint"):
+            continue
         lines = [line for line in estimate_stack(name, doc) if line.kind == "VPC interface endpoints"]
         if lines and doc.get("resource", {}).get("aws_nat_gateway"):
             usage = prices.USAGE[parse_stack_name(name)[0]]
@@ -93,15 +95,13 @@ def commitment_saving(stacks: Stacks) -> float:
     for db in _each(stacks, "aws_db_instance"):
         copies = 2 if db.get("multi_az") else 1
         saving += copies * rds_hour(db["instance_class"]) * h * prices.COMMITMENT_SAVING["rds"]
-    for cache in _each(stacks, "aws_elasticache_replication_group"):
-        factor = prices.VALKEY_FACTOR if cache.get("engine") == "valkey" else 1.0
-        nodes = cache.get("num_cache_clusters") or 1
-        saving += nodes * cache_hour(cache["node_type"]) * factor * h * prices.COMMITMENT_SAVING["cache"]
-    return saving
+    # Cache nodes as the estimate prices them (a DR secondary's node type is its primary's).
+    nodes = sum(line.monthly for line in estimate_stacks(stacks) if line.kind == "ElastiCache nodes")
+    return saving + nodes * prices.COMMITMENT_SAVING["cache"]
 
 
 def cost_of(stacks: Mapping[str, dict]) -> float:
-    return sum(total(estimate_stack(name, doc)) for name, doc in stacks.items())
+    return total(estimate_stacks(stacks))
 
 
 @dataclass(frozen=True)

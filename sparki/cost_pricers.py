@@ -24,12 +24,14 @@ class CostError(Exception):
 @dataclass
 class Stack:
     """One stack's resources as {type: {name: arguments}}, its environment's usage assumptions,
-    and the region of each AWS provider alias ("" is the default provider)."""
+    the region of each AWS provider alias ("" is the default provider), and the resources of the
+    environment's other stacks (peers, same shape), where a literal reference may point."""
 
     name: str
     resources: Mapping[str, Mapping[str, Mapping]]
     usage: p.Usage
     regions: Mapping[str, str] = field(default_factory=dict)
+    peers: Mapping[str, Mapping[str, Mapping]] = field(default_factory=dict)
 
     def value(self, address: str, args: Mapping, key: str, default: object = None) -> object:
         """A literal argument; a reference or interpolation cannot be priced and says so."""
@@ -46,7 +48,8 @@ class Stack:
         found = _REF.match(ref)
         if found and found.group(1) == rtype:
             return self.resources.get(rtype, {}).get(found.group(2))
-        return next((a for a in self.resources.get(rtype, {}).values() if a.get(match_key) == ref), None)
+        candidates = [*self.resources.get(rtype, {}).values(), *self.peers.get(rtype, {}).values()]
+        return next((a for a in candidates if a.get(match_key) == ref), None)
 
 
 Rows = list[tuple[str, float]]
@@ -150,11 +153,21 @@ def proxy_target(stack: Stack, address: str, args: Mapping) -> Rows:
 
 
 def cache_group(stack: Stack, address: str, args: Mapping) -> Rows:
-    node_type = stack.value(address, args, "node_type")
+    node_type, engine = args.get("node_type"), args.get("engine")
+    if node_type is None and args.get("global_replication_group_id"):
+        # A global datastore's secondary takes its node type and engine from the primary group.
+        group = stack.referenced("aws_elasticache_global_replication_group", args["global_replication_group_id"], "global_replication_group_id")
+        primary = stack.referenced("aws_elasticache_replication_group", (group or {}).get("primary_replication_group_id"), "replication_group_id")
+        if primary is None:
+            raise CostError(f"{stack.name}: {address}: a global datastore secondary whose primary group is in no stack of the environment")
+        node_type, engine = primary.get("node_type"), primary.get("engine")
+    if node_type is None:
+        raise CostError(f"{stack.name}: {address}: no node_type (a global datastore secondary inherits it from a primary this plan does not show)")
+    node_type = stack.value(address, {"node_type": node_type}, "node_type")
     nodes = args.get("num_cache_clusters")
     if not nodes:
         nodes = (args.get("num_node_groups") or 1) * ((args.get("replicas_per_node_group") or 0) + 1)
-    factor = p.VALKEY_FACTOR if args.get("engine") == "valkey" else 1.0
+    factor = p.VALKEY_FACTOR if engine == "valkey" else 1.0
     return [("ElastiCache nodes", int(nodes) * cache_hour(node_type) * factor * H)]
 
 
@@ -214,6 +227,16 @@ def web_acl(stack: Stack, address: str, args: Mapping) -> Rows:
     return [("WAF", p.WAF_ACL_MONTH + rules * p.WAF_RULE_MONTH + stack.usage.waf_million_requests * p.WAF_MILLION_REQUESTS)]
 
 
+def health_check(stack: Stack, address: str, args: Mapping) -> Rows:
+    features = sum((
+        str(args.get("type", "")).startswith("HTTPS"),
+        str(args.get("type", "")).endswith("STR_MATCH"),
+        args.get("request_interval") == 10,
+        bool(args.get("measure_latency")),
+    ))
+    return [("Route 53 health checks", p.HEALTH_CHECK_MONTH + features * p.HEALTH_CHECK_FEATURE_MONTH)]
+
+
 def _flat(kind: str, usd: float) -> Callable[[Stack, str, Mapping], Rows]:
     return lambda stack, address, args: [(kind, usd)]
 
@@ -242,6 +265,7 @@ PRICERS: dict[str, Callable[[Stack, str, Mapping], Rows]] = {
     "aws_securityhub_standards_subscription": _usage("Security Hub", lambda u: u.hub_checks * p.SECURITY_HUB_CHECK),
     "aws_cloudtrail": cloudtrail,
     "aws_wafv2_web_acl": web_acl,
+    "aws_route53_health_check": health_check,
     "aws_cloudfront_distribution": _usage("CloudFront", lambda u: u.cdn_gb * p.CLOUDFRONT_GB_OUT + u.cdn_10k_requests * p.CLOUDFRONT_10K_HTTPS),
     "aws_s3_bucket": _usage("S3", lambda u: u.s3_gb * p.S3_STANDARD_GB_MONTH),
 }

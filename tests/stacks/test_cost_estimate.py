@@ -123,5 +123,10 @@ def test_a_plan_that_creates_a_stack_costs_what_make_cost_says(stacks):
 
     for name, doc in stacks.items():
         cost = plan_cost(name, _as_plan(doc))
+        if "aws_elasticache_global_replication_group" in doc.get("resource", {}):
+            # A global datastore's secondary inherits its node type from the primary group in
+            # another stack, which one stack's plan does not show: the review says so.
+            assert "global datastore secondary" in cost.error, name
+            continue
         assert not cost.error, cost.error
         assert cost.before == 0 and cost.delta == pytest.approx(total(estimate_stack(name, doc))), name
