@@ -1,12 +1,15 @@
 """The emulator run (`make test-emulator`): one moto server and one dev synthesis per session.
 
-`deployed` is Harness.deploy_all(): plan, apply and re-plan every AWS-only dev stack in deploy
-order; `destroyed` is Harness.destroy_all(): tear them down in reverse. Tests that use
-`destroyed` always run last, so tests in between (the plan review) see the applied
-environment. Every step's time is printed at the end.
+`deployed` is Harness.deploy_all(): plan, apply and re-plan every AWS-only dev stack, each
+after the stacks it references, stacks that do not reference each other side by side
+(SPARKI_EMULATOR_JOBS at a time, default 3; 1 runs them one by one); `destroyed` is
+Harness.destroy_all(): tear them down in the reverse graph. Tests that use `destroyed` always
+run last, so tests in between (the plan review) see the applied environment. One table at the
+end gives every step's time per stack, the slowest resources and the wall times.
 """
 from __future__ import annotations
 
+import os
 import time
 from pathlib import Path
 
@@ -14,6 +17,8 @@ import pytest
 
 import environments
 from sparki.emulator import Harness, MotoServer, Step
+from sparki.emulator.harness import DEFAULT_JOBS
+from sparki.emulator.report import step_table
 from sparki.synth import synth
 from stacks.run_settings import RunSettings
 
@@ -32,9 +37,8 @@ def pytest_terminal_summary(terminalreporter):
     if not steps:
         return
     terminalreporter.section("emulator steps (seconds)")
-    for step in steps:
-        terminalreporter.write_line(f"  {step.stack:<24} {step.name:<9} {'ok  ' if step.ok else 'FAIL'} {step.seconds:6.1f}")
-    terminalreporter.write_line(f"  emulator session total {time.monotonic() - _SESSION_START:.0f} s")
+    for line in step_table(steps, _HARNESSES[0].jobs, time.monotonic() - _SESSION_START):
+        terminalreporter.write_line(f"  {line}")
 
 
 @pytest.fixture(scope="session")
@@ -63,7 +67,10 @@ def emulator_outdir(tmp_path_factory, moto, environment) -> Path:
 
 @pytest.fixture(scope="session")
 def harness(emulator_outdir, moto, tmp_path_factory) -> Harness:
-    harness = Harness(emulator_outdir, moto, tmp_path_factory.mktemp("plans"))
+    jobs = os.environ.get("SPARKI_EMULATOR_JOBS", str(DEFAULT_JOBS))
+    if not jobs.isdigit() or int(jobs) < 1:
+        pytest.fail(f"SPARKI_EMULATOR_JOBS={jobs!r}: set it to how many stacks may run at once (1 or more)", pytrace=False)
+    harness = Harness(emulator_outdir, moto, tmp_path_factory.mktemp("plans"), jobs=int(jobs))
     _HARNESSES.append(harness)
     return harness
 
