@@ -8,7 +8,7 @@ import os
 import re
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -110,6 +110,11 @@ class Step:
         return f"{self.stack} {self.name}: {'ok' if self.ok else 'FAILED'} ({self.seconds:.0f} s) {self.detail}".rstrip()
 
 
+# Without a mirror, terraform init fills the shared provider plugin cache, which is not safe for
+# concurrent writers (Terraform CLI docs): inits run one at a time, across harnesses too.
+_INIT_LOCK = threading.Lock()
+
+
 class Harness:
     """terraform plan / apply / plan again / destroy of synthesized stacks against a MotoServer.
 
@@ -136,10 +141,10 @@ class Harness:
         self.steps: list[Step] = []  # every step that ran, in the order it finished
         self._initialized: set[str] = set()
         self._lock = threading.Lock()
-        # terraform init fills the shared provider plugin cache, which is not safe for
-        # concurrent writers (Terraform CLI docs); inits therefore run one at a time.
-        self._init_lock = threading.Lock()
         self._start = time.monotonic()
+        # set when a stack's deploy steps are over (run, failed or not run): wait_deployed()
+        self._settled = {stack: threading.Event() for stack in self.order}
+        self.deploy_results: dict[tuple[str, str], Step] = {}
 
     def targets(self, stack: str) -> list[str]:
         """Empty (everything) unless an apply exclusion leaves something of the stack out."""
@@ -163,7 +168,7 @@ class Harness:
     def _init(self, stack: str) -> Outcome | None:
         if stack in self._initialized:
             return None
-        with self._init_lock:
+        with _INIT_LOCK:
             outcome = terraform.init(self.dirs[stack], self.env)
         if outcome.ok:
             self._initialized.add(stack)
@@ -257,9 +262,15 @@ class Harness:
         stack stops at its first failed step; the steps not run say why. A stack that applied
         but does not converge still counts as applied for the stacks after it.
         """
-        results: dict[tuple[str, str], Step] = {}
+        results = self.deploy_results
 
         def work(stack: str) -> bool:
+            try:
+                return deploy(stack)
+            finally:
+                self._settled[stack].set()
+
+        def deploy(stack: str) -> bool:
             reason, applied = "", True
             for name in DEPLOY_STEPS:
                 if reason:
@@ -274,9 +285,24 @@ class Harness:
         def skip(stack: str, upstream: list[str]) -> None:
             for name in DEPLOY_STEPS:
                 results[stack, name] = Step(stack, name, False, f"not run: {', '.join(upstream)} did not apply", 0.0)
+            self._settled[stack].set()
 
-        run_graph(self.order, self._dependencies(), work, skip, self.jobs)
+        try:
+            run_graph(self.order, self._dependencies(), work, skip, self.jobs)
+        finally:
+            for event in self._settled.values():  # nobody waits forever on a run that broke off
+                event.set()
         return {(stack, name): results[stack, name] for stack in self.order for name in DEPLOY_STEPS}
+
+    def wait_deployed(self, stacks: Iterable[str]) -> dict[tuple[str, str], Step]:
+        """Block until deploy_all() (running in another thread) is done with these stacks;
+        their steps. A test that needs only some stacks applied can start while the others
+        still deploy."""
+        stacks = list(stacks)
+        for stack in stacks:
+            self._settled[stack].wait()
+        return {(stack, name): self.deploy_results[stack, name] for stack in stacks for name in DEPLOY_STEPS
+                if (stack, name) in self.deploy_results}
 
     def destroy_all(self, deployed: Mapping[tuple[str, str], Step]) -> dict[str, Step]:
         """stack -> destroy Step, for every stack that applied: each only after every stack

@@ -2,14 +2,19 @@
 
 `deployed` is Harness.deploy_all(): plan, apply and re-plan every AWS-only dev stack, each
 after the stacks it references, stacks that do not reference each other side by side
-(SPARKI_EMULATOR_JOBS at a time, default 3; 1 runs them one by one); `destroyed` is
-Harness.destroy_all(): tear them down in the reverse graph. Tests that use `destroyed` always
-run last, so tests in between (the plan review) see the applied environment. One table at the
-end gives every step's time per stack, the slowest resources and the wall times.
+(SPARKI_EMULATOR_JOBS at a time, default 3; 1 runs them one by one). It runs in a background
+thread (`deploying`), so the plan review, which needs only state, security and network, starts
+as soon as those have applied (Harness.wait_deployed) while the other stacks still deploy.
+`destroyed` is Harness.destroy_all(): tear them down in the reverse graph. Tests run in four
+groups: those needing some stacks (the plan review: starts the deploy), those needing none
+(run while the deploy goes on), those needing the whole deployment, those using `destroyed`;
+so every test before destroy sees the applied environment. One table at the end gives every step's time per stack, the slowest resources and
+the wall times.
 """
 from __future__ import annotations
 
 import os
+import threading
 import time
 from pathlib import Path
 
@@ -27,9 +32,20 @@ _HARNESSES: list[Harness] = []
 _SESSION_START = time.monotonic()
 
 
+def _group(item) -> int:
+    names = getattr(item, "fixturenames", ())
+    if "destroyed" in names:
+        return 3
+    if "deployed" in names:
+        return 2
+    return 0 if "deploying" in names else 1
+
+
 def pytest_collection_modifyitems(items):
-    """Destroy runs after everything else that needs the applied environment."""
-    items.sort(key=lambda item: "destroyed" in getattr(item, "fixturenames", ()))
+    """The deploy starts with the first test (the plan review, which needs only some stacks);
+    tests needing no stack run while the rest deploy; destroy runs after everything else that
+    needs the applied environment."""
+    items.sort(key=_group)
 
 
 def pytest_terminal_summary(terminalreporter):
@@ -75,10 +91,37 @@ def harness(emulator_outdir, moto, tmp_path_factory) -> Harness:
     return harness
 
 
+class _Deploying(threading.Thread):
+    def __init__(self, harness: Harness) -> None:
+        super().__init__(name="emulator-deploy", daemon=True)
+        self.harness = harness
+        self.result: dict[tuple[str, str], Step] | None = None
+        self.error: BaseException | None = None
+
+    def run(self) -> None:
+        try:
+            self.result = self.harness.deploy_all()
+        except BaseException as error:  # re-raised in the test thread by `deployed`
+            self.error = error
+
+
 @pytest.fixture(scope="session")
-def deployed(harness) -> dict[tuple[str, str], Step]:
+def deploying(harness):
+    """Harness.deploy_all() under way in a background thread; harness.wait_deployed(stacks)
+    waits for some stacks. Joined at the end, so no terraform outlives the session."""
+    thread = _Deploying(harness)
+    thread.start()
+    yield thread
+    thread.join()
+
+
+@pytest.fixture(scope="session")
+def deployed(deploying) -> dict[tuple[str, str], Step]:
     """(stack, "plan" | "apply" | "converge") -> Step, for every AWS-only stack in deploy order."""
-    return harness.deploy_all()
+    deploying.join()
+    if deploying.error is not None:
+        raise deploying.error
+    return deploying.result
 
 
 @pytest.fixture(scope="session")
