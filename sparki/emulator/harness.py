@@ -6,18 +6,23 @@ from __future__ import annotations
 import json
 import os
 import re
+import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from sparki import terraform
 from sparki.emulator.exclusions import EXCLUSIONS, Exclusion, apply_exclusions, destroy_exclusions, resources_of, tolerated
 from sparki.emulator.moto import MotoServer, gap_keys, moto_gaps, moto_version
+from sparki.emulator.schedule import run_graph
 from sparki.plan_review import summarize
 from sparki.terraform import Diagnostic, Outcome
 
 DEPLOY_STEPS = ("plan", "apply", "converge")
+# Stacks run side by side when they do not reference each other. Three terraform processes at
+# a time: the widest level of today's graph, and they mostly sleep in the provider's waiters.
+DEFAULT_JOBS = 3
 
 
 def terraform_env(base: Mapping[str, str] = os.environ) -> dict[str, str]:
@@ -32,6 +37,23 @@ def terraform_env(base: Mapping[str, str] = os.environ) -> dict[str, str]:
         AWS_EC2_METADATA_DISABLED="true",
     )
     return env
+
+
+def slowest_resources(json_stream: str, count: int = 2, at_least: float = 5.0) -> tuple[tuple[str, float], ...]:
+    """The resources terraform reported as taking longest (`apply_complete` events of
+    `-json` output; creates, updates and deletes alike), slowest first."""
+    times: dict[str, float] = {}
+    for line in json_stream.splitlines():
+        if '"apply_complete"' not in line:
+            continue
+        try:
+            hook = json.loads(line).get("hook", {})
+        except json.JSONDecodeError:
+            continue
+        address, seconds = hook.get("resource", {}).get("addr"), hook.get("elapsed_seconds")
+        if address and isinstance(seconds, (int, float)) and seconds >= at_least:
+            times[address] = max(float(seconds), times.get(address, 0.0))
+    return tuple(sorted(times.items(), key=lambda item: (-item[1], item[0]))[:count])
 
 
 def _type_of(address: str) -> str:
@@ -77,9 +99,20 @@ class Step:
     ok: bool
     detail: str
     seconds: float
+    started: float = 0.0  # seconds after the harness began
+    slowest: tuple[tuple[str, float], ...] = ()  # (address, seconds) of the resources that took longest
+
+    @property
+    def finished(self) -> float:
+        return self.started + self.seconds
 
     def __str__(self) -> str:
         return f"{self.stack} {self.name}: {'ok' if self.ok else 'FAILED'} ({self.seconds:.0f} s) {self.detail}".rstrip()
+
+
+# Without a mirror, terraform init fills the shared provider plugin cache, which is not safe for
+# concurrent writers (Terraform CLI docs): inits run one at a time, across harnesses too.
+_INIT_LOCK = threading.Lock()
 
 
 class Harness:
@@ -89,7 +122,10 @@ class Harness:
     workdir: where plan files go. Each step returns a Step; none raises on a terraform failure.
     """
 
-    def __init__(self, outdir: Path, server: MotoServer, workdir: Path, exclusions: Mapping[str, Exclusion] = EXCLUSIONS) -> None:
+    def __init__(
+        self, outdir: Path, server: MotoServer, workdir: Path, exclusions: Mapping[str, Exclusion] = EXCLUSIONS,
+        jobs: int = DEFAULT_JOBS,
+    ) -> None:
         self.outdir = Path(outdir)
         self.server = server
         self.workdir = Path(workdir)
@@ -101,8 +137,14 @@ class Harness:
         self.docs = {n: json.loads((p / "cdk.tf.json").read_text()) for n, p in self.dirs.items()}
         self.left_out = apply_exclusions(self.docs, self.order, exclusions)
         self.dropped: dict[str, dict[str, str]] = {}
-        self.steps: list[Step] = []  # every step that ran, in the order it ran
+        self.jobs = jobs
+        self.steps: list[Step] = []  # every step that ran, in the order it finished
         self._initialized: set[str] = set()
+        self._lock = threading.Lock()
+        self._start = time.monotonic()
+        # set when a stack's deploy steps are over (run, failed or not run): wait_deployed()
+        self._settled = {stack: threading.Event() for stack in self.order}
+        self.deploy_results: dict[tuple[str, str], Step] = {}
 
     def targets(self, stack: str) -> list[str]:
         """Empty (everything) unless an apply exclusion leaves something of the stack out."""
@@ -111,10 +153,13 @@ class Harness:
         return sorted(a for a in resources_of(self.docs[stack]) if a not in self.left_out[stack])
 
     def _timed(self, stack: str, name: str, work) -> Step:
+        """work() -> (ok, detail) or (ok, detail, terraform's -json output for slowest_resources)."""
         start = time.monotonic()
-        ok, detail = work()
-        step = Step(stack, name, ok, detail, time.monotonic() - start)
-        self.steps.append(step)
+        ok, detail, *stream = work()
+        slowest = slowest_resources(stream[0]) if stream else ()
+        step = Step(stack, name, ok, detail, time.monotonic() - start, start - self._start, slowest)
+        with self._lock:
+            self.steps.append(step)
         return step
 
     def _failure(self, what: str, outcome: Outcome, offset: int, phase: str) -> str:
@@ -123,7 +168,8 @@ class Harness:
     def _init(self, stack: str) -> Outcome | None:
         if stack in self._initialized:
             return None
-        outcome = terraform.init(self.dirs[stack], self.env)
+        with _INIT_LOCK:
+            outcome = terraform.init(self.dirs[stack], self.env)
         if outcome.ok:
             self._initialized.add(stack)
         return outcome
@@ -152,8 +198,8 @@ class Harness:
             offset = self.server.log_offset()
             outcome = terraform.apply_plan(self.dirs[stack], self.env, self._planfile(stack, "apply"))
             if not outcome.ok:
-                return False, self._failure("apply", outcome, offset, "apply")
-            return True, f"{len(terraform.state_list(self.dirs[stack], self.env))} resources in state"
+                return False, self._failure("apply", outcome, offset, "apply"), outcome.stdout
+            return True, f"{len(terraform.state_list(self.dirs[stack], self.env))} resources in state", outcome.stdout
 
         return self._timed(stack, "apply", work)
 
@@ -194,29 +240,38 @@ class Harness:
             # outputs it never produced) must not be evaluated now either.
             outcome = terraform.destroy(path, self.env, self.targets(stack))
             if not outcome.ok:
-                return False, self._failure("destroy", outcome, offset, "destroy")
+                return False, self._failure("destroy", outcome, offset, "destroy"), outcome.stdout
             # A targeted destroy leaves data sources in the state; they are not infrastructure.
             left = [a for a in terraform.state_list(path, self.env) if not a.startswith("data.")]
             if left:
-                return False, f"state still holds {', '.join(left)} after destroy"
-            return True, f"dropped from state (EXCLUSIONS): {', '.join(sorted(dropped))}" if dropped else ""
+                return False, f"state still holds {', '.join(left)} after destroy", outcome.stdout
+            return True, f"dropped from state (EXCLUSIONS): {', '.join(sorted(dropped))}" if dropped else "", outcome.stdout
 
         return self._timed(stack, "destroy", work)
 
     # -- the run order ---------------------------------------------------------------------
+    def _dependencies(self) -> dict[str, list[str]]:
+        manifest = json.loads((self.outdir / "manifest.json").read_text())["stacks"]
+        return {stack: manifest[stack].get("dependencies", []) for stack in self.order}
+
     def deploy_all(self) -> dict[tuple[str, str], Step]:
         """(stack, "plan" | "apply" | "converge") -> Step for every stack, in deploy order.
 
-        A stack whose upstream (manifest dependencies) did not apply is not run, and a stack
-        stops at its first failed step; the steps not run say why. A stack that applied but
-        does not converge still counts as applied for the stacks after it.
+        A stack starts once every stack it references (manifest dependencies) has applied, up
+        to `jobs` stacks at a time. A stack whose upstream did not apply is not run, and a
+        stack stops at its first failed step; the steps not run say why. A stack that applied
+        but does not converge still counts as applied for the stacks after it.
         """
-        manifest = json.loads((self.outdir / "manifest.json").read_text())["stacks"]
-        results: dict[tuple[str, str], Step] = {}
-        broken: set[str] = set()
-        for stack in self.order:
-            upstream = sorted(set(manifest[stack].get("dependencies", [])) & broken)
-            reason = f"not run: {', '.join(upstream)} did not apply" if upstream else ""
+        results = self.deploy_results
+
+        def work(stack: str) -> bool:
+            try:
+                return deploy(stack)
+            finally:
+                self._settled[stack].set()
+
+        def deploy(stack: str) -> bool:
+            reason, applied = "", True
             for name in DEPLOY_STEPS:
                 if reason:
                     results[stack, name] = Step(stack, name, False, reason, 0.0)
@@ -224,18 +279,45 @@ class Harness:
                 step = results[stack, name] = getattr(self, name)(stack)
                 if not step.ok:
                     reason = f"not run: {name} failed"
-                    if name != "converge":
-                        broken.add(stack)
-            if upstream:
-                broken.add(stack)
-        return results
+                    applied = applied and name == "converge"
+            return applied
+
+        def skip(stack: str, upstream: list[str]) -> None:
+            for name in DEPLOY_STEPS:
+                results[stack, name] = Step(stack, name, False, f"not run: {', '.join(upstream)} did not apply", 0.0)
+            self._settled[stack].set()
+
+        try:
+            run_graph(self.order, self._dependencies(), work, skip, self.jobs)
+        finally:
+            for event in self._settled.values():  # nobody waits forever on a run that broke off
+                event.set()
+        return {(stack, name): results[stack, name] for stack in self.order for name in DEPLOY_STEPS}
+
+    def wait_deployed(self, stacks: Iterable[str]) -> dict[tuple[str, str], Step]:
+        """Block until deploy_all() (running in another thread) is done with these stacks;
+        their steps. A test that needs only some stacks applied can start while the others
+        still deploy."""
+        stacks = list(stacks)
+        for stack in stacks:
+            self._settled[stack].wait()
+        return {(stack, name): self.deploy_results[stack, name] for stack in stacks for name in DEPLOY_STEPS
+                if (stack, name) in self.deploy_results}
 
     def destroy_all(self, deployed: Mapping[tuple[str, str], Step]) -> dict[str, Step]:
-        """stack -> destroy Step, in reverse deploy order, for every stack that applied."""
-        results = {}
-        for stack in reversed(self.order):
+        """stack -> destroy Step, for every stack that applied: each only after every stack
+        that references it has been destroyed (the deploy graph reversed), up to `jobs` at a
+        time."""
+        dependencies = self._dependencies()
+        dependents = {stack: [d for d in self.order if stack in dependencies[d]] for stack in self.order}
+        results: dict[str, Step] = {}
+
+        def work(stack: str) -> bool:
             if deployed[stack, "apply"].ok:
                 results[stack] = self.destroy(stack)
             else:
                 results[stack] = Step(stack, "destroy", False, "not run: the stack never applied", 0.0)
-        return results
+            return True  # a failed destroy still lets the stacks it references try theirs
+
+        run_graph(list(reversed(self.order)), dependents, work, lambda stack, upstream: None, self.jobs)
+        return {stack: results[stack] for stack in reversed(self.order)}

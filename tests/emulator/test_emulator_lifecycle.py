@@ -78,20 +78,37 @@ def test_second_plan_reports_no_changes(deployed, harness, stack):
     assert step.detail.startswith("no changes")
 
 
+def _dependents(emulator_outdir, harness, stack: str) -> list[str]:
+    manifest = json.loads((emulator_outdir / "manifest.json").read_text())["stacks"]
+    return [name for name in harness.dirs if stack in manifest[name].get("dependencies", [])]
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_each_stack_is_planned_only_after_the_stacks_it_references_applied(deployed, harness, emulator_outdir, stack):
+    """Stacks run side by side, but never ahead of their upstream (from the harness's step
+    log, which records when each step ran, against the manifest's dependencies)."""
+    plan = deployed[harness_stack(harness, stack), "plan"]
+    assert plan.ok, str(plan)
+    manifest = json.loads((emulator_outdir / "manifest.json").read_text())["stacks"]
+    for upstream in set(manifest[stack].get("dependencies", [])) & set(harness.dirs):
+        apply = deployed[upstream, "apply"]
+        assert apply.ok and apply.finished <= plan.started, f"{stack} planned before {upstream} had applied"
+
+
 @pytest.mark.parametrize("stack", STACKS)
 def test_destroy_succeeds_in_reverse_order(destroyed, harness, emulator_outdir, stack):
-    """Destroyed, in the reverse of the order the stacks were applied, and only after every
-    stack that references it (the order read from the harness's step log, which records what
-    ran, against the manifest's dependencies)."""
+    """Destroyed once, after everything was applied, and only after every stack that
+    references it has been destroyed (the order read from the harness's step log, which
+    records when each step ran, against the manifest's dependencies)."""
     step = destroyed[harness_stack(harness, stack)]
     assert step.ok, str(step)
-    applied = [s.stack for s in harness.steps if s.name == "apply" and s.ok]
-    ran = [s.stack for s in harness.steps if s.name == "destroy"]
-    assert ran == applied[::-1]
-    manifest = json.loads((emulator_outdir / "manifest.json").read_text())["stacks"]
-    dependents = [name for name in harness.dirs if stack in manifest[name].get("dependencies", [])]
-    for dependent in dependents:
-        assert dependent in ran and ran.index(dependent) < ran.index(stack), f"{stack} destroyed before {dependent}, which references it"
+    applied = [s for s in harness.steps if s.name == "apply" and s.ok]
+    ran = [s for s in harness.steps if s.name == "destroy"]
+    assert sorted(s.stack for s in ran) == sorted(s.stack for s in applied)
+    assert step.started >= max(s.finished for s in harness.steps if s.name != "destroy")
+    for dependent in _dependents(emulator_outdir, harness, stack):
+        (theirs,) = [s for s in ran if s.stack == dependent]
+        assert theirs.finished <= step.started, f"{stack} destroyed before {dependent}, which references it, was"
 
 
 def test_a_resource_moto_cannot_create_fails_naming_its_type(moto, emulator_outdir, tmp_path):

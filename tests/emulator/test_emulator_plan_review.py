@@ -93,15 +93,24 @@ def _network(doc: dict) -> None:
     vpc["tags"]["Name"] = "sparki-dev-vpc-renamed"
 
 
+def _only_review_stacks(directory: str, names: list[str]) -> list[str]:
+    """copytree's ignore: the other stacks may still be deploying (files come and go)."""
+    return [n for n in names if Path(directory).name == "stacks" and n not in STACKS]
+
+
 @pytest.fixture(scope="module")
-def changed(deployed, harness, emulator_outdir, tmp_path_factory) -> tuple[Path, dict, dict]:
-    """(output directory, security's and state's parsed JSON before the edit) of the edited copy."""
-    not_applied = [s for s in STACKS if not deployed[s, "apply"].ok]
+def changed(deploying, harness, emulator_outdir, tmp_path_factory) -> tuple[Path, dict, dict]:
+    """(output directory, security's and state's parsed JSON before the edit) of the edited copy.
+    Starts as soon as the review's stacks have applied; the other stacks may still deploy."""
+    deployed = harness.wait_deployed(STACKS)
+    not_applied = [s for s in STACKS if not (deployed.get((s, "apply")) and deployed[s, "apply"].ok)]
     assert not not_applied, f"the plan review needs the applied environment; these did not apply: {not_applied}"
     world = tmp_path_factory.mktemp("review")
     outdir = world / "cdktf.out"
-    shutil.copytree(emulator_outdir, outdir, symlinks=True)
-    shutil.copytree(emulator_outdir.parent / ".terraform-state", world / ".terraform-state")
+    shutil.copytree(emulator_outdir, outdir, symlinks=True, ignore=_only_review_stacks)
+    (world / ".terraform-state").mkdir()
+    for stack in STACKS:
+        shutil.copy2(emulator_outdir.parent / ".terraform-state" / f"{stack}.tfstate", world / ".terraform-state")
     # The review is about the edits below: the copy holds only the stacks they touch, as
     # applied (without what the harness left out for moto, which would otherwise show up as
     # creates, and without downstream stacks that read outputs of excluded resources).
