@@ -26,13 +26,14 @@ def _allow(actions: Sequence[str], resources: Any) -> dict[str, Any]:
 def grafana_cloudwatch(region: str, account_id: str) -> list[dict[str, Any]]:
     """Grafana's CloudWatch data source, read-only (the permissions Grafana's documentation
     lists for metrics, alarms, Logs Insights queries and resource discovery). CloudWatch metric
-    reads, tag and EC2 lookups cannot be scoped to a resource; alarms, insight rules and the Logs
-    queries are scoped to this account's in the region."""
+    reads, tag and EC2 lookups, listing log groups and stopping a query cannot be scoped to a
+    resource (the Service Authorization Reference lists no resource type for them); alarms,
+    insight rules and the Logs queries are scoped to this account's in the region."""
     return [
         _allow(
             ["cloudwatch:DescribeAlarmsForMetric", "cloudwatch:ListMetrics", "cloudwatch:GetMetricData",
              "ec2:DescribeTags", "ec2:DescribeInstances", "ec2:DescribeRegions", "tag:GetResources",
-             "logs:StopQuery", "logs:GetQueryResults"],
+             "logs:DescribeLogGroups", "logs:StopQuery"],
             "*",
         ),
         # Alarms and Contributor Insights rules can be named by ARN: this account and region only.
@@ -42,7 +43,7 @@ def grafana_cloudwatch(region: str, account_id: str) -> list[dict[str, Any]]:
         ),
         _allow(["cloudwatch:GetInsightRuleReport"], f"arn:aws:cloudwatch:{region}:{account_id}:insight-rule/*"),
         _allow(
-            ["logs:DescribeLogGroups", "logs:GetLogGroupFields", "logs:StartQuery", "logs:GetLogEvents"],
+            ["logs:GetLogGroupFields", "logs:StartQuery", "logs:GetQueryResults", "logs:GetLogEvents"],
             f"arn:aws:logs:{region}:{account_id}:log-group:*",
         ),
     ]
