@@ -4,13 +4,16 @@ is provisioned, delivered as sidecar ConfigMaps by a component that keeps the ad
 and the SLO dashboard has the panels of every SLO definition."""
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
 
-from constructs import components_dashboards, grafana_datasources
+from constructs import components_dashboards, components_prometheus, grafana_datasources
 from constructs.addon_contract import Component, ContractError, check_components
 from constructs.dashboards_slo import panels_for
+from constructs.observability_roles import OBSERVABILITY_SERVICE_ACCOUNTS
+from constructs.platform_roles import SERVICE_ACCOUNTS
 from tests.observability.dashboard_support import contexts, dashboards, panels, plugin_of, targets
 
 ENVS = sorted(contexts())
@@ -112,3 +115,13 @@ def test_the_docs_name_every_dashboard():
     text = (Path(__file__).resolve().parents[2] / "docs" / "observability-dashboards.md").read_text()
     for uid, model in dashboards(ENVS[0]).items():
         assert f"`{uid}`" in text and model["title"] in text, f"docs/observability-dashboards.md does not list {uid}"
+
+
+@pytest.mark.parametrize("env", ENVS)
+def test_grafana_provisions_every_uid_the_dashboards_name(env):
+    roles = {**SERVICE_ACCOUNTS, **OBSERVABILITY_SERVICE_ACCOUNTS}
+    ctx = dataclasses.replace(contexts()[env], role_arns={role: f"arn:aws:iam::123456789012:role/{role}" for role in roles})
+    (stack,) = [c for c in components_prometheus.components(ctx) if c.name == components_dashboards.MONITORING_OWNER]
+    provisioned = {(s["type"], s["uid"]) for s in stack.values["grafana"]["additionalDataSources"]}
+    named = {(t["datasource"]["type"], t["datasource"]["uid"]) for _, _, t in targets(env)}
+    assert named <= provisioned, f"{env}: Grafana does not provision {sorted(named - provisioned)}"
