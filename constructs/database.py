@@ -181,6 +181,28 @@ class DatabaseProps:
         return max(2 * GIB, self.allocated_storage_gib * GIB // 20)
 
 
+def tuned_parameter_group(scope: Construct, props: DatabaseProps, *, identifier: str, described_as: str) -> DbParameterGroup:
+    """The parameter group of props' tuning (postgres_parameters) named <identifier><major>. A
+    DR replica passes its source's props, so the two can never be tuned apart."""
+    major = props.engine_version
+    return DbParameterGroup(
+        scope,
+        "parameters",
+        name=f"{identifier}{major}",
+        family=f"postgres{major}",
+        description=f"Tuned PostgreSQL {major} settings of {described_as}",
+        parameter=[
+            DbParameterGroupParameter(name=p.name, value=p.value, apply_method=p.apply_method)
+            for p in postgres_parameters(props.max_connections, props.slow_statement_ms,
+                                         props.explain_statement_ms, props.explain_sample_rate)
+        ],
+        # A major upgrade needs a group of the new family; the name carries the major, so
+        # the new group exists before the instance switches and the old one goes after.
+        lifecycle=TerraformResourceLifecycle(create_before_destroy=True),
+        tags={"Name": f"{identifier}{major}"},
+    )
+
+
 class Database(Construct):
     """A PostgreSQL instance (and its read replicas) no one reaches without TLS, a client
     security group and either IAM or the master secret, whose password is in no JSON or state;
@@ -202,22 +224,7 @@ class Database(Construct):
             ),
         )
 
-        parameters = DbParameterGroup(
-            self,
-            "parameters",
-            name=f"{props.identifier}{major}",
-            family=f"postgres{major}",
-            description=f"Tuned PostgreSQL {major} settings of {props.name} (docs/data.md)",
-            parameter=[
-                DbParameterGroupParameter(name=p.name, value=p.value, apply_method=p.apply_method)
-                for p in postgres_parameters(props.max_connections, props.slow_statement_ms,
-                                             props.explain_statement_ms, props.explain_sample_rate)
-            ],
-            # A major upgrade needs a group of the new family; the name carries the major, so
-            # the new group exists before the instance switches and the old one goes after.
-            lifecycle=TerraformResourceLifecycle(create_before_destroy=True),
-            tags={"Name": f"{props.identifier}{major}"},
-        )
+        parameters = tuned_parameter_group(self, props, identifier=props.identifier, described_as=f"{props.name} (docs/data.md)")
 
         monitoring_role = enhanced_monitoring_role(
             self,

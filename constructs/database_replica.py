@@ -5,14 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from cdktf import TerraformResourceLifecycle
 from cdktf_cdktf_provider_aws.db_instance import DbInstance
 from cdktf_cdktf_provider_aws.db_instance_automated_backups_replication import DbInstanceAutomatedBackupsReplication
-from cdktf_cdktf_provider_aws.db_parameter_group import DbParameterGroup, DbParameterGroupParameter
 
 from constructs import Construct
 from constructs.client_security_group import ClientSecurityGroup, ClientSecurityGroupProps
-from constructs.database import CA_CERT, LOG_EXPORTS, PORT, DatabaseProps
+from constructs.database import CA_CERT, LOG_EXPORTS, PORT, DatabaseProps, tuned_parameter_group
 from constructs.database_monitoring import (
     DatabaseAlarmProps,
     MonitoringRoleProps,
@@ -21,7 +19,6 @@ from constructs.database_monitoring import (
     event_subscription,
     exported_log_groups,
 )
-from constructs.postgres_parameters import postgres_parameters
 
 
 @dataclass(frozen=True)
@@ -71,7 +68,6 @@ class DatabaseReplica(Construct):
     def __init__(self, scope: Construct, id: str, props: DatabaseReplicaProps) -> None:
         super().__init__(scope, id)
         source, ident = props.source, props.identifier
-        major = source.engine_version
         security_group = ClientSecurityGroup(
             self,
             "security_group",
@@ -83,20 +79,7 @@ class DatabaseReplica(Construct):
                 client_security_group_ids=props.client_security_group_ids,
             ),
         )
-        parameters = DbParameterGroup(
-            self,
-            "parameters",
-            name=f"{ident}{major}",
-            family=f"postgres{major}",
-            description=f"Tuned PostgreSQL {major} settings of {props.name}, as the source's (docs/data.md)",
-            parameter=[
-                DbParameterGroupParameter(name=p.name, value=p.value, apply_method=p.apply_method)
-                for p in postgres_parameters(source.max_connections, source.slow_statement_ms,
-                                             source.explain_statement_ms, source.explain_sample_rate)
-            ],
-            lifecycle=TerraformResourceLifecycle(create_before_destroy=True),
-            tags={"Name": f"{ident}{major}"},
-        )
+        parameters = tuned_parameter_group(self, source, identifier=ident, described_as=f"{props.name}, as the source's (docs/data.md)")
         monitoring_role = enhanced_monitoring_role(
             self,
             MonitoringRoleProps(
