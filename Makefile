@@ -66,7 +66,7 @@ tools: ## promtool and amtool (Debian packages prometheus, prometheus-alertmanag
 synth: $(VENV)/.installed node_modules/.installed ## synthesize every stack (ENV=.. for one environment) into cdktf.out/
 	@$(PY) main.py
 
-test: deps tools ## unit, snapshot, terraform validate and checkov tests (the emulator run is test-emulator)
+test: deps tools ## unit, snapshot, terraform validate, checkov, Kubernetes-object, promtool and amtool tests (the emulator run is test-emulator)
 	@$(PY) -m pytest -q tests --ignore=tests/emulator
 
 test-emulator: $(VENV)/.installed ## plan, apply, re-plan, destroy every AWS-only dev stack against moto; plan review on real plans
