@@ -129,6 +129,37 @@ class CacheProps:
         return [f"{self.group_id}-{n:03d}" for n in range(1, self.replicas + 2)]
 
 
+def cache_users(scope: Construct, group_id: str) -> tuple[ElasticacheUserGroup, ElasticacheUser]:
+    """The group's RBAC users: `<group_id>-app`, reaching the cache with IAM only, and the
+    default user, left with no access (Valkey needs one named "default"); the DR secondary
+    builds the same ones in its region. IAM users need user_id == user_name. Returns the group
+    and the app user."""
+
+    def user(role: str, user_name: str, access_string: str, authentication: str) -> ElasticacheUser:
+        return ElasticacheUser(
+            scope,
+            f"{role}_user",
+            user_id=f"{group_id}-{role}",
+            user_name=user_name,
+            engine=USER_ENGINE,
+            access_string=access_string,
+            authentication_mode=ElasticacheUserAuthenticationMode(type=authentication),
+            tags={"Name": f"{group_id}-{role}"},
+        )
+
+    app_user = user("app", f"{group_id}-app", APP_ACCESS_STRING, "iam")
+    default_user = user("default", "default", DEFAULT_ACCESS_STRING, "no-password-required")
+    group = ElasticacheUserGroup(
+        scope,
+        "users",
+        user_group_id=group_id,
+        engine=USER_ENGINE,
+        user_ids=[default_user.user_id, app_user.user_id],
+        tags={"Name": group_id},
+    )
+    return group, app_user
+
+
 class Cache(Construct):
     """Valkey with no password anywhere: clients authenticate as an IAM-backed user over
     TLS, from the client security groups only; data and logs are encrypted with our keys."""
@@ -165,29 +196,7 @@ class Cache(Construct):
             tags={"Name": f"{group_id}-{ENGINE}{props.major}"},
         )
 
-        # IAM users need user_id == user_name; the default user needs user_name "default".
-        def user(role: str, user_name: str, access_string: str, authentication: str) -> ElasticacheUser:
-            return ElasticacheUser(
-                self,
-                f"{role}_user",
-                user_id=f"{group_id}-{role}",
-                user_name=user_name,
-                engine=USER_ENGINE,
-                access_string=access_string,
-                authentication_mode=ElasticacheUserAuthenticationMode(type=authentication),
-                tags={"Name": f"{group_id}-{role}"},
-            )
-
-        app_user = user("app", f"{group_id}-app", APP_ACCESS_STRING, "iam")
-        default_user = user("default", "default", DEFAULT_ACCESS_STRING, "no-password-required")
-        users = ElasticacheUserGroup(
-            self,
-            "users",
-            user_group_id=group_id,
-            engine=USER_ENGINE,
-            user_ids=[default_user.user_id, app_user.user_id],
-            tags={"Name": group_id},
-        )
+        users, app_user = cache_users(self, group_id)
 
         logs = {
             # Named when the engine was Redis; renaming would replace the groups and delete the

@@ -8,11 +8,9 @@ from dataclasses import dataclass
 from cdktf import TerraformProvider, TerraformResourceLifecycle
 from cdktf_cdktf_provider_aws.elasticache_global_replication_group import ElasticacheGlobalReplicationGroup
 from cdktf_cdktf_provider_aws.elasticache_replication_group import ElasticacheReplicationGroup
-from cdktf_cdktf_provider_aws.elasticache_user import ElasticacheUser, ElasticacheUserAuthenticationMode
-from cdktf_cdktf_provider_aws.elasticache_user_group import ElasticacheUserGroup
 
 from constructs import Construct
-from constructs.cache import APP_ACCESS_STRING, DEFAULT_ACCESS_STRING, PORT, USER_ENGINE
+from constructs.cache import PORT, cache_users
 from constructs.client_security_group import ClientSecurityGroup, ClientSecurityGroupProps
 from constructs.metric_alarm import MetricAlarm, MetricAlarmProps
 
@@ -76,21 +74,7 @@ class CacheSecondary(Construct):
             ),
         )
 
-        def user(role: str, user_name: str, access_string: str, authentication: str) -> ElasticacheUser:
-            return ElasticacheUser(
-                self,
-                f"{role}_user",
-                user_id=f"{group_id}-{role}",
-                user_name=user_name,
-                engine=USER_ENGINE,
-                access_string=access_string,
-                authentication_mode=ElasticacheUserAuthenticationMode(type=authentication),
-                tags={"Name": f"{group_id}-{role}"},
-            )
-
-        app_user = user("app", f"{group_id}-app", APP_ACCESS_STRING, "iam")
-        default_user = user("default", "default", DEFAULT_ACCESS_STRING, "no-password-required")
-        users = ElasticacheUserGroup(self, "users", user_group_id=group_id, engine=USER_ENGINE, user_ids=[default_user.user_id, app_user.user_id], tags={"Name": group_id})
+        users, _ = cache_users(self, group_id)
         group = ElasticacheReplicationGroup(
             self,
             "group",
