@@ -5,9 +5,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from cdktf import TerraformResourceLifecycle
 from cdktf_cdktf_provider_aws.db_instance import DbInstance
-from cdktf_cdktf_provider_aws.db_parameter_group import DbParameterGroup, DbParameterGroupParameter
 
 from catalog.aws import (
     DAILY_WINDOW,
@@ -31,14 +29,8 @@ from constructs.database_monitoring import (
     event_subscription,
     exported_log_groups,
 )
-from constructs.postgres_parameters import postgres_parameters
+from constructs.database_settings import LOG_EXPORTS, PORT, instance_settings, tuned_parameter_group
 
-PORT = 5432
-# Logs RDS can export for PostgreSQL: the server log (slow statements, DDL, locks, errors)
-# and the log of engine upgrades.
-LOG_EXPORTS = ("postgresql", "upgrade")
-# Current RDS CA; the provider's default can still be an expiring one on older accounts.
-CA_CERT = "rds-ca-rsa2048-g1"
 _CLASS = re.compile(r"^db\.[a-z0-9]+\.[a-z0-9]+$")
 _IDENT = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
 
@@ -181,28 +173,6 @@ class DatabaseProps:
         return max(2 * GIB, self.allocated_storage_gib * GIB // 20)
 
 
-def tuned_parameter_group(scope: Construct, props: DatabaseProps, *, identifier: str, described_as: str) -> DbParameterGroup:
-    """The parameter group of props' tuning (postgres_parameters) named <identifier><major>. A
-    DR replica passes its source's props, so the two can never be tuned apart."""
-    major = props.engine_version
-    return DbParameterGroup(
-        scope,
-        "parameters",
-        name=f"{identifier}{major}",
-        family=f"postgres{major}",
-        description=f"Tuned PostgreSQL {major} settings of {described_as}",
-        parameter=[
-            DbParameterGroupParameter(name=p.name, value=p.value, apply_method=p.apply_method)
-            for p in postgres_parameters(props.max_connections, props.slow_statement_ms,
-                                         props.explain_statement_ms, props.explain_sample_rate)
-        ],
-        # A major upgrade needs a group of the new family; the name carries the major, so
-        # the new group exists before the instance switches and the old one goes after.
-        lifecycle=TerraformResourceLifecycle(create_before_destroy=True),
-        tags={"Name": f"{identifier}{major}"},
-    )
-
-
 class Database(Construct):
     """A PostgreSQL instance (and its read replicas) no one reaches without TLS, a client
     security group and either IAM or the master secret, whose password is in no JSON or state;
@@ -238,35 +208,9 @@ class Database(Construct):
                 log_key_arn=props.log_key_arn,
             ),
         )
-        # What the primary and its replicas share: a replica is a data store of its own, with
-        # the primary's class, encryption, network, parameters, standby and monitoring.
-        shared = dict(
-            instance_class=props.instance_class,
-            port=PORT,
-            # Applications authenticate with short-lived IAM tokens; the master secret is for
-            # break-glass administration only.
-            iam_database_authentication_enabled=True,
-            storage_type="gp3",
-            max_allocated_storage=props.max_allocated_storage_gib,
-            storage_encrypted=True,
-            kms_key_id=props.storage_key_arn,
-            vpc_security_group_ids=[self.security_group.security_group_id],
-            publicly_accessible=False,
-            ca_cert_identifier=CA_CERT,
-            parameter_group_name=parameters.name,
-            multi_az=props.multi_az,
-            deletion_protection=props.deletion_protection,
-            maintenance_window=props.maintenance_window,
-            copy_tags_to_snapshot=True,
-            auto_minor_version_upgrade=True,
-            # Changes wait for the maintenance window unless an operator applies them.
-            apply_immediately=False,
-            performance_insights_enabled=True,
-            performance_insights_kms_key_id=props.storage_key_arn,
-            performance_insights_retention_period=props.insights_retention_days,
-            monitoring_interval=props.monitoring_interval,
-            monitoring_role_arn=monitoring_role.arn,
-            enabled_cloudwatch_logs_exports=list(LOG_EXPORTS),
+        shared = instance_settings(
+            props, storage_key_arn=props.storage_key_arn, security_group_id=self.security_group.security_group_id,
+            parameter_group_name=parameters.name, monitoring_role_arn=monitoring_role.arn,
         )
 
         def logs(prefix: str, identifier: str) -> list:

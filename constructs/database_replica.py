@@ -10,7 +10,7 @@ from cdktf_cdktf_provider_aws.db_instance_automated_backups_replication import D
 
 from constructs import Construct
 from constructs.client_security_group import ClientSecurityGroup, ClientSecurityGroupProps
-from constructs.database import CA_CERT, LOG_EXPORTS, PORT, DatabaseProps, tuned_parameter_group
+from constructs.database import DatabaseProps
 from constructs.database_monitoring import (
     DatabaseAlarmProps,
     MonitoringRoleProps,
@@ -19,6 +19,7 @@ from constructs.database_monitoring import (
     event_subscription,
     exported_log_groups,
 )
+from constructs.database_settings import LOG_EXPORTS, PORT, instance_settings, tuned_parameter_group
 
 
 @dataclass(frozen=True)
@@ -98,39 +99,20 @@ class DatabaseReplica(Construct):
             "instance",
             identifier=ident,
             **({} if props.promoted else {"replicate_source_db": props.source_arn}),
-            instance_class=source.instance_class,
-            port=PORT,
-            iam_database_authentication_enabled=True,
-            storage_type="gp3",
+            **instance_settings(
+                source, storage_key_arn=props.storage_key_arn, security_group_id=security_group.security_group_id,
+                parameter_group_name=parameters.name, monitoring_role_arn=monitoring_role.arn,
+            ),
             # The source's size, stated: a replica starts at it anyway, and the cost estimate and
             # reviewers read it here (storage autoscaling up to the maximum keeps the plan quiet).
             allocated_storage=source.allocated_storage_gib,
-            max_allocated_storage=source.max_allocated_storage_gib,
-            storage_encrypted=True,
-            kms_key_id=props.storage_key_arn,
             db_subnet_group_name=props.subnet_group_name,
-            vpc_security_group_ids=[security_group.security_group_id],
-            publicly_accessible=False,
-            ca_cert_identifier=CA_CERT,
-            parameter_group_name=parameters.name,
-            multi_az=source.multi_az,
-            deletion_protection=source.deletion_protection,
             # Backups run on the replica too, so a promoted replica is backed up from its first hour.
             backup_retention_period=source.backup_retention_days,
             backup_window=source.backup_window,
-            maintenance_window=source.maintenance_window,
-            copy_tags_to_snapshot=True,
-            auto_minor_version_upgrade=True,
-            apply_immediately=False,
             delete_automated_backups=False,
             skip_final_snapshot=False,
             final_snapshot_identifier=f"{ident}-final",
-            performance_insights_enabled=True,
-            performance_insights_kms_key_id=props.storage_key_arn,
-            performance_insights_retention_period=source.insights_retention_days,
-            monitoring_interval=source.monitoring_interval,
-            monitoring_role_arn=monitoring_role.arn,
-            enabled_cloudwatch_logs_exports=list(LOG_EXPORTS),
             depends_on=logs,
             tags={"Name": ident},
         )

@@ -4,7 +4,7 @@ from __future__ import annotations
 from catalog.naming import name_prefix, resource_name
 from constructs import Construct
 from constructs.cache import PORT as CACHE_PORT
-from constructs.database import PORT as DATABASE_PORT
+from constructs.database_settings import PORT as DATABASE_PORT
 from constructs.network import Network, NetworkProps
 from environments.schema import Environment
 from stacks.base import SparkiStack

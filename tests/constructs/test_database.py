@@ -5,7 +5,8 @@ import json
 
 import pytest
 
-from constructs.database import CA_CERT, LOG_EXPORTS, Database, DatabaseProps
+from constructs.database import Database, DatabaseProps
+from constructs.database_settings import CA_CERT, LOG_EXPORTS
 from constructs.postgres_parameters import postgres_parameters
 from tests.support import ROOT, of_type, one, synth_construct
 
