@@ -3,10 +3,28 @@
 ACCESS_GROUPS: the Kubernetes group each kind of access entry (constructs/cluster_access.py)
 puts its principals in, and the platform's RBAC (constructs/platform_rbac.py) binds. EKS
 refuses groups starting with "system:"; the prefix keeps ours apart from any chart's.
+
+AUTOSCALED: the components whose replicas follow load, by the name of their
+[platform.autoscaling.<name>] row (environments/platform_settings.py decides which run where;
+the component groups read the rows; docs/platform.md lists them). FIXED_REPLICAS: components
+with variable load that must not autoscale, each with the reason a row for it is refused.
 """
 from __future__ import annotations
 
 import re
+
+LOKI_READ, LOKI_WRITE, JAEGER = "loki-read", "loki-write", "jaeger"
+AUTOSCALED: dict[str, str] = {
+    LOKI_READ: "Loki's query path, the read target of SimpleScalable",
+    LOKI_WRITE: "Loki's ingest path, the write target of SimpleScalable",
+    JAEGER: "the Jaeger collector, spans in and queries out",
+}
+FIXED_REPLICAS: dict[str, str] = {
+    "grafana": (
+        "keeps sessions, annotations and alert state in a SQLite file inside each pod, so a second pod would log "
+        "users out at random; it runs one replica until it has a shared database (docs/platform.md)"
+    ),
+}
 
 ACCESS_GROUPS: dict[str, str] = {
     "admin": "sparki:platform-admins",

@@ -116,6 +116,9 @@ class ComponentContext:
     and `observability` its ObservabilitySettings (environments/observability_settings.py);
     typed loosely because constructs never import environments.
     database_max_connections: the database's max_connections (the alert rules warn near it).
+    autoscaling: the replica range (constructs/autoscaling.py ScalingProps) of each
+        variable-load component that runs here, by its catalog/kubernetes.py AUTOSCALED name
+        ([platform.autoscaling]); default none.
     """
 
     env: str
@@ -133,6 +136,7 @@ class ComponentContext:
     slos: tuple[Any, ...]
     database_max_connections: int
     observability: Any = None
+    autoscaling: Mapping[str, Any] = field(default_factory=dict)
 
 
 def _check_one(env: str, c: Component, service_accounts: Mapping[str, tuple[str, str]] | None) -> None:

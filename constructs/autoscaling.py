@@ -1,11 +1,13 @@
 """A HorizontalPodAutoscaler and a PodDisruptionBudget for a component whose load varies
-(Grafana, Loki's read and write paths, the Jaeger collector): manifests for KubeObjects or a
-component's `manifests`, the same for every chart, so no chart's own autoscaling switch (each
-spells it differently) has to be trusted.
+(catalog/kubernetes.py AUTOSCALED): either the chart's own autoscaling values, where the chart
+has them (chart_values: Loki's read and write targets), or manifests for a component's
+`manifests` where it has none (autoscaled: the Jaeger chart). The chart's switch wins where it
+exists: with it the chart leaves `replicas` out of the workload, so a Helm upgrade does not reset
+what the autoscaler chose, and Loki's writers get the preStop hook that flushes them on the way out.
 
-Environment data (platform.autoscaling, environments/platform_settings.py ScalingSettings) gives
-min/max per component name; a component reads its row with settings.autoscaling[name] and maps
-it with props_from(ScalingProps, row).
+Environment data ([platform.autoscaling.<name>], environments/platform_settings.py
+ScalingSettings) gives the range per component; stacks/platform_components.component_context
+maps every row to ScalingProps once, and a component reads ctx.autoscaling[name].
 """
 from __future__ import annotations
 
@@ -46,6 +48,26 @@ def _metric(resource: str, percent: int) -> dict[str, Any]:
     return {"type": "Resource", "resource": {"name": resource, "target": {"type": "Utilization", "averageUtilization": percent}}}
 
 
+def behavior(props: ScalingProps) -> dict[str, Any]:
+    # Up fast, down slowly: a short lull must not remove pods a burst needs again.
+    return {"scaleDown": {"stabilizationWindowSeconds": props.scale_down_seconds, "policies": [{"type": "Pods", "value": 1, "periodSeconds": 60}]}}
+
+
+def chart_values(props: ScalingProps) -> dict[str, Any]:
+    """The `autoscaling` values of charts that spell it the common way (enabled, minReplicas,
+    maxReplicas, target*UtilizationPercentage, behavior: the Loki targets, Grafana's chart)."""
+    values: dict[str, Any] = {
+        "enabled": True,
+        "minReplicas": props.min_replicas,
+        "maxReplicas": props.max_replicas,
+        "targetCPUUtilizationPercentage": props.cpu_percent,
+        "behavior": behavior(props),
+    }
+    if props.memory_percent is not None:
+        values["targetMemoryUtilizationPercentage"] = props.memory_percent
+    return values
+
+
 def autoscaled(name: str, namespace: str, target_kind: str, selector: dict[str, str], props: ScalingProps) -> list[dict[str, Any]]:
     """[HorizontalPodAutoscaler, PodDisruptionBudget] for the workload `name` of `target_kind`
     whose pods carry `selector`. The budget allows one pod down at a time, and only exists
@@ -67,9 +89,7 @@ def autoscaled(name: str, namespace: str, target_kind: str, selector: dict[str, 
             "minReplicas": props.min_replicas,
             "maxReplicas": props.max_replicas,
             "metrics": metrics,
-            # Up fast, down slowly: a short lull must not remove pods a burst needs again.
-            "behavior": {"scaleDown": {"stabilizationWindowSeconds": props.scale_down_seconds,
-                                       "policies": [{"type": "Pods", "value": 1, "periodSeconds": 60}]}},
+            "behavior": behavior(props),
         },
     }
     if props.min_replicas < 2:

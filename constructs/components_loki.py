@@ -3,8 +3,9 @@ observability-aws stack through its IRSA role, with the compactor enforcing the 
 retention ([observability.logs]).
 
 Deployment mode per environment (LogsSettings.mode): SimpleScalable where logs matter during an
-incident (staging, prod: read, write and backend targets scale and restart independently, and
-every push is replicated to a quorum of writers), SingleBinary in dev (one pod instead of nine,
+incident (staging, prod: read, write and backend targets scale and restart independently, the
+read and write targets follow CPU within their [platform.autoscaling] rows, and every push is
+replicated to a quorum of writers), SingleBinary in dev (one pod instead of nine,
 nothing replicated; Fluent Bit buffers and retries while it restarts). Both keep all data in S3,
 so moving between them loses nothing but the unflushed WAL.
 """
@@ -12,7 +13,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from catalog.kubernetes import LOKI_READ, LOKI_WRITE
 from constructs.addon_contract import Component, ComponentContext, NetworkAllow, ServiceAccount
+from constructs.autoscaling import chart_values
 from constructs.controller_values import RESTRICTED_CONTAINER, aws_api_egress, chart_release, irsa_service_account, resources, spread
 from constructs.telemetry_values import (
     LOG_SHIPPER_NAMESPACE,
@@ -38,6 +41,8 @@ SCHEMA = {"from": "2025-01-01", "store": "tsdb", "object_store": "s3", "schema":
 MAX_REPLICATION = 3
 LOKI_POD = {"app.kubernetes.io/name": "loki"}
 TARGETS = ("read", "write", "backend")
+WRITE_REQUESTS = ("250m", "1Gi", "2Gi")
+READ_REQUESTS = ("250m", "512Mi", "2Gi")
 
 
 def _pod_security() -> dict[str, Any]:
@@ -56,6 +61,16 @@ def _target(ctx: ComponentContext, name: str, replicas: int, requests: tuple[str
     if volume:
         values["persistence"] = {"size": f"{ctx.observability.logs.volume_gib}Gi", "storageClass": STORAGE_CLASS}
     return values
+
+
+def _scaled(ctx: ComponentContext, name: str, row: str, requests: tuple[str, str, str], volume: bool) -> dict[str, Any]:
+    """A SimpleScalable target whose pods follow CPU within its [platform.autoscaling] row, by the
+    chart's own switch. `replicas` then sizes only the chart's PodDisruptionBudget (made from 2 up,
+    maxUnavailable 1) and our spread over nodes, so it is the autoscaler's floor. For the writers the
+    chart's default scaleUp (one pod per 15 min: a new writer joins the ring first) stays,
+    merged under ours by Helm."""
+    props = ctx.autoscaling[row]
+    return {**_target(ctx, name, props.min_replicas, requests, volume), "autoscaling": chart_values(props)}
 
 
 def loki_values(ctx: ComponentContext, bucket: str) -> dict[str, Any]:
@@ -94,8 +109,8 @@ def loki_values(ctx: ComponentContext, bucket: str) -> dict[str, Any]:
         },
         "serviceAccount": irsa_service_account(ctx, SERVICE_ACCOUNT, "loki"),
         "singleBinary": _target(ctx, "single-binary", 0 if scalable else 1, ("250m", "1Gi", "2Gi"), volume=True),
-        "write": _target(ctx, "write", count, ("250m", "1Gi", "2Gi"), volume=True),
-        "read": _target(ctx, "read", count, ("250m", "512Mi", "2Gi"), volume=False),
+        "write": _scaled(ctx, "write", LOKI_WRITE, WRITE_REQUESTS, True) if scalable else _target(ctx, "write", 0, WRITE_REQUESTS, True),
+        "read": _scaled(ctx, "read", LOKI_READ, READ_REQUESTS, False) if scalable else _target(ctx, "read", 0, READ_REQUESTS, False),
         "backend": _target(ctx, "backend", count, ("100m", "256Mi", "1Gi"), volume=True),
         "gateway": {
             "replicas": 2 if scalable else 1,

@@ -2,6 +2,9 @@
 applications, storing spans in the Elasticsearch cluster of the search group, and a nightly
 index cleaner that deletes span indices older than [observability.tracing] retention_days.
 
+The Jaeger pods follow CPU within [platform.autoscaling.jaeger]: a HorizontalPodAutoscaler and,
+from two replicas, a PodDisruptionBudget (constructs/autoscaling.py), since the chart has neither.
+
 Jaeger runs in the `search` namespace, beside the cluster: it reads the `elastic` user's
 password and the cluster's CA from the secrets ECK writes there, and a pod can mount secrets of
 its own namespace only.
@@ -10,7 +13,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from catalog.kubernetes import JAEGER
 from constructs.addon_contract import Component, ComponentContext
+from constructs.autoscaling import autoscaled
 from constructs.controller_values import RESTRICTED_CONTAINER, RESTRICTED_POD, chart_release, resources, spread
 from constructs.telemetry_values import (
     ES_CA_SECRET,
@@ -30,6 +35,8 @@ JAEGER_UID = 10001  # the images' user (cmd/jaeger and cmd/es-index-cleaner Dock
 CA_DIR = "/es-ca"
 AUTH_DIR = "/es-auth"
 POD_LABELS = {"app.kubernetes.io/name": "jaeger", "app.kubernetes.io/component": "all-in-one"}
+# The chart's fullname for the release `jaeger`: its Deployment and Service.
+DEPLOYMENT = "jaeger"
 HEALTH_PORT = 13133
 
 
@@ -73,13 +80,16 @@ def jaeger_config(ctx: ComponentContext) -> dict[str, Any]:
 
 def jaeger_values(ctx: ComponentContext) -> dict[str, Any]:
     tracing = ctx.observability.tracing
+    scaling = ctx.autoscaling[JAEGER]
     restricted_pod = {**RESTRICTED_POD, "runAsUser": JAEGER_UID, "runAsGroup": JAEGER_UID, "fsGroup": JAEGER_UID}
     ca_mount = {"name": "es-ca", "mountPath": CA_DIR, "readOnly": True}
     return {
         "userconfig": jaeger_config(ctx),
         "storage": {"type": "elasticsearch", "elasticsearch": {"url": ES_URL}},
         "jaeger": {
-            "replicas": tracing.replicas,
+            # The autoscaler owns the count: null removes the key (the template renders
+            # `replicas` only with hasKey), so a Helm upgrade never resets what it chose.
+            "replicas": None,
             # The chart's default is Recreate (for its single-pod Badger setup): every
             # upgrade would drop spans; with Elasticsearch behind, pods can roll one by one.
             "strategy": {"type": "RollingUpdate", "rollingUpdate": {"maxUnavailable": 0, "maxSurge": 1}},
@@ -93,7 +103,7 @@ def jaeger_values(ctx: ComponentContext) -> dict[str, Any]:
             "podSecurityContext": restricted_pod,
             "securityContext": dict(RESTRICTED_CONTAINER),
             "resources": resources("100m", "256Mi", "1Gi"),
-            **({"topologySpreadConstraints": spread(POD_LABELS)} if tracing.replicas > 1 else {}),
+            **({"topologySpreadConstraints": spread(POD_LABELS)} if scaling.max_replicas > 1 else {}),
         },
         "esIndexCleaner": {
             "enabled": True,
@@ -120,7 +130,11 @@ def jaeger_values(ctx: ComponentContext) -> dict[str, Any]:
 def jaeger(ctx: ComponentContext) -> Component:
     # The namespace and its allows (OTLP from the application namespaces, queries from
     # Grafana, scrapes from Prometheus) belong to the search group's `elasticsearch` component.
-    return chart_release(CHART, SEARCH_NAMESPACE, jaeger_values(ctx), owns_namespace=False, depends_on=("elasticsearch",))
+    # The chart has no autoscaling or budget values: both come as manifests.
+    scaling = autoscaled(DEPLOYMENT, SEARCH_NAMESPACE, "Deployment", POD_LABELS, ctx.autoscaling[JAEGER])
+    return chart_release(
+        CHART, SEARCH_NAMESPACE, jaeger_values(ctx), owns_namespace=False, depends_on=("elasticsearch",), manifests=tuple(scaling),
+    )
 
 
 def custom_resources(ctx: ComponentContext) -> tuple[dict[str, Any], ...]:

@@ -32,6 +32,9 @@ INTERNAL_PORTS = tuple(sorted({
     KUBE_STATE_METRICS_TELEMETRY_PORT, RELOADER_PORT, GRAFANA_PORT, OPERATOR_PORT,
 }))
 GRAFANA_SERVICE_ACCOUNT = "grafana"
+# Grafana's database is the chart's default, SQLite in the pod (grafana.ini sets no [database]):
+# more pods would each hold their own sessions, annotations and alert state.
+GRAFANA_REPLICAS = 1
 # The Secret (in monitoring) holding username, password and ca.crt of Grafana's Elasticsearch user.
 GRAFANA_ELASTICSEARCH_SECRET = "grafana-elasticsearch"
 # The kube-prometheus-stack default rule groups that cannot work on EKS, and why: AWS runs the
@@ -134,9 +137,9 @@ def kube_state_metrics(ctx: ComponentContext) -> dict[str, Any]:
 
 
 def grafana(ctx: ComponentContext, admin_secret: str, data_sources: list[dict[str, Any]], role_arn: str) -> dict[str, Any]:
-    o = ctx.observability
     return {
-        "replicas": o.grafana_replicas,
+        # One pod, no autoscaling: catalog/kubernetes.py FIXED_REPLICAS["grafana"] says why.
+        "replicas": GRAFANA_REPLICAS,
         "admin": {"existingSecret": admin_secret, "userKey": "admin-user", "passwordKey": "admin-password"},
         # Grafana's CloudWatch data source signs with the pod's IRSA role (read-only).
         "serviceAccount": {"create": True, "name": GRAFANA_SERVICE_ACCOUNT, "annotations": {"eks.amazonaws.com/role-arn": role_arn}},

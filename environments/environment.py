@@ -27,7 +27,7 @@ from environments.edge_settings import EdgeSettings
 from environments.model import ConfigError, Model, Problem, Retention, fail, in_range, matching, one_of
 from environments.network_settings import NetworkSettings
 from environments.observability_settings import ObservabilitySettings
-from environments.platform_settings import PlatformSettings
+from environments.platform_settings import PlatformSettings, check_autoscaling
 from environments.security_settings import SecuritySettings
 from environments.slo_settings import SloSettings, check_owners, check_slos
 from environments.state_settings import StateSettings
@@ -127,6 +127,8 @@ class Environment(Model):
             "edge": lambda: self.edge.check_in(production),
             "platform": lambda: self.platform.check_in(production, self.cluster.app_namespaces, self.workload_millicores),
             "observability": lambda: self.observability.check_in(production, self.platform.controller_replicas >= 2),
+            # After observability: which variable-load components run follows from its settings.
+            "platform.autoscaling": lambda: check_autoscaling(self.platform.autoscaling, self.observability.autoscaled()),
             "slos": lambda: check_owners(self.slos, tuple(t.name for t in self.observability.teams)),
         }
         for layer, check in checks.items():

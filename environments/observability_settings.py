@@ -7,6 +7,7 @@ from typing import Annotated
 
 from pydantic import Field, field_validator
 
+from catalog.kubernetes import JAEGER, LOKI_READ, LOKI_WRITE
 from environments.model import Model, Problem, check_named_once, fail, in_range, matching
 from environments.telemetry_settings import LogsSettings, SearchSettings, TracingSettings
 
@@ -43,7 +44,6 @@ class ObservabilitySettings(Model):
         1..3, at least 2 in staging and production.
     alertmanager_replicas: Alertmanager replicas, which gossip to send each notification once;
         1..5, at least 2 in staging and production.
-    grafana_replicas: Grafana replicas; 1..3.
     teams: the teams alerts route to by their `owner` label; at least one, each named once.
     default_team: the team that gets alerts whose owner is unknown; one of teams.
     heartbeat_url: the dead man's switch Alertmanager sends the always-firing Watchdog alert to
@@ -60,7 +60,6 @@ class ObservabilitySettings(Model):
     prometheus_volume_gib: Annotated[int, in_range(10, 16384, "GiB", "gp3 volumes take")]
     prometheus_replicas: Annotated[int, in_range(1, 3, "", "run Prometheus with")]
     alertmanager_replicas: Annotated[int, in_range(1, 5, "", "run Alertmanager with")]
-    grafana_replicas: Annotated[int, in_range(1, 3, "", "run Grafana with")]
     teams: tuple[TeamSettings, ...]
     default_team: str
     heartbeat_url: Annotated[str, matching(_HTTPS, "is not an https:// URL; e.g. \"https://heartbeat.example.com/ping/sparki-dev\"")]
@@ -88,7 +87,7 @@ class ObservabilitySettings(Model):
             fail("prometheus_volume_gib", f"{self.prometheus_volume_gib} GiB leaves no headroom over prometheus_retention_gib {self.prometheus_retention_gib}; use at least {int(self.prometheus_retention_gib * VOLUME_HEADROOM + 0.999)}")
         if production and self.prometheus_retention_days < 30:
             fail("prometheus_retention_days", f"{self.prometheus_retention_days} is too short for production; keep at least 30 days (a month of incidents and SLO windows)")
-        for name in ("logs", "search", "tracing"):
+        for name in ("logs", "search"):
             try:
                 getattr(self, name).check_in(production)
             except Problem as problem:
@@ -99,6 +98,16 @@ class ObservabilitySettings(Model):
             for field_name in ("prometheus_replicas", "alertmanager_replicas"):
                 if getattr(self, field_name) < 2:
                     fail(field_name, f"{getattr(self, field_name)} is not highly available; staging and production run at least 2")
+
+    def autoscaled(self) -> dict[str, tuple[int, str]]:
+        """The variable-load components these settings run -> (the least min_replicas of each
+        one's [platform.autoscaling] row, why): Loki's read and write paths exist only in
+        SimpleScalable, and the writers never drop below the pods a push is replicated to."""
+        running = {JAEGER: (1, "")}
+        if self.logs.mode == "SimpleScalable":
+            writers = (self.logs.replicas, "the writers never drop below observability.logs.replicas, the pods each push is replicated across")
+            running |= {LOKI_READ: (1, ""), LOKI_WRITE: writers}
+        return running
 
     @property
     def team_names(self) -> tuple[str, ...]:

@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import Annotated
 
 from pydantic import Field, field_validator, model_validator
 
-from catalog.kubernetes import cpu_millicores, memory_bytes
+from catalog.kubernetes import AUTOSCALED, FIXED_REPLICAS, cpu_millicores, memory_bytes
 from environments.cluster_settings import RESERVED_NAMESPACES
 from environments.model import Model, check_range, check_unique, fail, in_range, one_of
 
@@ -138,9 +139,10 @@ class PlatformSettings(Model):
         expression in UTC; default "30 3 * * *" (daily, 03:30).
     namespace_budget: the ResourceQuota and LimitRange of every application namespace
         (NamespaceBudget); so one team cannot starve the cluster.
-    autoscaling: replicas of variable-load components by component name, e.g.
-        [platform.autoscaling.grafana] min_replicas = 2, max_replicas = 4 (ScalingSettings);
-        default none. Each component reads its own row (constructs/autoscaling.py).
+    autoscaling: replicas of variable-load components by name (catalog/kubernetes.py
+        AUTOSCALED), e.g. [platform.autoscaling.jaeger] min_replicas = 2, max_replicas = 4
+        (ScalingSettings). Exactly one row per such component that runs in the environment
+        (Loki's read and write paths only with mode "SimpleScalable"); none for anything else.
     """
 
     app_namespaces: tuple[str, ...]
@@ -212,3 +214,22 @@ class PlatformSettings(Model):
         for ns in developer_namespaces:
             if ns not in self.app_namespaces:
                 fail("app_namespaces", f"lacks {ns!r}, which cluster.app_namespaces gives developers; add it here")
+
+
+def check_autoscaling(rows: Mapping[str, ScalingSettings], running: Mapping[str, tuple[int, str]]) -> None:
+    """`rows`: [platform.autoscaling] (fields named relative to it). `running`: the variable-load
+    components the environment runs -> (the least min_replicas each may have, why). A row for
+    anything else, or a component without its row, is refused: a row nobody reads would look
+    like a setting that works."""
+    for name, scaling in rows.items():
+        if name in FIXED_REPLICAS:
+            fail(name, f"{name} cannot autoscale: it {FIXED_REPLICAS[name]}; remove the row")
+        if name not in running:
+            where = "does not run in this environment" if name in AUTOSCALED else "is not a variable-load component"
+            fail(name, f"{name!r} {where}; remove the row (what autoscales here: {', '.join(sorted(running)) or 'nothing'})")
+        floor, why = running[name]
+        if scaling.min_replicas < floor:
+            fail(f"{name}.min_replicas", f"{scaling.min_replicas} is below {floor}: {why}; use at least {floor}")
+    for name in running:
+        if name not in rows:
+            fail("", f"lacks a row for {name!r}, which runs here ({AUTOSCALED[name]}); add [platform.autoscaling.{name}] with min_replicas and max_replicas")

@@ -21,8 +21,10 @@ class LogsSettings(Model):
         replicated) or "SingleBinary" (one pod holds every target; a restart pauses
         ingestion, Fluent Bit buffers and retries); default "SimpleScalable", refused in
         production.
-    replicas: pods per target; default 3, 1..9; SimpleScalable needs at least 3. SingleBinary
-        runs exactly 1 (its ingester keeps the WAL on its own volume, without replication).
+    replicas: pods of the backend target, the replication of every push (up to 3 writers) and
+        the least number of writers; default 3, 1..9; SimpleScalable needs at least 3. The read
+        and write targets follow load within [platform.autoscaling.loki-read] / [...loki-write].
+        SingleBinary runs exactly 1 (its ingester keeps the WAL on its own volume, unreplicated).
     volume_gib: the write-ahead-log volume of each writer (gp3, encrypted); default 10, 5..500.
     """
 
@@ -68,13 +70,8 @@ class TracingSettings(Model):
 
     retention_days: days of trace indices the nightly index cleaner keeps; default 7, 1..90
         (traces are for debugging recent requests; older ones cost disk the logs need more).
-    replicas: Jaeger pods receiving OTLP and serving queries; default 2, 1..5, production at
-        least 2.
+    The Jaeger pods follow load within [platform.autoscaling.jaeger] (production at least 2:
+    one pod drops every span sent while it restarts).
     """
 
     retention_days: Annotated[int, in_range(1, 90, "days", "keep traces for")] = 7
-    replicas: Annotated[int, in_range(1, 5, "pods", "run")] = 2
-
-    def check_in(self, production: bool) -> None:
-        if production and self.replicas < 2:
-            fail("replicas", f"{self.replicas} is not allowed in production: one pod drops every span sent while it restarts; use 2 or more")

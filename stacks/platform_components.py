@@ -25,9 +25,11 @@ from constructs import (
     components_secrets,
 )
 from constructs.addon_contract import Component, ComponentContext, check_components, install_order
+from constructs.autoscaling import ScalingProps
 from constructs.node_group import GROUP_LABEL
 from constructs.platform_roles import SERVICE_ACCOUNTS
 from environments.schema import SYSTEM_NODE_GROUP, Environment
+from stacks.props import props_from
 
 GROUPS: tuple[ModuleType, ...] = (
     components_metrics,
@@ -62,6 +64,7 @@ def component_context(env: Environment, *, cluster_name: str, role_arns: Mapping
         slos=env.slos,
         database_max_connections=env.data.database.max_connections,
         observability=env.observability,
+        autoscaling={name: props_from(ScalingProps, row) for name, row in env.platform.autoscaling.items()},
     )
 
 

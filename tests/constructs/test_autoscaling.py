@@ -1,14 +1,14 @@
-"""The HorizontalPodAutoscaler and PodDisruptionBudget helper (constructs/autoscaling.py), and the
-environment data that feeds it (platform.autoscaling)."""
+"""The HorizontalPodAutoscaler and PodDisruptionBudget helper (constructs/autoscaling.py): the
+manifests, the chart values, and the mapping from the environment rows (platform.autoscaling;
+its rules: tests/environments/test_autoscaling_settings.py)."""
 from __future__ import annotations
 
 import pytest
 
 import environments
-from constructs.autoscaling import ScalingProps, autoscaled
+from constructs.autoscaling import ScalingProps, autoscaled, chart_values
 from sparki.kubernetes.validate import validate_object
 from stacks.props import props_from
-from tests.environments.mistakes import assert_refused
 
 SELECTOR = {"app.kubernetes.io/name": "grafana"}
 
@@ -49,15 +49,18 @@ def test_bad_props_are_refused(values, says):
 
 def test_environment_rows_map_onto_the_props():
     raw = environments.read("staging")
-    raw["platform"]["autoscaling"] = {"grafana": {"min_replicas": 2, "max_replicas": 4, "memory_percent": 80}}
-    row = environments.parse("staging", raw).platform.autoscaling["grafana"]
+    raw["platform"]["autoscaling"]["jaeger"] = {"min_replicas": 2, "max_replicas": 4, "memory_percent": 80}
+    row = environments.parse("staging", raw).platform.autoscaling["jaeger"]
     assert props_from(ScalingProps, row) == ScalingProps(2, 4, 70, 80, 300)
 
 
-@pytest.mark.parametrize("env, row, field, says", [
-    ("dev", {"min_replicas": 3, "max_replicas": 2}, "platform.autoscaling.grafana.max_replicas", "below min_replicas 3"),
-    ("dev", {"min_replicas": 1, "max_replicas": 60}, "platform.autoscaling.grafana.max_replicas", "1..50"),
-    ("prod", {"min_replicas": 1, "max_replicas": 3}, "platform.autoscaling.grafana.min_replicas", "not allowed in production"),
-])
-def test_bad_environment_rows_are_refused(env, row, field, says):
-    assert_refused(env, "platform.autoscaling", {"grafana": row}, field, says)
+def test_chart_values_carry_the_same_range_targets_and_behaviour_as_the_manifests():
+    props = ScalingProps(2, 5, cpu_percent=60, memory_percent=80, scale_down_seconds=600)
+    (hpa, _) = autoscaled("loki-read", "loki", "Deployment", SELECTOR, props)
+    values = chart_values(props)
+    assert values["enabled"] is True
+    assert (values["minReplicas"], values["maxReplicas"]) == (hpa["spec"]["minReplicas"], hpa["spec"]["maxReplicas"])
+    targets = {m["resource"]["name"]: m["resource"]["target"]["averageUtilization"] for m in hpa["spec"]["metrics"]}
+    assert (values["targetCPUUtilizationPercentage"], values["targetMemoryUtilizationPercentage"]) == (targets["cpu"], targets["memory"])
+    assert values["behavior"] == hpa["spec"]["behavior"]
+    assert "targetMemoryUtilizationPercentage" not in chart_values(ScalingProps(1, 2)), "no memory target unless asked: the chart's null stays"

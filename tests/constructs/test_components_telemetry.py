@@ -11,6 +11,7 @@ import jsonschema
 import pytest
 import yaml
 
+from catalog.kubernetes import JAEGER, LOKI_READ, LOKI_WRITE
 from constructs import components_eck_crds, components_logging, components_loki, components_search, components_tracing
 from constructs.addon_contract import Component, check_components
 from constructs.controller_values import IRSA_ANNOTATION
@@ -123,17 +124,31 @@ def test_loki_keeps_chunks_and_index_in_s3_through_irsa_and_the_compactor_enforc
     assert logs.retention_days >= 30
 
 
-@pytest.mark.parametrize(
-    ("ctx", "single", "per_target"),
-    [(SMALL, 1, 0), (SCALABLE, 0, 3)],
-    ids=["single-binary", "simple-scalable"],
-)
-def test_loki_runs_the_mode_the_environment_chose(ctx, single, per_target):
+@pytest.mark.parametrize("ctx", CONTEXTS.values(), ids=CONTEXTS)
+def test_loki_runs_the_mode_the_environment_chose(ctx):
     v = values(ctx, "loki")
-    assert v["deploymentMode"] == ctx.observability.logs.mode
-    assert v["singleBinary"]["replicas"] == single
-    assert {v[t]["replicas"] for t in components_loki.TARGETS} == {per_target}
-    assert v["loki"]["commonConfig"]["replication_factor"] == max(single, min(per_target, 3))
+    logs = ctx.observability.logs
+    scalable = logs.mode == "SimpleScalable"
+    assert v["deploymentMode"] == logs.mode
+    assert v["singleBinary"]["replicas"] == (0 if scalable else 1)
+    assert v["backend"]["replicas"] == (logs.replicas if scalable else 0)
+    assert v["loki"]["commonConfig"]["replication_factor"] == min(logs.replicas, components_loki.MAX_REPLICATION)
+
+
+@pytest.mark.parametrize("ctx", CONTEXTS.values(), ids=CONTEXTS)
+def test_lokis_read_and_write_paths_follow_their_rows_by_the_charts_own_switch(ctx):
+    v = values(ctx, "loki")
+    for target, row in (("read", LOKI_READ), ("write", LOKI_WRITE)):
+        props = ctx.autoscaling.get(row)
+        if ctx.observability.logs.mode == "SingleBinary":
+            assert props is None and v[target]["replicas"] == 0 and "autoscaling" not in v[target], target
+            continue
+        scaling = v[target]["autoscaling"]
+        assert scaling["enabled"] is True, target
+        assert (scaling["minReplicas"], scaling["maxReplicas"], scaling["targetCPUUtilizationPercentage"]) == (props.min_replicas, props.max_replicas, props.cpu_percent)
+        assert scaling["behavior"]["scaleDown"]["stabilizationWindowSeconds"] == props.scale_down_seconds
+        # The chart makes the target's budget while `replicas` > 1: it must follow the floor.
+        assert v[target]["replicas"] == props.min_replicas, target
 
 
 def test_every_loki_pod_is_restricted_and_sized():
@@ -227,9 +242,25 @@ def test_jaeger_takes_otlp_stores_in_elasticsearch_and_the_cleaner_bounds_the_in
     assert cleaner["enabled"] is True and cleaner["numberOfDays"] == ctx.observability.tracing.retention_days
     assert {e["name"] for e in cleaner["extraEnv"]} >= {"ES_PASSWORD", "ES_TLS_ENABLED", "ES_TLS_CA"}
     assert v["storage"]["elasticsearch"]["url"] == ES_URL and "password" not in v["storage"]["elasticsearch"]
-    assert v["jaeger"]["replicas"] == ctx.observability.tracing.replicas
+    assert v["jaeger"]["replicas"] is None, "the autoscaler owns the count: no replicas key in the Deployment"
     assert_restricted(v["jaeger"]["podSecurityContext"], v["jaeger"]["securityContext"])
     assert_restricted(cleaner["podSecurityContext"], cleaner["securityContext"])
+
+
+@pytest.mark.parametrize("ctx", CONTEXTS.values(), ids=CONTEXTS)
+def test_jaeger_follows_its_row_with_an_autoscaler_and_from_two_replicas_a_budget(ctx):
+    props = ctx.autoscaling[JAEGER]
+    manifests = {m["kind"]: m for m in named(components(ctx), "jaeger").manifests}
+    assert set(manifests) == ({"HorizontalPodAutoscaler", "PodDisruptionBudget"} if props.min_replicas >= 2 else {"HorizontalPodAutoscaler"})
+    hpa = manifests["HorizontalPodAutoscaler"]["spec"]
+    assert hpa["scaleTargetRef"] == {"apiVersion": "apps/v1", "kind": "Deployment", "name": components_tracing.DEPLOYMENT}
+    assert (hpa["minReplicas"], hpa["maxReplicas"]) == (props.min_replicas, props.max_replicas)
+    if "PodDisruptionBudget" in manifests:
+        assert manifests["PodDisruptionBudget"]["spec"]["selector"]["matchLabels"] == components_tracing.POD_LABELS
+    for manifest in manifests.values():
+        assert manifest["metadata"]["namespace"] == SEARCH_NAMESPACE
+        result = validate_object(manifest, ctx.kubernetes_version, CRDS)
+        assert not result.error, f"{manifest['kind']}: {result.error}"
 
 
 @pytest.mark.parametrize("ctx", CONTEXTS.values(), ids=CONTEXTS)

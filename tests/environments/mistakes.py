@@ -214,7 +214,15 @@ MISTAKES = [
     Mistake("Loki writers without a quorum", "staging", 'mode = "SimpleScalable"\nreplicas = 3', 'mode = "SimpleScalable"\nreplicas = 2', "observability.logs.replicas"),
     Mistake("one Elasticsearch node in production", "prod", "[observability.search]\nnodes = 3", "[observability.search]\nnodes = 1", "observability.search.nodes"),
     Mistake("snapshot hour past midnight", "dev", "snapshot_hour_utc = 2", "snapshot_hour_utc = 24", "observability.search.snapshot_hour_utc"),
-    Mistake("one Jaeger pod in production", "prod", "[observability.tracing]\nretention_days = 14\nreplicas = 3", "[observability.tracing]\nretention_days = 14\nreplicas = 1", "observability.tracing.replicas"),
+    Mistake("Jaeger's old fixed replica count", "prod", "[observability.tracing]\nretention_days = 14\n", "[observability.tracing]\nretention_days = 14\nreplicas = 3\n", "observability.tracing.replicas"),
+    # -- autoscaling of variable-load components --------------------------------------------------
+    Mistake("one Jaeger pod in production", "prod", "[platform.autoscaling.jaeger]\nmin_replicas = 3", "[platform.autoscaling.jaeger]\nmin_replicas = 1", "platform.autoscaling.jaeger.min_replicas"),
+    Mistake("autoscaler maximum below its minimum", "staging", "min_replicas = 2\nmax_replicas = 4\n\n# Writers", "min_replicas = 2\nmax_replicas = 1\n\n# Writers", "platform.autoscaling.loki-read.max_replicas"),
+    Mistake("Loki writers below the replication", "prod", "[platform.autoscaling.loki-write]\nmin_replicas = 3", "[platform.autoscaling.loki-write]\nmin_replicas = 2", "platform.autoscaling.loki-write.min_replicas"),
+    Mistake("Loki read row with a single-binary Loki", "dev", "[platform.autoscaling.jaeger]", "[platform.autoscaling.loki-read]\nmin_replicas = 1\nmax_replicas = 2\n\n[platform.autoscaling.jaeger]", "platform.autoscaling.loki-read"),
+    Mistake("Grafana autoscaled on SQLite", "prod", "[platform.autoscaling.jaeger]", "[platform.autoscaling.grafana]\nmin_replicas = 2\nmax_replicas = 3\n\n[platform.autoscaling.jaeger]", "platform.autoscaling.grafana"),
+    Mistake("autoscaled component misspelled", "staging", "[platform.autoscaling.loki-read]", "[platform.autoscaling.loki-reader]", "platform.autoscaling.loki-reader"),
+    Mistake("Jaeger's row forgotten", "staging", "[platform.autoscaling.jaeger]\nmin_replicas = 2\nmax_replicas = 4\n", "", "platform.autoscaling"),
 ]
 
 

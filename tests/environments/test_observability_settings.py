@@ -20,7 +20,6 @@ TEAM = {"name": "platform", "slack_channel": "#platform-alerts"}
         ("dev", "observability.prometheus_volume_gib", 5, "observability.prometheus_volume_gib", "10..16384"),
         ("staging", "observability.prometheus_replicas", 1, "observability.prometheus_replicas", "not highly available"),
         ("prod", "observability.alertmanager_replicas", 1, "observability.alertmanager_replicas", "not highly available"),
-        ("dev", "observability.grafana_replicas", 4, "observability.grafana_replicas", "1..3"),
         ("dev", "observability.teams", [], "observability.teams", "is empty"),
         ("dev", "observability.teams", [TEAM, TEAM], "observability.teams[1].name", "name each team once"),
         ("dev", "observability.teams", [{**TEAM, "name": "Platform"}], "observability.teams[0].name", "not a team name"),

@@ -10,7 +10,7 @@ from environments.telemetry_settings import LogsSettings, SearchSettings, Tracin
 
 
 def test_defaults_pass_the_production_rules():
-    for model in (LogsSettings(), SearchSettings(), TracingSettings()):
+    for model in (LogsSettings(), SearchSettings()):
         model.check_in(production=True)
     assert LogsSettings().retention_days >= 30
 
@@ -28,8 +28,7 @@ def test_defaults_pass_the_production_rules():
         (SearchSettings, "snapshot_hour_utc", 24, "0..23"),
         (SearchSettings, "snapshot_retention_days", 0, "1..3650"),
         (TracingSettings, "retention_days", 91, "keep traces for 1..90 days"),
-        (TracingSettings, "replicas", 6, "1..5"),
-        (TracingSettings, "replicas", "2", "integer"),
+        (TracingSettings, "retention_days", "7", "integer"),
     ],
 )
 def test_out_of_range_values_are_refused(model, field, value, says):
@@ -44,7 +43,6 @@ def test_out_of_range_values_are_refused(model, field, value, says):
         (LogsSettings(replicas=2), False, "replicas", "too few for SimpleScalable"),
         (LogsSettings(mode="SingleBinary", replicas=2), False, "replicas", "not replicated"),
         (SearchSettings(nodes=2), True, "nodes", "not allowed in production"),
-        (TracingSettings(replicas=1), True, "replicas", "not allowed in production"),
     ],
 )
 def test_combinations_that_would_lose_data_are_refused(settings, production, field, says):
@@ -55,7 +53,7 @@ def test_combinations_that_would_lose_data_are_refused(settings, production, fie
 
 @pytest.mark.parametrize(
     "settings",
-    [LogsSettings(mode="SingleBinary", replicas=1), SearchSettings(nodes=1), TracingSettings(replicas=1)],
+    [LogsSettings(mode="SingleBinary", replicas=1), SearchSettings(nodes=1)],
 )
 def test_a_small_dev_environment_is_allowed(settings):
     settings.check_in(production=False)
