@@ -1,7 +1,8 @@
 """Logging group: Fluent Bit (container, data-plane and host logs) and the CloudWatch agent
 (Container Insights performance events) on every node, each writing only to the Container
 Insights log groups the cluster layer created (constructs/container_insights.py). Fluent Bit
-also pushes container logs to Loki (components_loki.py), the store Grafana queries."""
+also pushes container logs to Loki (components_loki.py), the store Grafana queries, and to
+Elasticsearch (components_search.py) for full-text log search, as its own user."""
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -10,7 +11,8 @@ from typing import Any
 from catalog.naming import SHIPPER_LOG_GROUPS, container_insights_log_group
 from constructs.addon_contract import Component, ComponentContext, NetworkAllow, ServiceAccount
 from constructs.controller_values import EVERY_NODE, aws_api_egress, chart_release, irsa_service_account, resources
-from constructs.telemetry_values import LOKI_GATEWAY_PORT, LOKI_NAMESPACE, LOKI_PUSH_HOST
+from constructs.search_users import FLUENT_BIT_SECRET, log_data_stream, user
+from constructs.telemetry_values import ES_HTTP_PORT, ES_NAME, LOKI_GATEWAY_PORT, LOKI_NAMESPACE, LOKI_PUSH_HOST, SEARCH_NAMESPACE
 
 # fluent/helm-charts charts/fluent-bit at tag fluent-bit-0.58.1 (2026-08): version 0.58.1,
 # appVersion (Fluent Bit) 5.1.1. Values keys checked against that tag's values.yaml.
@@ -35,6 +37,11 @@ DATAPLANE_CONTAINERS = ("aws-node", "kube-proxy", "ebs-csi-node")
 # writes about shipping would feed on itself.
 AGENT_CONTAINERS = ("fluent-bit", "cloudwatch-agent")
 DATAPLANE_UNITS = ("kubelet.service", "containerd.service")
+# The Secret the search layer's ExternalSecret fills: password and ca.crt of the fluent-bit
+# user. Optional in the pod, because this layer starts before the search layer exists.
+ES_SECRET = FLUENT_BIT_SECRET
+ES_CA_DIR = "/fluent-bit/es-ca"
+ES_HOST = f"{ES_NAME}-es-http.{SEARCH_NAMESPACE}.svc"
 
 
 def _tail(tag: str, paths: list[str], db: str, exclude: Sequence[str] = ()) -> str:
@@ -97,6 +104,35 @@ def _loki_output(ctx: ComponentContext) -> str:
     )
 
 
+def _es_output(ctx: ComponentContext) -> str:
+    """Container logs to Elasticsearch's data stream, verified TLS, as the fluent-bit user
+    (create_doc only). The records are copies re-tagged `search.*` (rewrite_tag in
+    fluent_bit_config) whose raw line is renamed to `message`, so Grafana's data source and
+    ECS's `log.*` object see what they expect, while Loki and CloudWatch keep `log`."""
+    return "\n".join(
+        [
+            "[OUTPUT]",
+            "    Name es",
+            "    Match search.*",
+            f"    Host {ES_HOST}",
+            f"    Port {ES_HTTP_PORT}",
+            f"    Index {log_data_stream(ctx.env)}",
+            # Data streams take `create` only (the plugin's default); no mapping types on 8.x.
+            "    Write_Operation create",
+            "    Suppress_Type_Name On",
+            "    Replace_Dots On",
+            f"    HTTP_User {user('fluent-bit').name}",
+            # From the pod's environment ("$$": Terraform would read "${" as interpolation).
+            "    HTTP_Passwd $${ES_PASSWORD}",
+            "    tls On",
+            "    tls.verify On",
+            f"    tls.ca_file {ES_CA_DIR}/ca.crt",
+            "    Buffer_Size 512KB",
+            "    retry_limit 5",
+        ]
+    )
+
+
 def fluent_bit_config(ctx: ComponentContext) -> dict[str, str]:
     """The chart's config.inputs / filters / outputs: one input and one output per log group."""
     containers = [f"/var/log/containers/{name}*" for name in DATAPLANE_CONTAINERS]
@@ -113,8 +149,13 @@ def fluent_bit_config(ctx: ComponentContext) -> dict[str, str]:
         "    Merge_Log On\n    Keep_Log Off\n    K8S-Logging.Parser On\n    K8S-Logging.Exclude On\n    Labels Off\n    Annotations Off",
         # kubelet and containerd go to the data-plane group, not twice.
         f"[FILTER]\n    Name grep\n    Match host.*\n    Exclude _SYSTEMD_UNIT ^({unit_names})$",
+        # A copy of every enriched container record for Elasticsearch (keep: true leaves the
+        # original to Loki and CloudWatch), its raw line renamed to ECS's `message`.
+        "[FILTER]\n    Name rewrite_tag\n    Match application.*\n    Rule $kubernetes['namespace_name'] ^.+$ search.$TAG true\n"
+        "    Emitter_Name search_copy\n    Emitter_Mem_Buf_Limit 50MB",
+        "[FILTER]\n    Name modify\n    Match search.*\n    Rename log message",
     ]
-    outputs = [*(_output(ctx, kind) for kind in SHIPPER_LOG_GROUPS["log-shipper"]), _loki_output(ctx)]
+    outputs = [*(_output(ctx, kind) for kind in SHIPPER_LOG_GROUPS["log-shipper"]), _loki_output(ctx), _es_output(ctx)]
     return {"inputs": "\n".join(inputs) + "\n", "filters": "\n".join(filters) + "\n", "outputs": "\n".join(outputs) + "\n"}
 
 
@@ -138,17 +179,25 @@ def fluent_bit(ctx: ComponentContext) -> Component:
         "resources": resources("50m", "96Mi", "384Mi"),
         "tolerations": EVERY_NODE,
         "priorityClassName": "system-node-critical",
-        "env": [{"name": "NODE_NAME", "valueFrom": {"fieldRef": {"fieldPath": "spec.nodeName"}}}],
+        "env": [
+            {"name": "NODE_NAME", "valueFrom": {"fieldRef": {"fieldPath": "spec.nodeName"}}},
+            # Optional: until the search layer's ExternalSecret has filled it, the Elasticsearch
+            # output is refused (401) and retried while the other outputs ship; the password
+            # is read when a pod starts (docs/observability.md, "Log search").
+            {"name": "ES_PASSWORD", "valueFrom": {"secretKeyRef": {"name": ES_SECRET, "key": "password", "optional": True}}},
+        ],
         "config": fluent_bit_config(ctx),
         "daemonSetVolumes": [
             {"name": "varlog", "hostPath": {"path": "/var/log"}},
             {"name": "state", "hostPath": {"path": STATE_DIR, "type": "DirectoryOrCreate"}},
             {"name": "etcmachineid", "hostPath": {"path": "/etc/machine-id", "type": "File"}},
+            {"name": "es-ca", "secret": {"secretName": ES_SECRET, "optional": True, "items": [{"key": "ca.crt", "path": "ca.crt"}]}},
         ],
         "daemonSetVolumeMounts": [
             {"name": "varlog", "mountPath": "/var/log", "readOnly": True},
             {"name": "state", "mountPath": STATE_DIR},
             {"name": "etcmachineid", "mountPath": "/etc/machine-id", "readOnly": True},
+            {"name": "es-ca", "mountPath": ES_CA_DIR, "readOnly": True},
         ],
     }
     return chart_release(
@@ -166,6 +215,13 @@ def fluent_bit(ctx: ComponentContext) -> Component:
                 direction="egress",
                 ports=(LOKI_GATEWAY_PORT,),
                 namespaces=(LOKI_NAMESPACE,),
+            ),
+            NetworkAllow(
+                name="fluent-bit-elasticsearch",
+                why="Fluent Bit appends container logs to Elasticsearch's HTTP API",
+                direction="egress",
+                ports=(ES_HTTP_PORT,),
+                namespaces=(SEARCH_NAMESPACE,),
             ),
         ),
     )

@@ -2,11 +2,13 @@
 index for log search), its daily snapshots to S3, and the exporter whose metrics the
 Elasticsearch alerts read ([observability.search]).
 
-TLS: ECK's default, a self-signed CA per cluster (secret <name>-es-http-certs-public), which
-every client here mounts and verifies; nothing reaches the cluster from outside the VPC, so a
-public CA buys nothing. Snapshots: the nodes write to the snapshot bucket with the IRSA role
-(no keys in the keystore); an hourly CronJob registers the repository and the SLM policy (both
-idempotent PUTs), and SLM takes the daily snapshot and deletes expired ones.
+TLS: a certificate from the platform's private CA (components_search_users.py), published by
+ECK with its CA in <name>-es-http-certs-public, which every client mounts and verifies; nothing
+reaches the cluster from outside the VPC, so a public CA buys nothing. Users: one per client
+(constructs/search_users.py). Snapshots: the nodes write to the snapshot bucket with the IRSA
+role (no keys in the keystore); an hourly CronJob registers the repository, the SLM policy and
+the log index template (idempotent PUTs), and SLM takes the daily snapshot and deletes expired
+ones.
 """
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ import json
 from typing import Any
 
 from constructs.addon_contract import Component, ComponentContext, NetworkAllow, ServiceAccount
+from constructs.components_search_users import es_auth, es_http_tls
 from constructs.controller_values import (
     RESTRICTED_CONTAINER,
     RESTRICTED_POD,
@@ -24,19 +27,20 @@ from constructs.controller_values import (
     system_placement,
     webhook_ingress,
 )
+from constructs.search_users import LOG_STREAMS, user
 from constructs.telemetry_values import (
     ECK_NAMESPACE,
     ES_CA_SECRET,
     ES_EXPORTER_PORT,
     ES_HTTP_PORT,
     ES_NAME,
-    ES_PASSWORD_SECRET,
     ES_POD_LABELS,
     ES_TRANSPORT_PORT,
     ES_URL,
     JAEGER_METRICS_PORT,
     JAEGER_OTLP_PORTS,
     JAEGER_QUERY_PORT,
+    LOG_SHIPPER_NAMESPACE,
     MONITORING,
     SEARCH_NAMESPACE,
     SERVICE_ACCOUNTS,
@@ -56,6 +60,7 @@ ES_SERVICE_ACCOUNT = SERVICE_ACCOUNTS["elasticsearch"][1]
 WEBHOOK_PORT = 9443
 REPOSITORY = "s3-snapshots"
 SLM_POLICY = "daily"
+LOG_TEMPLATE = "sparki-container-logs"
 # SLM keeps at least this many snapshots whatever their age: a cluster that stopped snapshotting
 # must not age its last good ones away.
 SNAPSHOT_MIN_COUNT = 3
@@ -127,15 +132,35 @@ def repository(ctx: ComponentContext) -> dict[str, Any]:
     return {"type": "s3", "settings": {"bucket": bucket_names(ctx.env, ctx.account_id)["es-snapshots"], "base_path": ES_NAME}}
 
 
+def log_template(ctx: ComponentContext) -> dict[str, Any]:
+    """The body of PUT _index_template/<LOG_TEMPLATE>: Fluent Bit's data streams, with
+    Elastic's log and ECS mappings, kept [observability.search] log_retention_days by the data
+    stream lifecycle (which also rolls the backing indices over). Above the built-in `logs`
+    template (priority 100), whose ILM policy never deletes."""
+    search = ctx.observability.search
+    return {
+        "index_patterns": [LOG_STREAMS],
+        "data_stream": {},
+        "priority": 200,
+        "composed_of": ["logs@mappings", "ecs@mappings"],
+        "template": {
+            "settings": {"number_of_replicas": min(1, search.nodes - 1)},
+            "lifecycle": {"data_retention": f"{search.log_retention_days}d"},
+        },
+    }
+
+
 def _snapshot_job(ctx: ComponentContext) -> dict[str, Any]:
+    setup = user("cluster-setup")
     # The password is read from the mounted secret when the job runs; "$(...)", not "${...}",
     # which Terraform would read as an interpolation.
-    curl = f'curl -sS --fail-with-body --cacert {CA_DIR}/ca.crt -u "elastic:$(cat {AUTH_DIR}/elastic)" -H "Content-Type: application/json" -X PUT'
+    curl = f'curl -sS --fail-with-body --cacert {CA_DIR}/ca.crt -u "{setup.name}:$(cat {AUTH_DIR}/password)" -H "Content-Type: application/json" -X PUT'
     script = "\n".join(
         [
             "set -eu",
             f"{curl} '{ES_URL}/_snapshot/{REPOSITORY}' -d '{json.dumps(repository(ctx))}'",
             f"{curl} '{ES_URL}/_slm/policy/{SLM_POLICY}' -d '{json.dumps(snapshot_policy(ctx))}'",
+            f"{curl} '{ES_URL}/_index_template/{LOG_TEMPLATE}' -d '{json.dumps(log_template(ctx))}'",
         ]
     )
     container = {
@@ -158,7 +183,7 @@ def _snapshot_job(ctx: ComponentContext) -> dict[str, Any]:
         "containers": [container],
         "volumes": [
             {"name": "es-ca", "secret": {"secretName": ES_CA_SECRET}},
-            {"name": "es-auth", "secret": {"secretName": ES_PASSWORD_SECRET}},
+            {"name": "es-auth", "secret": {"secretName": setup.secret}},
         ],
     }
     skips = {"checkov.io/skip1": "CKV_K8S_43=pinned by release tag; curl's images are published without digests we can verify offline"}
@@ -205,10 +230,10 @@ def elasticsearch(ctx: ComponentContext) -> Component:
             NetworkAllow(name="es-transport-out", why="Elasticsearch nodes replicate shards and elect masters over the transport port", direction="egress", ports=(ES_TRANSPORT_PORT,), namespaces=(SEARCH_NAMESPACE,), pod_labels=ES_POD_LABELS),
             NetworkAllow(
                 name="es-http-in",
-                why=f"{http_in}: Jaeger, the exporter and the snapshot job (search), the ECK operator ({ECK_NAMESPACE}), Grafana's data source ({MONITORING})",
+                why=f"{http_in}: Jaeger, the exporter and the setup job (search), the ECK operator ({ECK_NAMESPACE}), Grafana's data source ({MONITORING}), Fluent Bit's log output ({LOG_SHIPPER_NAMESPACE})",
                 direction="ingress",
                 ports=(ES_HTTP_PORT,),
-                namespaces=(SEARCH_NAMESPACE, ECK_NAMESPACE, MONITORING),
+                namespaces=(SEARCH_NAMESPACE, ECK_NAMESPACE, MONITORING, LOG_SHIPPER_NAMESPACE),
                 pod_labels=ES_POD_LABELS,
             ),
             NetworkAllow(name="es-http-out", why="Jaeger, the exporter and the snapshot job call the cluster's HTTP API", direction="egress", ports=(ES_HTTP_PORT,), namespaces=(SEARCH_NAMESPACE,)),
@@ -251,8 +276,8 @@ def exporter(ctx: ComponentContext) -> Component:
             "slm": True,
             "ssl": {"enabled": True, "useExistingSecrets": True, "ca": {"path": "/ssl/ca.crt"}, "client": {"enabled": False}},
         },
-        "env": {"ES_USERNAME": "elastic"},
-        "extraEnvSecrets": {"ES_PASSWORD": {"secret": ES_PASSWORD_SECRET, "key": "elastic"}},
+        "env": {"ES_USERNAME": user("exporter").name},
+        "extraEnvSecrets": {"ES_PASSWORD": {"secret": user("exporter").secret, "key": "password"}},
         "secretMounts": [{"name": "es-ca", "secretName": ES_CA_SECRET, "path": "/ssl"}],
         "podSecurityContext": dict(RESTRICTED_POD),
         "securityContext": dict(RESTRICTED_CONTAINER),
@@ -307,8 +332,9 @@ def custom_resources(ctx: ComponentContext) -> tuple[dict[str, Any], ...]:
         "apiVersion": "elasticsearch.k8s.elastic.co/v1",
         "kind": "Elasticsearch",
         "metadata": {"name": ES_NAME, "namespace": SEARCH_NAMESPACE},
-        # http.tls is left at ECK's default: TLS on, self-signed CA.
-        "spec": {"version": ES_VERSION, "nodeSets": [node_set]},
+        # TLS with a platform-CA certificate, one file-realm user per client; `elastic` stays
+        # for break-glass only (components_search_users.py says why and how).
+        "spec": {"version": ES_VERSION, "http": es_http_tls(), "auth": es_auth(), "nodeSets": [node_set]},
     }
     return (cluster,)
 

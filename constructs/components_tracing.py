@@ -5,9 +5,9 @@ index cleaner that deletes span indices older than [observability.tracing] reten
 The Jaeger pods follow CPU within [platform.autoscaling.jaeger]: a HorizontalPodAutoscaler and,
 from two replicas, a PodDisruptionBudget (constructs/autoscaling.py), since the chart has neither.
 
-Jaeger runs in the `search` namespace, beside the cluster: it reads the `elastic` user's
-password and the cluster's CA from the secrets ECK writes there, and a pod can mount secrets of
-its own namespace only.
+Jaeger runs in the `search` namespace, beside the cluster: it reads its own user's password
+(constructs/search_users.py: the jaeger user, its indices only) and the cluster's CA from
+Secrets there, and a pod can mount secrets of its own namespace only.
 """
 from __future__ import annotations
 
@@ -17,9 +17,9 @@ from catalog.kubernetes import JAEGER
 from constructs.addon_contract import Component, ComponentContext
 from constructs.autoscaling import autoscaled
 from constructs.controller_values import RESTRICTED_CONTAINER, RESTRICTED_POD, chart_release, resources, spread
+from constructs.search_users import user
 from constructs.telemetry_values import (
     ES_CA_SECRET,
-    ES_PASSWORD_SECRET,
     ES_URL,
     JAEGER_METRICS_PORT,
     JAEGER_OTLP_PORTS,
@@ -38,6 +38,7 @@ POD_LABELS = {"app.kubernetes.io/name": "jaeger", "app.kubernetes.io/component":
 # The chart's fullname for the release `jaeger`: its Deployment and Service.
 DEPLOYMENT = "jaeger"
 HEALTH_PORT = 13133
+ES_USER = user("jaeger")
 
 
 def jaeger_config(ctx: ComponentContext) -> dict[str, Any]:
@@ -50,9 +51,9 @@ def jaeger_config(ctx: ComponentContext) -> dict[str, Any]:
     store = {
         "elasticsearch": {
             "server_urls": [ES_URL],
-            # ECK's secret mounted as a file, which Jaeger watches: a rotated password is
+            # The user's Secret mounted as a file, which Jaeger watches: a rotated password is
             # picked up without a restart, and no password is in the values.
-            "auth": {"basic": {"username": "elastic", "password_file": f"{AUTH_DIR}/elastic"}},
+            "auth": {"basic": {"username": ES_USER.name, "password_file": f"{AUTH_DIR}/password"}},
             "tls": {"ca_file": f"{CA_DIR}/ca.crt"},
             # One index per day (jaeger-span-YYYY-MM-DD): the unit the index cleaner deletes.
             "indices": {kind: dict(index) for kind in ("spans", "services", "dependencies")},
@@ -95,7 +96,7 @@ def jaeger_values(ctx: ComponentContext) -> dict[str, Any]:
             "strategy": {"type": "RollingUpdate", "rollingUpdate": {"maxUnavailable": 0, "maxSurge": 1}},
             "extraVolumes": [
                 {"name": "es-ca", "secret": {"secretName": ES_CA_SECRET}},
-                {"name": "es-auth", "secret": {"secretName": ES_PASSWORD_SECRET}},
+                {"name": "es-auth", "secret": {"secretName": ES_USER.secret}},
             ],
             "extraVolumeMounts": [ca_mount, {"name": "es-auth", "mountPath": AUTH_DIR, "readOnly": True}],
             # Jaeger does not call the Kubernetes API.
@@ -114,8 +115,8 @@ def jaeger_values(ctx: ComponentContext) -> dict[str, Any]:
             # (flags es.username, es.password, es.tls.*); the chart would otherwise put the
             # password into the values.
             "extraEnv": [
-                {"name": "ES_USERNAME", "value": "elastic"},
-                es_password_env(),
+                {"name": "ES_USERNAME", "value": ES_USER.name},
+                es_password_env(ES_USER.secret),
                 {"name": "ES_TLS_ENABLED", "value": "true"},
                 {"name": "ES_TLS_CA", "value": f"{CA_DIR}/ca.crt"},
             ],

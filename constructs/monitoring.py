@@ -13,7 +13,9 @@ MONITORING = "monitoring"
 RULES_LABEL = {"sparki.io/rules": "true"}
 SCRAPE_LABEL = "sparki.io/scrape"
 # Namespaces of the observability layer whose ExternalSecrets the platform's ClusterSecretStore
-# serves (beside the application namespaces): Alertmanager's receivers, Grafana's admin.
-SECRET_NAMESPACES: tuple[str, ...] = (MONITORING,)
+# serves (beside the application namespaces): Alertmanager's receivers, Grafana's admin and
+# Elasticsearch user (monitoring); Fluent Bit's Elasticsearch user (amazon-cloudwatch,
+# telemetry_values.LOG_SHIPPER_NAMESPACE, named here to keep this module import-free).
+SECRET_NAMESPACES: tuple[str, ...] = (MONITORING, "amazon-cloudwatch")
 # The encrypted gp3 StorageClass the observability stack creates for every volume it claims.
 STORAGE_CLASS = "gp3-encrypted"

@@ -77,10 +77,18 @@ def check_recovery_window(name: str, days: int) -> None:
 
 
 def encrypted_secret(
-    scope: Construct, id: str, *, name: str, description: str, kms_key_arn: str, recovery_window_days: int, replica_key_arns: Mapping[str, str] | None = None
+    scope: Construct,
+    id: str,
+    *,
+    name: str,
+    description: str,
+    kms_key_arn: str,
+    recovery_window_days: int,
+    replica_key_arns: Mapping[str, str] | None = None,
+    tags: Mapping[str, str] | None = None,
 ) -> SecretsmanagerSecret:
-    """The secret itself, named and tagged `name`, its value encrypted with the given key;
-    replicated to each region of replica_key_arns (region -> key there), if any."""
+    """The secret itself, named and tagged `name` (plus `tags`), its value encrypted with the
+    given key; replicated to each region of replica_key_arns (region -> key there), if any."""
     replicas = [SecretsmanagerSecretReplica(region=region, kms_key_id=key) for region, key in sorted((replica_key_arns or {}).items())]
     return SecretsmanagerSecret(
         scope,
@@ -89,7 +97,7 @@ def encrypted_secret(
         description=description,
         kms_key_id=kms_key_arn,
         recovery_window_in_days=recovery_window_days,
-        tags={"Name": name},
+        tags={"Name": name, **(tags or {})},
         **({"replica": replicas} if replicas else {}),
     )
 

@@ -20,11 +20,13 @@ ECK_NAMESPACE = "elastic-system"
 LOG_SHIPPER_NAMESPACE = "amazon-cloudwatch"
 
 # role key -> (namespace, service account): the observability-aws stack creates one IRSA role
-# per entry (constructs/telemetry_storage.py) that trusts exactly that service account. Keys are
-# the service-account names, as in constructs/observability_roles.py.
+# per entry (constructs/telemetry_storage.py; es-credentials, the PushSecrets' store, in
+# constructs/search_credentials.py) that trusts exactly that service account. Keys are the
+# service-account names, as in constructs/observability_roles.py.
 SERVICE_ACCOUNTS: dict[str, tuple[str, str]] = {
     "loki": (LOKI_NAMESPACE, "loki"),
     "elasticsearch": (SEARCH_NAMESPACE, "elasticsearch"),
+    "es-credentials": (SEARCH_NAMESPACE, "es-credentials"),
 }
 
 
@@ -44,11 +46,11 @@ LOKI_PUSH_HOST = f"loki-gateway.{LOKI_NAMESPACE}.svc.cluster.local"
 LOKI_URL = f"http://{LOKI_PUSH_HOST}"
 
 # Elasticsearch, named by its custom resource: ECK calls the HTTP Service <name>-es-http and
-# keeps the `elastic` user's password in <name>-es-elastic-user, the CA in <name>-es-http-certs-public.
+# keeps the CA in <name>-es-http-certs-public. No client uses ECK's `elastic` superuser: each
+# has its own file-realm user (constructs/search_users.py), Secret es-user-<name>.
 ES_NAME = "telemetry"
 ES_HTTP_PORT, ES_TRANSPORT_PORT = 9200, 9300
 ES_URL = f"https://{ES_NAME}-es-http.{SEARCH_NAMESPACE}.svc:{ES_HTTP_PORT}"
-ES_PASSWORD_SECRET = f"{ES_NAME}-es-elastic-user"
 ES_CA_SECRET = f"{ES_NAME}-es-http-certs-public"
 ES_POD_LABELS = {"elasticsearch.k8s.elastic.co/cluster-name": ES_NAME}
 ES_EXPORTER_PORT = 9108
@@ -60,6 +62,6 @@ JAEGER_METRICS_PORT = 8888
 JAEGER_URL = f"http://jaeger.{SEARCH_NAMESPACE}.svc.cluster.local:{JAEGER_QUERY_PORT}"
 
 
-def es_password_env(name: str = "ES_PASSWORD") -> dict[str, Any]:
-    """An env entry with the `elastic` user's password, read from ECK's secret at start."""
-    return {"name": name, "valueFrom": {"secretKeyRef": {"name": ES_PASSWORD_SECRET, "key": "elastic"}}}
+def es_password_env(secret: str, name: str = "ES_PASSWORD") -> dict[str, Any]:
+    """An env entry with a user's password, read from its basic-auth Secret at start."""
+    return {"name": name, "valueFrom": {"secretKeyRef": {"name": secret, "key": "password"}}}

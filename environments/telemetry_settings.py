@@ -52,6 +52,9 @@ class SearchSettings(Model):
     snapshot_hour_utc: the hour of the daily snapshot to S3; default 2, 0..23.
     snapshot_retention_days: how long snapshots are kept (SLM retention; S3 lifecycle removes
         what SLM leaves behind some days later); default 30, 1..3650.
+    log_retention_days: how long container logs stay searchable in Elasticsearch (the data
+        stream lifecycle deletes older backing indices; Loki keeps its own, longer copy);
+        default 14, 1..365.
     """
 
     nodes: Annotated[int, in_range(1, 9, "nodes", "run")] = 3
@@ -59,6 +62,7 @@ class SearchSettings(Model):
     memory_gib: Annotated[int, in_range(2, 64, "GiB")] = 4
     snapshot_hour_utc: Annotated[int, in_range(0, 23, "(hour of the day, UTC)")] = 2
     snapshot_retention_days: Annotated[int, in_range(1, 3650, "days", "keep snapshots for")] = 30
+    log_retention_days: Annotated[int, in_range(1, 365, "days", "keep searchable logs for")] = 14
 
     def check_in(self, production: bool) -> None:
         if production and self.nodes < 3:

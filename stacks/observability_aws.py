@@ -10,6 +10,7 @@ from cdktf import Fn, TerraformLocal
 from catalog.naming import resource_name, secret_name
 from constructs import Construct
 from constructs.observability_roles import ObservabilityRoles, ObservabilityRolesProps, cloudwatch_exporter, grafana_cloudwatch
+from constructs.search_credentials import SearchCredentials, SearchCredentialsProps
 from constructs.secret import Secret, SecretProps
 from constructs.telemetry_storage import TelemetryStorage, TelemetryStorageProps
 from environments.schema import Environment
@@ -96,5 +97,21 @@ class ObservabilityAwsStack(SparkiStack):
                 key_deletion_window_days=env.kms_key_deletion_window_days,
             ),
         )
-        self.role_arns: dict[str, str] = {**roles.role_arns, **storage.role_arns}
+        # The Elasticsearch users' passwords and CA for clients outside `search`: written by
+        # PushSecrets in the cluster, never by hand (constructs/search_users.py).
+        credentials = SearchCredentials(
+            self,
+            "search_credentials",
+            SearchCredentialsProps(
+                env=env.name,
+                account_id=env.account_id,
+                region=env.region,
+                secrets_key_arn=secrets_key_arn,
+                recovery_window_days=env.security.secret_recovery_days,
+                oidc_provider_arn=oidc_provider_arn,
+                oidc_issuer_host=issuer_host,
+            ),
+        )
+        self.secret_names.update(credentials.secret_names)
+        self.role_arns: dict[str, str] = {**roles.role_arns, **storage.role_arns, "es-credentials": credentials.role_arn}
         self.bucket_names: dict[str, str] = dict(storage.bucket_names)

@@ -19,6 +19,7 @@ from constructs import (
     components_prometheus,
     components_rules,
     components_search,
+    components_search_users,
     components_tracing,
 )
 from constructs.addon_contract import ComponentContext, check_components, install_order
@@ -33,6 +34,7 @@ OBSERVABILITY_GROUPS: tuple[ModuleType, ...] = (
     components_dashboards,
     components_rules,
     components_loki, components_search, components_tracing,
+    components_search_users,
 )
 
 

@@ -58,4 +58,4 @@ def test_store_reads_secrets_manager_as_the_operator_for_application_and_observa
     assert (aws["service"], aws["region"]) == ("SecretsManager", HA.region)
     _, service_account = SERVICE_ACCOUNTS["external-secrets"]
     assert aws["auth"] == {"jwt": {"serviceAccountRef": {"name": service_account, "namespace": NAMESPACE}}}
-    assert store["spec"]["conditions"] == [{"namespaces": [*HA.platform.app_namespaces, "monitoring"]}]
+    assert store["spec"]["conditions"] == [{"namespaces": [*HA.platform.app_namespaces, "monitoring", "amazon-cloudwatch"]}]

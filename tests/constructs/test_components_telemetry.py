@@ -6,19 +6,28 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from urllib.parse import urlparse
 
 import jsonschema
 import pytest
 import yaml
 
 from catalog.kubernetes import JAEGER, LOKI_READ, LOKI_WRITE
-from constructs import components_eck_crds, components_logging, components_loki, components_search, components_tracing
+from constructs import (
+    components_eck_crds,
+    components_logging,
+    components_loki,
+    components_search,
+    components_search_users,
+    components_tracing,
+)
 from constructs.addon_contract import Component, check_components
+from constructs.components_certs import CA_ISSUER
 from constructs.controller_values import IRSA_ANNOTATION
 from constructs.namespace_policies import Network, application_allows
+from constructs.search_users import user
 from constructs.telemetry_values import (
     ES_CA_SECRET,
-    ES_PASSWORD_SECRET,
     ES_URL,
     JAEGER_OTLP_PORTS,
     LOKI_GATEWAY_PORT,
@@ -172,7 +181,13 @@ def test_the_elasticsearch_resource_matches_its_crd_and_the_settings(ctx):
     (claim,) = node_set["volumeClaimTemplates"]
     assert claim["spec"]["storageClassName"] == components_search.STORAGE_CLASS
     assert claim["spec"]["resources"]["requests"]["storage"] == f"{search.volume_gib}Gi"
-    assert "http" not in cluster["spec"], "TLS stays at ECK's default (on, self-signed)"
+    # TLS stays on, with the platform CA's certificate for the name every client dials.
+    tls = cluster["spec"]["http"]["tls"]
+    assert "selfSignedCertificate" not in tls
+    (certificate,) = [r for r in components_search_users.custom_resources(ctx) if r["kind"] == "Certificate"]
+    assert tls["certificate"]["secretName"] == certificate["spec"]["secretName"]
+    assert certificate["spec"]["issuerRef"] == {"name": CA_ISSUER, "kind": "ClusterIssuer", "group": "cert-manager.io"}
+    assert urlparse(ES_URL).hostname in certificate["spec"]["dnsNames"]
 
 
 def test_the_nodes_reach_the_snapshot_bucket_with_the_projected_irsa_token():
@@ -202,9 +217,9 @@ def test_the_snapshot_job_registers_the_bucket_and_the_daily_policy_with_its_ret
     assert f'"schedule": "0 0 {search.snapshot_hour_utc} * * ?"' in script
     assert f'"expire_after": "{search.snapshot_retention_days}d"' in script
     assert "--cacert /es-ca/ca.crt" in script and "-k " not in script and "--insecure" not in script
-    assert "cat /es-auth/elastic" in script and "env" not in container
+    assert f'-u "{user("cluster-setup").name}:$(cat /es-auth/password)"' in script and "env" not in container
     secrets = {v["secret"]["secretName"] for v in pod["volumes"]}
-    assert secrets == {ES_PASSWORD_SECRET, ES_CA_SECRET}
+    assert secrets == {user("cluster-setup").secret, ES_CA_SECRET}
     assert_restricted(pod["securityContext"], container["securityContext"])
 
 
@@ -212,7 +227,8 @@ def test_the_exporter_verifies_the_clusters_certificate_and_reads_the_password_f
     v = values(SCALABLE, "prometheus-elasticsearch-exporter")
     assert v["es"]["uri"] == ES_URL and v["es"]["ssl"]["enabled"] is True and not v["es"].get("sslSkipVerify")
     assert v["secretMounts"] == [{"name": "es-ca", "secretName": ES_CA_SECRET, "path": "/ssl"}]
-    assert v["extraEnvSecrets"] == {"ES_PASSWORD": {"secret": ES_PASSWORD_SECRET, "key": "elastic"}}
+    assert v["env"] == {"ES_USERNAME": "exporter"}
+    assert v["extraEnvSecrets"] == {"ES_PASSWORD": {"secret": user("exporter").secret, "key": "password"}}
     assert_restricted(v["podSecurityContext"], v["securityContext"])
 
 
@@ -237,7 +253,7 @@ def test_jaeger_takes_otlp_stores_in_elasticsearch_and_the_cleaner_bounds_the_in
     assert "password" not in store["elasticsearch"]["auth"]["basic"]
     (auth,) = [m for m in v["jaeger"]["extraVolumeMounts"] if password_file.startswith(m["mountPath"] + "/")]
     (volume,) = [vol for vol in v["jaeger"]["extraVolumes"] if vol["name"] == auth["name"]]
-    assert volume["secret"]["secretName"] == ES_PASSWORD_SECRET
+    assert volume["secret"]["secretName"] == user("jaeger").secret and store["elasticsearch"]["auth"]["basic"]["username"] == "jaeger"
     cleaner = v["esIndexCleaner"]
     assert cleaner["enabled"] is True and cleaner["numberOfDays"] == ctx.observability.tracing.retention_days
     assert {e["name"] for e in cleaner["extraEnv"]} >= {"ES_PASSWORD", "ES_TLS_ENABLED", "ES_TLS_CA"}

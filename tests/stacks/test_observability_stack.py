@@ -3,6 +3,7 @@ containers, and the Kubernetes stack's namespaces, fences, storage and install o
 from __future__ import annotations
 
 import json
+from fnmatch import fnmatch
 
 import pytest
 
@@ -10,9 +11,12 @@ import environments
 from catalog.naming import secret_name, stack_name
 from constructs.monitoring import MONITORING, STORAGE_CLASS
 from constructs.observability_roles import OBSERVABILITY_SERVICE_ACCOUNTS
+from constructs.search_credentials import ESO_TAG, PUSH_ACTIONS
+from constructs.search_users import POLICY_CONFIGMAP, POLICY_KEY, credential_policy, credential_readers, shared_secret_names
 from constructs.telemetry_values import SERVICE_ACCOUNTS as TELEMETRY_SERVICE_ACCOUNTS
 from environments.schema import MONITORING_NAMESPACE
 from sparki.kubernetes.objects import stack_objects
+from stacks import KUBERNETES_LAYERS
 from stacks.observability_aws import SECRETS
 from stacks.observability_components import OBSERVABILITY_GROUPS
 from tests.constructs.platform_support import observability
@@ -55,16 +59,60 @@ def test_observability_roles_trust_one_service_account_each_and_the_readers_only
                 assert not action.split(":")[1].startswith(WRITES), action
 
 
+def shared(doc: dict, env: str) -> dict[str, dict]:
+    """Key of the secret resource -> resource, for the Elasticsearch users' shared containers."""
+    names = set(shared_secret_names(env).values())
+    return {k: s for k, s in doc["resource"]["aws_secretsmanager_secret"].items() if s["name"] in names}
+
+
 @pytest.mark.parametrize("env", list(ENVS))
 def test_secrets_are_encrypted_containers_only_external_secrets_reads(stacks, env):
     doc = stacks[stack_name(env, "observability-aws")]
     secrets = doc["resource"]["aws_secretsmanager_secret"]
-    assert {s["name"] for s in secrets.values()} == {secret_name(env, name) for name, _ in SECRETS.values()}
+    by_hand = {secret_name(env, name) for name, _ in SECRETS.values()}
+    assert {s["name"] for s in secrets.values()} == by_hand | set(shared_secret_names(env).values())
     assert all("data.terraform_remote_state" in s["kms_key_id"] for s in secrets.values())
-    assert "aws_secretsmanager_secret_version" not in doc["resource"], "values are put out of band, never through Terraform"
+    assert "aws_secretsmanager_secret_version" not in doc["resource"], "values come from out of band or the cluster, never through Terraform"
+    eso = f"arn:aws:iam::{ENVS[env].account_id}:role/sparki-{env}-eks-external-secrets"
+    expected = {name: [eso] for name in by_hand} | {name: credential_readers(env, ENVS[env].account_id) for name in shared_secret_names(env).values()}
     for policy in doc["resource"]["aws_secretsmanager_secret_policy"].values():
+        (name,) = [s["name"] for k, s in secrets.items() if policy["secret_arn"] == f"${{aws_secretsmanager_secret.{k}.arn}}"]
         (statement,) = json.loads(policy["policy"])["Statement"]
-        assert statement["Condition"]["ArnNotEquals"]["aws:PrincipalArn"] == [f"arn:aws:iam::{ENVS[env].account_id}:role/sparki-{env}-eks-external-secrets"]
+        assert statement["Condition"]["ArnNotEquals"]["aws:PrincipalArn"] == expected[name]
+    assert eso in credential_readers(env, ENVS[env].account_id)
+
+
+@pytest.mark.parametrize("env", list(ENVS))
+def test_shared_search_credentials_are_written_by_the_pusher_only_with_the_policy_the_cluster_gives(stacks, env):
+    doc = stacks[stack_name(env, "observability-aws")]
+    containers = shared(doc, env)
+    assert len(containers) == len(shared_secret_names(env))
+    assert all(ESO_TAG.items() <= s["tags"].items() for s in containers.values()), "ESO 2.9 pushes only to secrets tagged managed-by"
+    policies = [p for p in doc["resource"]["aws_secretsmanager_secret_policy"].values() if any(f".{k}.arn" in p["secret_arn"] for k in containers)]
+    assert len(policies) == len(containers)
+    # The PushSecrets put the ConfigMap's text; equal to Terraform's, neither undoes the other.
+    (configmap,) = [o for o in objects(stacks, env) if o["kind"] == "ConfigMap" and o["metadata"]["name"] == POLICY_CONFIGMAP]
+    assert {p["policy"] for p in policies} == {configmap["data"][POLICY_KEY]} == {credential_policy(env, ENVS[env].account_id)}
+    assert all(p["block_public_policy"] is True for p in policies)
+    (document,) = [d for k, d in doc["data"]["aws_iam_policy_document"].items() if k.startswith("search_credentials_pusher")]
+    writes = [s for s in document["statement"] if s["sid"] == "SharedCredentials"]
+    assert [s["actions"] for s in writes] == [list(PUSH_ACTIONS)]
+    assert sorted(writes[0]["resources"]) == sorted(f"${{aws_secretsmanager_secret.{k}.arn}}" for k in containers), "exactly the shared containers"
+
+
+@pytest.mark.parametrize("env", list(ENVS))
+def test_every_external_secret_reads_a_secret_the_aws_stack_creates_and_the_operator_may_read(stacks, env):
+    created = {s["name"] for s in stacks[stack_name(env, "observability-aws")]["resource"]["aws_secretsmanager_secret"].values()}
+    keys = [
+        d["remoteRef"]["key"]
+        for layer in KUBERNETES_LAYERS
+        for o in stack_objects(stacks[stack_name(env, layer)])
+        if o["kind"] == "ExternalSecret"
+        for d in o["spec"].get("data", [])
+    ]
+    assert keys and set(keys) <= created
+    # The operator's role reads sparki-<env>/* (catalog.naming.secret_arn_pattern).
+    assert all(fnmatch(key, secret_name(env, "*")) for key in keys)
 
 
 def objects(stacks, env):
@@ -98,5 +146,8 @@ def test_releases_are_those_of_the_observability_groups_and_wait_for_their_exter
     assert set(releases) == {c.name for c in observability(env).components if c.chart}
     assert len(OBSERVABILITY_GROUPS) >= 3
     kps = releases["kube-prometheus-stack"]
-    external = [key for key, m in doc["resource"]["kubernetes_manifest"].items() if m["manifest"]["kind"] == "ExternalSecret"]
+    external = [
+        key for key, m in doc["resource"]["kubernetes_manifest"].items()
+        if m["manifest"]["kind"] == "ExternalSecret" and m["manifest"]["metadata"]["namespace"] == MONITORING
+    ]
     assert external and all(f"kubernetes_manifest.{key}" in kps["depends_on"] for key in external)
