@@ -62,7 +62,8 @@ _ADDRESSES: weakref.WeakKeyDictionary[Any, str] = weakref.WeakKeyDictionary()
 
 
 def address(dependable: ITerraformDependable) -> str:
-    """What cdktf writes into depends_on for a dependable: its Terraform address."""
+    """What cdktf writes into depends_on for a dependable: its Terraform address. Reading a
+    resource's address fixes its logical id (as reading `fqn` does): override it before."""
     if isinstance(dependable, KubeObject):
         return dependable.fqn
     if dependable not in _ADDRESSES:
@@ -73,6 +74,13 @@ def address(dependable: ITerraformDependable) -> str:
         else:
             raise TypeError(f"KubeObjects(after=...) takes resources, data sources and KubeObjects' objects, not {type(dependable).__name__}")
     return _ADDRESSES[dependable]
+
+
+def depend_on(resource: TerraformResource, after: Sequence[ITerraformDependable]) -> None:
+    """What `depends_on=list(after)` does, by address: a KubeObject passed to jsii instead costs a
+    proxy object in Node.js and a call back into Python each time cdktf resolves it."""
+    if after:
+        resource.depends_on = [address(d) for d in after]
 
 
 class KubeObjects(TerraformElement):
@@ -127,11 +135,11 @@ class DefaultServiceAccounts(Construct):
     ) -> None:
         super().__init__(scope, id)
         for ns, created in namespaces.items():
-            DefaultServiceAccountV1(
+            account = DefaultServiceAccountV1(
                 self,
                 re.sub(r"[^A-Za-z0-9_]", "_", ns),
                 metadata=DefaultServiceAccountV1Metadata(namespace=ns),
                 automount_service_account_token=False,
                 provider=provider,
-                depends_on=[created],
             )
+            depend_on(account, [created])

@@ -14,7 +14,7 @@ from cdktf_cdktf_provider_kubernetes.manifest import Manifest
 from cdktf_cdktf_provider_kubernetes.provider import KubernetesProvider
 
 from constructs import Construct
-from constructs.kube_objects import KubeObjects, address, object_id, unique_id
+from constructs.kube_objects import KubeObjects, address, depend_on, object_id, unique_id
 
 NAMESPACE = {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "apps", "labels": {"team": "web"}}}
 POLICY = {
@@ -71,12 +71,15 @@ def test_objects_synthesize_as_typed_manifests_would():
         scope = Construct(stack, "objects")
         created = [Manifest(scope, object_id(m), manifest=m, provider=kubernetes, depends_on=[first, release]) for m in (NAMESPACE, POLICY, CONFIG)]
         Release(stack, "after", name="a", chart="a", provider=helm, depends_on=created[:2])
+        Release(stack, "after_all", name="b", chart="b", provider=helm, depends_on=[*created, release, first])
         Manifest(Construct(stack, "plain"), object_id(CONFIG), manifest=CONFIG, provider=kubernetes)
 
     def ours(stack, kubernetes, helm):
         first, release = _before(stack, kubernetes, helm)
         objects = KubeObjects(stack, "objects", [NAMESPACE, POLICY, CONFIG], provider=kubernetes, after=[first, release])
+        # Passed to jsii as they are (a proxy each), and by address.
         Release(stack, "after", name="a", chart="a", provider=helm, depends_on=[objects.resources[object_id(m)] for m in (NAMESPACE, POLICY)])
+        depend_on(Release(stack, "after_all", name="b", chart="b", provider=helm), [*objects.resources.values(), release, first])
         KubeObjects(stack, "plain", [CONFIG], provider=kubernetes)
 
     expected, found = _stack(typed), _stack(ours)
