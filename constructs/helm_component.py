@@ -9,6 +9,7 @@ from cdktf_cdktf_provider_helm.release import Release
 
 from constructs import Construct
 from constructs.addon_contract import Component
+from constructs.kube_objects import depend_on
 
 # Long enough for a chart whose pods pull images on fresh nodes; a release that is not ready by
 # then fails the apply (atomic rolls it back) instead of being recorded as installed.
@@ -45,5 +46,5 @@ class HelmComponent(Construct):
             timeout=TIMEOUT_SECONDS,
             max_history=5,
             provider=provider,
-            depends_on=list(after) or None,
         )
+        depend_on(self.release, after)

@@ -81,6 +81,12 @@ def architecture(outdir: Path, text: str) -> str:
 
 
 # -- MODULES.md -----------------------------------------------------------------------------------
+# A construct that writes its own Terraform JSON (constructs/kube_objects.py) is a
+# TerraformElement; cdktf calls its to_terraform(), which no caller reads.
+BUILDER_BASES = ("Construct", "SparkiConstruct", "TerraformElement")
+CDKTF_CONTRACT = frozenset({"to_terraform"})
+
+
 def _is_dataclass(cls: ast.ClassDef) -> bool:
     return any("dataclass" in ast.unparse(d) for d in cls.decorator_list)
 
@@ -95,7 +101,7 @@ def _outputs(cls: ast.ClassDef) -> list[str]:
                 for t in targets:
                     if isinstance(t, ast.Attribute) and isinstance(t.value, ast.Name) and t.value.id == "self" and not t.attr.startswith("_"):
                         found.append(f"`{t.attr}`")
-        elif isinstance(item, ast.FunctionDef) and not item.name.startswith("_"):
+        elif isinstance(item, ast.FunctionDef) and not item.name.startswith("_") and item.name not in CDKTF_CONTRACT:
             prop = any(ast.unparse(d) == "property" for d in item.decorator_list)
             found.append(f"`{item.name}`" if prop else f"`{item.name}()`")
     return list(dict.fromkeys(found))
@@ -109,7 +115,7 @@ def module_section(path: Path) -> list[str]:
     tree = ast.parse(path.read_text())
     classes = [c for c in tree.body if isinstance(c, ast.ClassDef)]
     props = [c for c in classes if _is_dataclass(c)]
-    builders = [c for c in classes if any(ast.unparse(b) in ("Construct", "SparkiConstruct") for b in c.bases)]
+    builders = [c for c in classes if any(ast.unparse(b) in BUILDER_BASES for b in c.bases)]
     lines = [f"## `constructs/{path.name}`", "", _first_line(ast.get_docstring(tree)) or "(no module docstring)", ""]
     for cls in builders:
         lines += [f"### `{cls.name}`", "", _first_line(ast.get_docstring(cls)), ""]

@@ -16,16 +16,23 @@ lib/index.js, which requires every resource module (~6 s for AWS, ~4 s for Kuber
 ``install()`` also preloads lazy_bindings.js into the runtime through NODE_OPTIONS, which turns
 those requires into getters; it must run before the first jsii import starts the runtime.
 
-``SPARKI_EAGER_BINDINGS=1`` turns both hooks off; tests/test_toolchain.py proves the
+Every generated constructor and setter checks its arguments with typeguard against
+``typing.get_type_hints(<its stub>)``, recomputed on every call (thousands per synth). The hints
+of a stub never change, so ``install()`` also makes ``typing.get_type_hints`` remember them for
+the generated ``_typecheckingstub__*`` functions: every check still runs, with the same types.
+
+``SPARKI_EAGER_BINDINGS=1`` turns all three off; tests/test_toolchain.py proves the
 synthesized output is byte-identical either way.
 """
 from __future__ import annotations
 
+import functools
 import importlib.abc
 import importlib.machinery
 import importlib.util
 import os
 import sys
+import typing
 from pathlib import Path
 from types import ModuleType
 
@@ -82,7 +89,28 @@ def install() -> bool:
         return False
     sys.meta_path.insert(0, _Finder())
     _preload_node_hook()
+    _remember_stub_hints()
     return True
+
+
+STUB_PREFIX = "_typecheckingstub__"
+
+
+def _remember_stub_hints() -> None:
+    if getattr(typing.get_type_hints, "__wrapped__", None) is not None:
+        return
+    compute = typing.get_type_hints
+    known: dict = {}
+
+    @functools.wraps(compute)
+    def get_type_hints(obj, globalns=None, localns=None, include_extras=False):
+        if globalns is None and localns is None and not include_extras and getattr(obj, "__name__", "").startswith(STUB_PREFIX):
+            if obj not in known:
+                known[obj] = compute(obj)
+            return known[obj]
+        return compute(obj, globalns, localns, include_extras)
+
+    typing.get_type_hints = get_type_hints
 
 
 def _preload_node_hook() -> None:
