@@ -10,7 +10,7 @@ import pytest
 
 from sparki.emulator.harness import Step, slowest_resources
 from sparki.emulator.report import step_table
-from sparki.emulator.schedule import run_graph
+from sparki.emulator.schedule import longest_chain_first, run_graph
 
 # state and security are free; network and edge wait for security; cluster for network;
 # data for cluster (the dev layer graph).
@@ -70,6 +70,18 @@ def test_a_failure_skips_everything_downstream_and_nothing_else():
     run_graph(ORDER, GRAPH, rec.work, rec.skip, jobs=3)
     assert rec.skipped == {"cluster": ["network"], "data": ["cluster", "network"]}
     assert sorted(rec.spans) == ["edge", "network", "security", "state"]
+
+
+def test_the_heads_of_the_longest_chains_go_first_and_ties_keep_their_order():
+    assert longest_chain_first(ORDER, GRAPH) == ["security", "network", "cluster", "state", "data", "edge"]
+    reverse = {node: [n for n in GRAPH if node in GRAPH[n]] for node in GRAPH}  # destroy: dependents first
+    assert longest_chain_first(list(reversed(ORDER)), reverse) == ["data", "cluster", "edge", "network", "security", "state"]
+
+
+def test_the_longest_chain_starts_first_when_more_nodes_are_free_than_jobs():
+    rec = Recorder(pause=0.05)
+    run_graph(longest_chain_first(ORDER, GRAPH), GRAPH, rec.work, rec.skip, jobs=1)
+    assert sorted(rec.spans, key=lambda n: rec.spans[n][0])[:3] == ["security", "network", "cluster"]
 
 
 def test_dependencies_outside_the_order_count_as_done():
