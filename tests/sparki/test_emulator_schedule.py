@@ -128,7 +128,7 @@ def test_the_table_has_a_row_per_stack_a_column_per_step_and_the_wall_times():
         Step("sparki-dev-security", "apply", False, "terraform apply failed", 20.0, 8.0),
         Step("sparki-dev-security", "converge", False, "not run: apply failed", 0.0),
         Step("sparki-dev-state", "converge", True, "no changes", 8.0, 67.2),
-        Step("sparki-dev-state", "destroy", True, "", 13.0, 100.0),
+        Step("sparki-dev-state", "destroy", True, "", 13.0, 100.0, (("aws_s3_bucket_lifecycle_configuration.l", 2.0),)),
     ]
     lines = step_table(steps, jobs=3, session_seconds=240)
     assert lines[0].split()[:5] == ["stack", "plan", "apply", "converge", "destroy"]
