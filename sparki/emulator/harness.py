@@ -15,13 +15,14 @@ from pathlib import Path
 from sparki import terraform
 from sparki.emulator.exclusions import EXCLUSIONS, Exclusion, apply_exclusions, destroy_exclusions, resources_of, tolerated
 from sparki.emulator.moto import MotoServer, gap_keys, moto_gaps, moto_version
-from sparki.emulator.schedule import run_graph
+from sparki.emulator.schedule import longest_chain_first, run_graph
 from sparki.plan_review import summarize
 from sparki.terraform import Diagnostic, Outcome
 
 DEPLOY_STEPS = ("plan", "apply", "converge")
-# Stacks run side by side when they do not reference each other. Three terraform processes at
-# a time: the widest level of today's graph, and they mostly sleep in the provider's waiters.
+# Stacks run side by side when they do not reference each other. Three stacks planning or
+# applying at a time (second plans run beside them): the widest level of today's graph, and
+# they mostly sleep in the provider's waiters.
 DEFAULT_JOBS = 3
 
 
@@ -257,41 +258,59 @@ class Harness:
     def deploy_all(self) -> dict[tuple[str, str], Step]:
         """(stack, "plan" | "apply" | "converge") -> Step for every stack, in deploy order.
 
-        A stack starts once every stack it references (manifest dependencies) has applied, up
-        to `jobs` stacks at a time. A stack whose upstream did not apply is not run, and a
-        stack stops at its first failed step; the steps not run say why. A stack that applied
-        but does not converge still counts as applied for the stacks after it.
+        A stack is planned once every stack it references (manifest dependencies) has applied,
+        up to `jobs` stacks planning or applying at a time, the heads of the longest chains
+        first. Its second plan (converge) runs beside the stacks after it: they need its
+        state, not its re-plan. A stack whose upstream did not apply is not run, and a stack
+        stops at its first failed step; the steps not run say why. A stack that applied but
+        does not converge still counts as applied for the stacks after it.
         """
         results = self.deploy_results
+        converging: list[threading.Thread] = []
+        errors: list[BaseException] = []
 
-        def work(stack: str) -> bool:
+        def not_run(stack: str, names: tuple[str, ...], reason: str) -> None:
+            for name in names:
+                results[stack, name] = Step(stack, name, False, reason, 0.0)
+            self._settled[stack].set()
+
+        def converge(stack: str) -> None:
             try:
-                return deploy(stack)
+                results[stack, "converge"] = self.converge(stack)
+            except BaseException as error:  # re-raised by deploy_all once every thread is back
+                results[stack, "converge"] = Step(stack, "converge", False, f"raised {error!r}", 0.0)
+                errors.append(error)
             finally:
                 self._settled[stack].set()
 
-        def deploy(stack: str) -> bool:
-            reason, applied = "", True
-            for name in DEPLOY_STEPS:
-                if reason:
-                    results[stack, name] = Step(stack, name, False, reason, 0.0)
-                    continue
-                step = results[stack, name] = getattr(self, name)(stack)
-                if not step.ok:
-                    reason = f"not run: {name} failed"
-                    applied = applied and name == "converge"
-            return applied
+        def work(stack: str) -> bool:
+            try:
+                for name in ("plan", "apply"):
+                    step = results[stack, name] = getattr(self, name)(stack)
+                    if not step.ok:
+                        not_run(stack, DEPLOY_STEPS[DEPLOY_STEPS.index(name) + 1:], f"not run: {name} failed")
+                        return False
+            except BaseException:
+                self._settled[stack].set()
+                raise
+            thread = threading.Thread(target=converge, args=(stack,), name=f"converge-{stack}", daemon=True)
+            converging.append(thread)
+            thread.start()
+            return True
 
         def skip(stack: str, upstream: list[str]) -> None:
-            for name in DEPLOY_STEPS:
-                results[stack, name] = Step(stack, name, False, f"not run: {', '.join(upstream)} did not apply", 0.0)
-            self._settled[stack].set()
+            not_run(stack, DEPLOY_STEPS, f"not run: {', '.join(upstream)} did not apply")
 
+        dependencies = self._dependencies()
         try:
-            run_graph(self.order, self._dependencies(), work, skip, self.jobs)
+            run_graph(longest_chain_first(self.order, dependencies), dependencies, work, skip, self.jobs)
         finally:
+            for thread in list(converging):
+                thread.join()
             for event in self._settled.values():  # nobody waits forever on a run that broke off
                 event.set()
+        if errors:
+            raise errors[0]
         return {(stack, name): results[stack, name] for stack in self.order for name in DEPLOY_STEPS}
 
     def wait_deployed(self, stacks: Iterable[str]) -> dict[tuple[str, str], Step]:
@@ -319,5 +338,6 @@ class Harness:
                 results[stack] = Step(stack, "destroy", False, "not run: the stack never applied", 0.0)
             return True  # a failed destroy still lets the stacks it references try theirs
 
-        run_graph(list(reversed(self.order)), dependents, work, lambda stack, upstream: None, self.jobs)
+        order = longest_chain_first(list(reversed(self.order)), dependents)
+        run_graph(order, dependents, work, lambda stack, upstream: None, self.jobs)
         return {stack: results[stack] for stack in reversed(self.order)}

@@ -30,7 +30,10 @@ def step_table(steps: Iterable[Step], jobs: int, session_seconds: float) -> list
     lines = [f"{'stack':<{width}} " + " ".join(f"{p:>9}" for p in PHASES) + "  slowest resources (s)"]
     for stack in stacks:
         own = [s for s in steps if s.stack == stack]
-        slow = sorted({a: t for s in own for a, t in s.slowest}.items(), key=lambda item: -item[1])[:3]
+        longest: dict[str, float] = {}
+        for address, seconds in (pair for s in own for pair in s.slowest):  # a create and its delete: the longer
+            longest[address] = max(seconds, longest.get(address, 0.0))
+        slow = sorted(longest.items(), key=lambda item: -item[1])[:3]
         cells = " ".join(f"{_cell(by.get((stack, p))):>9}" for p in PHASES)
         lines.append(f"{stack:<{width}} {cells}  {', '.join(f'{a} {t:.0f}' for a, t in slow)}".rstrip())
     total = " ".join(f"{sum(s.seconds for s in steps if s.name == p):>9.0f}" for p in PHASES)

@@ -10,7 +10,7 @@ import pytest
 
 from sparki.emulator.harness import Step, slowest_resources
 from sparki.emulator.report import step_table
-from sparki.emulator.schedule import run_graph
+from sparki.emulator.schedule import longest_chain_first, run_graph
 
 # state and security are free; network and edge wait for security; cluster for network;
 # data for cluster (the dev layer graph).
@@ -72,6 +72,18 @@ def test_a_failure_skips_everything_downstream_and_nothing_else():
     assert sorted(rec.spans) == ["edge", "network", "security", "state"]
 
 
+def test_the_heads_of_the_longest_chains_go_first_and_ties_keep_their_order():
+    assert longest_chain_first(ORDER, GRAPH) == ["security", "network", "cluster", "state", "data", "edge"]
+    reverse = {node: [n for n in GRAPH if node in GRAPH[n]] for node in GRAPH}  # destroy: dependents first
+    assert longest_chain_first(list(reversed(ORDER)), reverse) == ["data", "cluster", "edge", "network", "security", "state"]
+
+
+def test_the_longest_chain_starts_first_when_more_nodes_are_free_than_jobs():
+    rec = Recorder(pause=0.05)
+    run_graph(longest_chain_first(ORDER, GRAPH), GRAPH, rec.work, rec.skip, jobs=1)
+    assert sorted(rec.spans, key=lambda n: rec.spans[n][0])[:3] == ["security", "network", "cluster"]
+
+
 def test_dependencies_outside_the_order_count_as_done():
     rec = Recorder()
     run_graph(["network"], GRAPH, rec.work, rec.skip, jobs=2)
@@ -116,7 +128,7 @@ def test_the_table_has_a_row_per_stack_a_column_per_step_and_the_wall_times():
         Step("sparki-dev-security", "apply", False, "terraform apply failed", 20.0, 8.0),
         Step("sparki-dev-security", "converge", False, "not run: apply failed", 0.0),
         Step("sparki-dev-state", "converge", True, "no changes", 8.0, 67.2),
-        Step("sparki-dev-state", "destroy", True, "", 13.0, 100.0),
+        Step("sparki-dev-state", "destroy", True, "", 13.0, 100.0, (("aws_s3_bucket_lifecycle_configuration.l", 2.0),)),
     ]
     lines = step_table(steps, jobs=3, session_seconds=240)
     assert lines[0].split()[:5] == ["stack", "plan", "apply", "converge", "destroy"]
