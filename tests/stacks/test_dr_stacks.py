@@ -105,3 +105,16 @@ def test_the_public_api_name_fails_over_on_the_primary_health_check(stacks):
     assert {r["name"] for r in records.values()} == {PROD.edge.api_domain}
     (alarm,) = resources(doc, "aws_cloudwatch_metric_alarm")
     assert alarm["metric_name"] == "HealthCheckStatus" and json.dumps(alarm).count("aws.metrics") == 1
+
+
+def test_the_dr_site_sends_nothing_to_security_services_the_dr_region_does_not_run(stacks):
+    # dr-security builds keys and the alarm topic only; should it ever enable one of these
+    # services, dr_site() must stop switching it off.
+    services = ("aws_securityhub", "aws_guardduty", "aws_config_", "aws_accessanalyzer")
+    assert not [kind for kind in stacks["sparki-prod-dr-security"]["resource"] if kind.startswith(services)]
+    assert not any(SITE.security.switches.values()) and PROD.security.enable_security_hub
+    # So the DR cluster has no role for kube-bench to import findings into Security Hub with.
+    def roles(layer: str) -> set[str]:
+        return {r["name"] for r in resources(stacks[f"sparki-prod-{layer}"], "aws_iam_role")}
+
+    assert "sparki-prod-eks-kube-bench" in roles("cluster") and f"sparki-{SITE.name}-eks-kube-bench" not in roles("dr-cluster")
