@@ -15,9 +15,9 @@ import pytest
 import yaml
 
 import environments
-from catalog.naming import stack_name
+from catalog.naming import resource_name, stack_name
 from sparki.ci.matrix import entries
-from stacks import layers_of
+from stacks import DR_LAYERS, layers_of
 from tests.support import ROOT
 from tests.test_toolchain import checkov_binary
 
@@ -117,10 +117,15 @@ def test_the_matrix_is_every_synthesized_stack_in_layer_order(synth_dir):
 
 
 def test_stacks_that_reach_the_cluster_plan_on_the_vpc_runner(synth_dir):
+    envs = environments.load()
     for row in entries(synth_dir):
         providers = set(json.loads((synth_dir / "stacks" / row["stack"] / "cdk.tf.json").read_text()).get("provider", {}))
         private = bool(providers - {"aws"})
         assert (row["runs_on"] != "ubuntu-24.04") == private, row
+        if private:
+            # The DR cluster's endpoint is private to the DR VPC: its layers plan on a runner there.
+            site = envs[row["env"]].dr_site() if row["layer"] in DR_LAYERS else envs[row["env"]]
+            assert row["runs_on"][-1] == resource_name(site.name, "vpc"), row
 
 
 def test_environments_deploy_in_order_each_after_the_last():
