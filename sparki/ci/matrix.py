@@ -31,6 +31,14 @@ def vpc_runner(env: str) -> tuple[str, ...]:
     return ("self-hosted", "linux", f"sparki-{env}-vpc")
 
 
+def site_of(stack: str, private: bool) -> str:
+    """The site whose VPC runner plans and applies `stack` when it is private (reaches a
+    cluster): the DR site (<env>dr) for a DR layer, the environment for the rest. An AWS-only
+    stack is applied with its environment's (the deploy job's) whatever its layer."""
+    env, layer = parse_stack_name(stack)
+    return f"{env}{DR_SITE_SUFFIX}" if private and layer in DR_LAYERS else env
+
+
 def entries(outdir: Path, envs: Sequence[str] = ()) -> list[dict]:
     """Every stack of the manifest (or of `envs`), in deploy order per environment."""
     result: list[dict] = []
@@ -46,8 +54,7 @@ def entries(outdir: Path, envs: Sequence[str] = ()) -> list[dict]:
         if envs and env not in envs:
             continue
         position[env] = position.get(env, 0) + 1
-        site = f"{env}{DR_SITE_SUFFIX}" if layer in DR_LAYERS else env
-        runs_on = list(vpc_runner(site)) if name in private else HOSTED_RUNNER
+        runs_on = list(vpc_runner(site_of(name, True))) if name in private else HOSTED_RUNNER
         artifact = f"plan-{env}-{position[env]:02d}-{layer}"
         result.append({"stack": name, "env": env, "layer": layer, "order": position[env], "runs_on": runs_on, "artifact": artifact})
     return result

@@ -145,6 +145,18 @@ def test_a_deploy_applies_the_reviewed_plans():
     assert runs.index("check-removal") < runs.index("rollout") < runs.index("blue_green roll") < runs.index("sparki.ci.health")
 
 
+def test_the_dr_cluster_layers_deploy_from_the_dr_runner_after_the_rest():
+    jobs = DOCS["deploy-environment.yml"]["jobs"]
+    assert jobs["deploy"]["outputs"]["dr_site"] == "${{ steps.rollout.outputs.dr_site }}"
+    dr = jobs["deploy-dr"]
+    assert dr["needs"] == "deploy" and "needs.deploy.outputs.dr_site" in dr["if"]
+    assert dr["runs-on"][-1] == "sparki-${{ needs.deploy.outputs.dr_site }}-vpc"
+    runs = " ".join(step.get("run", "") for step in dr["steps"])
+    assert "sparki.ci.deploy rollout cdktf.out" in runs and "reviewed/reviewed.json" in runs and '--site "$SITE"' in runs
+    # The last good revision is the one the DR layers applied too.
+    assert "deploy-dr" in jobs["mark-good"]["needs"]
+
+
 def test_zizmor_offline_reports_nothing_unexplained():
     zizmor = shutil.which(str(ROOT / ".venv" / "bin" / "zizmor"))
     assert zizmor, "zizmor missing: run `make deps` (pinned in requirements-dev.txt)"
