@@ -59,7 +59,8 @@ def test_every_workflow_denies_by_default_and_every_job_says_what_it_needs():
     # Writing is the exception; each writer is named here with why.
     assert set(writers) <= {
         "ci.yml:toolchain", "plan.yml:toolchain", "deploy.yml:toolchain", "toolchain.yml:build",  # push the toolchain image
-        "plan.yml:plan", "deploy-environment.yml:deploy", "deploy-environment.yml:rollback-plan", "deploy-environment.yml:rollback",  # OIDC token
+        "plan.yml:plan", "deploy-environment.yml:deploy", "deploy-environment.yml:deploy-dr", "deploy-environment.yml:rollback-plan",
+        "deploy-environment.yml:rollback",  # OIDC token
         "plan.yml:review",  # the plan review comment
         "deploy-environment.yml:mark-good", "deploy.yml:dev", "deploy.yml:staging", "deploy.yml:prod",  # the last-good tag
     }, writers
