@@ -19,7 +19,9 @@ class DrSettings(Model):
         (primary and DR) so that the regions stay peerable.
     azs: 2..4 zones of dr_region, e.g. ["us-west-2a", "us-west-2b"].
     standby_nodes: nodes of each DR node group while standing by, 1..3; default 1. Failover
-        scales each group to the primary's sizes.
+        scales each group to the primary's sizes. While standing by, the DR platform runs one
+        replica of each controller (platform.controller_replicas applies once promoted), so the
+        platform fits one system node.
     promoted: false (default) while the DR region stands by: its database is a read replica of
         the primary, its cache a global-datastore secondary. `make failover` sets it true, so
         the next plan keeps the promoted database and cache instead of recreating replicas.

@@ -181,13 +181,23 @@ class Environment(Model):
     def dr_site(self) -> Environment | None:
         """The environment as the DR stacks build it: in dr_region, on the DR zones and VPC,
         its resources named sparki-<env>dr-... (IAM and S3 names are global), every node group
-        at dr.standby_nodes until promoted, then at the primary's sizes. None without DR."""
+        at dr.standby_nodes and one replica of each platform controller until promoted, then
+        the primary's sizes and replicas; no account security service is switched on. None
+        without DR."""
         dr = self.dr
         if self.dr_region is None or dr is None:
             return None
         groups = self.cluster.node_groups
+        # The DR region runs none of the account's security services (dr-security holds keys
+        # and the alarm topic only), so nothing on the site may send to them: kube-bench on
+        # the DR cluster prints its report to the logs instead of importing into Security Hub.
+        security = self.security.model_copy(update={switch: False for switch in self.security.switches})
+        platform = self.platform
         if not dr.promoted:
             groups = tuple(g.model_copy(update=dict(min_size=dr.standby_nodes, desired_size=dr.standby_nodes)) for g in groups)
+            # One replica of each platform controller while nothing is served: two of each do
+            # not fit one standby system node (docs/disaster-recovery.md, "Pilot light").
+            platform = platform.model_copy(update=dict(controller_replicas=1))
         site = self.model_copy(
             update=dict(
                 name=f"{self.name}{DR_SITE_SUFFIX}",
@@ -195,6 +205,8 @@ class Environment(Model):
                 azs=dr.azs,
                 network=self.network.model_copy(update=dict(vpc_cidr=dr.vpc_cidr)),
                 cluster=self.cluster.model_copy(update=dict(node_groups=groups)),
+                security=security,
+                platform=platform,
                 dr_region=None,
                 dr=None,
             )

@@ -7,12 +7,12 @@ from __future__ import annotations
 
 from constructs import Construct
 from environments.schema import Environment
-from stacks import KUBERNETES_LAYERS, layers_of
+from stacks import kubernetes_layers_of, layers_of
 from stacks.base import SparkiStack
 from stacks.cluster import ClusterStack
 from stacks.cluster_connection import ClusterConnection
 from stacks.data import DataStack
-from stacks.dr import DrClusterStack, DrNetworkStack, DrSecurityStack, DrStateStack
+from stacks.dr import DrClusterStack, DrNetworkStack, DrPlatformConfigStack, DrPlatformStack, DrSecurityStack, DrStateStack
 from stacks.dr_data import DrDataStack
 from stacks.dr_traffic import DrTrafficStack
 from stacks.edge import EdgeStack
@@ -111,13 +111,14 @@ def build_environment(scope: Construct, env: Environment, run: RunSettings) -> d
             f"build_environment() builds {', '.join(sorted({*primary, *dr}))} for {env.name}; stacks.LAYERS says {', '.join(expected)}: make them agree"
         )
     without_aws = tuple(layer for layer, stack in built.items() if not stack.aws_provider)
-    if without_aws != KUBERNETES_LAYERS:
-        raise RuntimeError(f"stacks without the AWS provider: {', '.join(without_aws)}; stacks.KUBERNETES_LAYERS says {', '.join(KUBERNETES_LAYERS)}")
+    if without_aws != kubernetes_layers_of(site is not None):
+        raise RuntimeError(f"stacks without the AWS provider: {', '.join(without_aws)}; stacks.KUBERNETES_LAYERS says {', '.join(kubernetes_layers_of(site is not None))}")
     return built
 
 
 def _dr_site(scope: Construct, env: Environment, site: Environment, run: RunSettings, security: DrSecurityStack) -> dict[str, SparkiStack]:
-    """The DR site's network, cluster, data and traffic layers, fed by the DR keys and topic."""
+    """The DR site's network, cluster, data, traffic and platform layers, fed by the DR keys and
+    topic; nothing here reads a primary stack, so a failover applies them without its region."""
     keys = security.keys
     network = DrNetworkStack(scope, site, run, logs_key_arn=keys.arn("logs"))
     cluster = DrClusterStack(
@@ -146,4 +147,15 @@ def _dr_site(scope: Construct, env: Environment, site: Environment, run: RunSett
         client_security_group_ids=(cluster.node_security_group_id,),
     )
     traffic = DrTrafficStack(scope, env, site, run, alarm_topic_arn=security.alarm_topic_arn)
-    return {stack.layer: stack for stack in (network, cluster, data, traffic)}
+    # The platform the primary runs, composed from the DR site's data and the DR cluster's exports.
+    connection = ClusterConnection(
+        cluster_name=cluster.cluster_name,
+        endpoint=cluster.cluster_endpoint,
+        certificate_authority=cluster.cluster_certificate_authority,
+        region=site.region,
+    )
+    components = collect(component_context(site, cluster_name=cluster.cluster_name, role_arns=cluster.irsa_role_arns))
+    platform = DrPlatformStack(scope, site, run, connection=connection, platform=components)
+    platform_config = DrPlatformConfigStack(scope, site, run, connection=connection, platform=components)
+    platform_config.add_dependency(platform)
+    return {stack.layer: stack for stack in (network, cluster, data, traffic, platform, platform_config)}

@@ -1,6 +1,6 @@
-"""The DR site's copies of the primary layers: state bucket, keys, VPC and cluster, built from
-Environment.dr_site() (the environment in its dr_region, named sparki-<env>dr-...) by the same
-constructs as the primary. docs/disaster-recovery.md says what each holds and why."""
+"""The DR site's copies of the primary layers: state bucket, keys, VPC, cluster and its
+platform, built from Environment.dr_site() (the environment in its dr_region, named
+sparki-<env>dr-...) by the same constructs as the primary. docs/disaster-recovery.md says what each holds and why."""
 from __future__ import annotations
 
 from catalog.naming import name_prefix, resource_name
@@ -14,6 +14,8 @@ from environments.schema import Environment
 from stacks.base import SparkiStack
 from stacks.cluster import ClusterStack
 from stacks.network import NetworkStack
+from stacks.platform import PlatformStack
+from stacks.platform_config import PlatformConfigStack
 from stacks.run_settings import RunSettings
 from stacks.state import StateStack
 
@@ -72,3 +74,16 @@ class DrClusterStack(ClusterStack):
     dr.standby_nodes until `make failover` scales it (and dr.promoted keeps it there)."""
 
     layer = "dr-cluster"
+
+
+class DrPlatformStack(PlatformStack):
+    """The primary's platform on the DR cluster, from the DR site's data: its region, VPC,
+    IRSA roles and Secrets Manager replicas (stacks/compose.py). Runs at standby size."""
+
+    layer = "dr-platform"
+
+
+class DrPlatformConfigStack(PlatformConfigStack):
+    """The custom resources of the DR platform's components (after `dr-platform`'s CRDs)."""
+
+    layer = "dr-platform-config"

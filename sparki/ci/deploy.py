@@ -1,10 +1,13 @@
 """Deploy an environment stack by stack: plan, compare with the review, apply, drift check.
 
-  python -m sparki.ci.deploy rollout OUTDIR ENV REVIEWED [--unreviewed]
+  python -m sparki.ci.deploy rollout OUTDIR ENV REVIEWED [--unreviewed] [--site SITE]
   python -m sparki.ci.deploy apply OUTDIR STACK PLANFILE   terraform apply of exactly PLANFILE
   python -m sparki.ci.deploy drift OUTDIR STACK            plan -detailed-exitcode: exit 2 = drift
 
-`rollout` goes in deploy order (sparki.terraform.deploy_order). Per stack it plans into plans/
+`rollout` goes in deploy order (sparki.terraform.deploy_order) over the stacks the runner of
+SITE applies (default ENV; sparki.ci.matrix.site_of): a DR site's cluster layers need a runner in
+the DR VPC, so ENV's rollout leaves them out and writes dr_site=<site> to $GITHUB_OUTPUT for the
+job that applies them there. Per stack it plans into plans/
 (the review goes to plans/<stack>.md), refuses a plan whose changes differ from the fingerprint
 in REVIEWED (sparki.ci.reviewed) unless --unreviewed (a rollback, whose review is attached to its
 run instead), refuses a stateful destroy unless ALLOW_STATEFUL_DESTROY=1, applies that very plan
@@ -21,6 +24,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from sparki import terraform
+from sparki.ci.matrix import site_of
 from sparki.ci.reviewed import changes, differences, load
 from sparki.plan import Planner, allowed_by_environment, select
 from sparki.plan_review import exit_code, render
@@ -74,12 +78,22 @@ def verdict(stack: str, returncode: int, detail: str) -> int:
     return 1
 
 
-def rollout(outdir: Path, env_name: str, reviewed_file: Path, unreviewed: bool = False, plans_dir: Path = Path("plans")) -> int:
+def rollout(
+    outdir: Path, env_name: str, reviewed_file: Path, unreviewed: bool = False, plans_dir: Path = Path("plans"), site: str | None = None
+) -> int:
     allowed = allowed_by_environment()
     book = load(reviewed_file)
     tf_env = terraform.cli_env()
     dirs = terraform.stack_dirs(outdir)
-    for stack in terraform.deploy_order(outdir, select(outdir, env_name, None)):
+    private = set(dirs) - set(terraform.aws_only_stacks(outdir))
+    sites = {stack: site_of(stack, stack in private) for stack in select(outdir, env_name, None)}
+    site = site or env_name
+    elsewhere = sorted(set(sites.values()) - {site})
+    if site == env_name and elsewhere:
+        # The DR site's cluster layers: a job on the DR VPC's runner applies them after this one.
+        with open(os.environ.get("GITHUB_OUTPUT", os.devnull), "a", encoding="utf-8") as fh:
+            fh.write(f"dr_site={elsewhere[0]}\n")
+    for stack in terraform.deploy_order(outdir, [stack for stack, at in sites.items() if at == site]):
         review = Planner(outdir, plans_dir, tf_env).plan([stack])
         (plans_dir / f"{stack}.md").write_text(render(env_name, review, allowed))
         if not unreviewed and stack not in book:
@@ -95,7 +109,7 @@ def rollout(outdir: Path, env_name: str, reviewed_file: Path, unreviewed: bool =
             with open(os.environ.get("GITHUB_OUTPUT", os.devnull), "a", encoding="utf-8") as fh:
                 fh.write(f"failed_stack={stack}\n")
             return 1
-    print(f"deploy: {env_name}: every stack applied, no drift")
+    print(f"deploy: {site}: every stack applied, no drift")
     return 0
 
 
@@ -116,8 +130,10 @@ def gate(stack: str, review: list, allowed: bool, reviewed: dict | None, path: P
 
 def main(argv: Sequence[str]) -> int:
     try:
-        if len(argv) in (4, 5) and argv[0] == "rollout" and argv[4:] in ([], ["--unreviewed"]):
-            return rollout(Path(argv[1]), argv[2], Path(argv[3]), unreviewed=bool(argv[4:]))
+        if argv[:1] == ["rollout"] and len(argv) >= 4:
+            site = [o for o in argv[4:] if o != "--unreviewed"]
+            if site == [] or (len(site) == 2 and site[0] == "--site"):
+                return rollout(Path(argv[1]), argv[2], Path(argv[3]), unreviewed="--unreviewed" in argv[4:], site=site[1] if site else None)
         if len(argv) == 4 and argv[0] == "apply":
             return apply(Path(argv[1]), argv[2], Path(argv[3]))
         if len(argv) == 3 and argv[0] == "drift":

@@ -16,15 +16,27 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from catalog.naming import parse_stack_name
+from environments.environment import DR_SITE_SUFFIX
 from sparki import terraform
+from stacks import DR_LAYERS
 
 HOSTED_RUNNER = "ubuntu-24.04"
 
 
 def vpc_runner(env: str) -> tuple[str, ...]:
     """Labels of the self-hosted runners inside env's VPC: the stacks that talk to the private
-    cluster API (any provider besides AWS) plan and apply there (docs/runbooks/access-control.md)."""
+    cluster API (any provider besides AWS) plan and apply there (docs/runbooks/access-control.md).
+    For the DR site, env is its name (sparki-<env>dr-vpc): the DR cluster's private endpoint is
+    reachable from the DR VPC only, and a failover cannot wait for the primary region's runner."""
     return ("self-hosted", "linux", f"sparki-{env}-vpc")
+
+
+def site_of(stack: str, private: bool) -> str:
+    """The site whose VPC runner plans and applies `stack` when it is private (reaches a
+    cluster): the DR site (<env>dr) for a DR layer, the environment for the rest. An AWS-only
+    stack is applied with its environment's (the deploy job's) whatever its layer."""
+    env, layer = parse_stack_name(stack)
+    return f"{env}{DR_SITE_SUFFIX}" if private and layer in DR_LAYERS else env
 
 
 def entries(outdir: Path, envs: Sequence[str] = ()) -> list[dict]:
@@ -42,7 +54,7 @@ def entries(outdir: Path, envs: Sequence[str] = ()) -> list[dict]:
         if envs and env not in envs:
             continue
         position[env] = position.get(env, 0) + 1
-        runs_on = list(vpc_runner(env)) if name in private else HOSTED_RUNNER
+        runs_on = list(vpc_runner(site_of(name, True))) if name in private else HOSTED_RUNNER
         artifact = f"plan-{env}-{position[env]:02d}-{layer}"
         result.append({"stack": name, "env": env, "layer": layer, "order": position[env], "runs_on": runs_on, "artifact": artifact})
     return result

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from catalog.naming import parse_stack_name
 from sparki.ci import deploy, health, matrix, pr_comment, reviewed, reviewed_run
 
 
@@ -141,12 +142,17 @@ class FakePlanner:
 def rollout(tmp_path, monkeypatch):
     """deploy.rollout over two stacks with terraform replaced: returns (run, applied, plans)."""
     stacks = ["sparki-dev-network", "sparki-dev-cluster"]
+    return _rollout(tmp_path, monkeypatch, stacks)
+
+
+def _rollout(tmp_path, monkeypatch, stacks):
     applied: list[str] = []
     plans = {s: plan(a=(["create"], 1)) for s in stacks}
     monkeypatch.setattr(deploy, "Planner", FakePlanner)
     monkeypatch.setattr(deploy, "select", lambda outdir, env, layer: stacks)
     monkeypatch.setattr(deploy.terraform, "cli_env", lambda: {})
     monkeypatch.setattr(deploy.terraform, "stack_dirs", lambda outdir: {s: tmp_path for s in stacks})
+    monkeypatch.setattr(deploy.terraform, "aws_only_stacks", lambda outdir: {s: tmp_path for s in stacks if "platform" not in s})
     monkeypatch.setattr(deploy.terraform, "deploy_order", lambda outdir, names: list(names))
     monkeypatch.setattr(deploy.terraform, "show_plan", lambda path, env, planfile: plans[planfile.stem])
     monkeypatch.setattr(deploy, "apply", lambda outdir, stack, planfile: applied.append(stack) or 0)
@@ -157,7 +163,7 @@ def rollout(tmp_path, monkeypatch):
     book.write_text(json.dumps({s: reviewed.changes(plans[s]) for s in stacks}))
 
     def run(**kwargs) -> int:
-        return deploy.rollout(tmp_path, "dev", book, plans_dir=tmp_path / "plans", **kwargs)
+        return deploy.rollout(tmp_path, parse_stack_name(stacks[0])[0], book, plans_dir=tmp_path / "plans", **kwargs)
 
     (tmp_path / "plans").mkdir()
     return run, applied, plans, book
@@ -175,6 +181,16 @@ def test_rollout_refuses_a_plan_that_is_not_the_reviewed_one(rollout, tmp_path, 
     assert "failed_stack=sparki-dev-cluster" in (tmp_path / "out").read_text()
     assert "differs from the reviewed one" in capsys.readouterr().err
     assert run(unreviewed=True) == 0
+
+
+def test_the_dr_sites_cluster_layers_roll_out_from_the_dr_runner_only(tmp_path, monkeypatch):
+    stacks = ["sparki-prod-dr-cluster", "sparki-prod-platform", "sparki-prod-dr-platform"]
+    run, applied, _, _ = _rollout(tmp_path, monkeypatch, stacks)
+    # prod's own runner applies the DR AWS layers and leaves the DR cluster's to the DR runner.
+    assert run() == 0 and applied == ["sparki-prod-dr-cluster", "sparki-prod-platform"]
+    assert (tmp_path / "out").read_text() == "dr_site=proddr\n"
+    assert run(site="proddr") == 0 and applied[2:] == ["sparki-prod-dr-platform"]
+    assert (tmp_path / "out").read_text() == "dr_site=proddr\n"
 
 
 def test_rollout_refuses_a_stack_without_a_review(rollout, capsys):

@@ -15,9 +15,9 @@ import pytest
 import yaml
 
 import environments
-from catalog.naming import stack_name
+from catalog.naming import resource_name, stack_name
 from sparki.ci.matrix import entries
-from stacks import layers_of
+from stacks import DR_LAYERS, layers_of
 from tests.support import ROOT
 from tests.test_toolchain import checkov_binary
 
@@ -59,7 +59,8 @@ def test_every_workflow_denies_by_default_and_every_job_says_what_it_needs():
     # Writing is the exception; each writer is named here with why.
     assert set(writers) <= {
         "ci.yml:toolchain", "plan.yml:toolchain", "deploy.yml:toolchain", "toolchain.yml:build",  # push the toolchain image
-        "plan.yml:plan", "deploy-environment.yml:deploy", "deploy-environment.yml:rollback-plan", "deploy-environment.yml:rollback",  # OIDC token
+        "plan.yml:plan", "deploy-environment.yml:deploy", "deploy-environment.yml:deploy-dr", "deploy-environment.yml:rollback-plan",
+        "deploy-environment.yml:rollback",  # OIDC token
         "plan.yml:review",  # the plan review comment
         "deploy-environment.yml:mark-good", "deploy.yml:dev", "deploy.yml:staging", "deploy.yml:prod",  # the last-good tag
     }, writers
@@ -117,10 +118,15 @@ def test_the_matrix_is_every_synthesized_stack_in_layer_order(synth_dir):
 
 
 def test_stacks_that_reach_the_cluster_plan_on_the_vpc_runner(synth_dir):
+    envs = environments.load()
     for row in entries(synth_dir):
         providers = set(json.loads((synth_dir / "stacks" / row["stack"] / "cdk.tf.json").read_text()).get("provider", {}))
         private = bool(providers - {"aws"})
         assert (row["runs_on"] != "ubuntu-24.04") == private, row
+        if private:
+            # The DR cluster's endpoint is private to the DR VPC: its layers plan on a runner there.
+            site = envs[row["env"]].dr_site() if row["layer"] in DR_LAYERS else envs[row["env"]]
+            assert row["runs_on"][-1] == resource_name(site.name, "vpc"), row
 
 
 def test_environments_deploy_in_order_each_after_the_last():
@@ -138,6 +144,18 @@ def test_a_deploy_applies_the_reviewed_plans():
     assert "sparki.ci.deploy rollout cdktf.out" in runs and "reviewed/reviewed.json" in runs
     assert "sparki.ci.blue_green check-removal" in runs and "sparki.ci.blue_green roll" in runs
     assert runs.index("check-removal") < runs.index("rollout") < runs.index("blue_green roll") < runs.index("sparki.ci.health")
+
+
+def test_the_dr_cluster_layers_deploy_from_the_dr_runner_after_the_rest():
+    jobs = DOCS["deploy-environment.yml"]["jobs"]
+    assert jobs["deploy"]["outputs"]["dr_site"] == "${{ steps.rollout.outputs.dr_site }}"
+    dr = jobs["deploy-dr"]
+    assert dr["needs"] == "deploy" and "needs.deploy.outputs.dr_site" in dr["if"]
+    assert dr["runs-on"][-1] == "sparki-${{ needs.deploy.outputs.dr_site }}-vpc"
+    runs = " ".join(step.get("run", "") for step in dr["steps"])
+    assert "sparki.ci.deploy rollout cdktf.out" in runs and "reviewed/reviewed.json" in runs and '--site "$SITE"' in runs
+    # The last good revision is the one the DR layers applied too.
+    assert "deploy-dr" in jobs["mark-good"]["needs"]
 
 
 def test_zizmor_offline_reports_nothing_unexplained():

@@ -9,11 +9,11 @@ import environments
 from catalog.naming import stack_name
 from sparki.kubernetes.objects import stack_objects, write_objects
 from sparki.kubernetes.schemas import load_crd_schemas
-from stacks import KUBERNETES_LAYERS
+from stacks import kubernetes_layers_of
 
 CRD_DIR = Path(__file__).resolve().parent / "crds"
 ENVS = environments.load()
-PLATFORM_STACKS = [stack_name(e, layer) for e in ENVS for layer in KUBERNETES_LAYERS]
+PLATFORM_STACKS = [stack_name(e, layer) for e, env in ENVS.items() for layer in kubernetes_layers_of(env.dr_region is not None)]
 
 
 @pytest.fixture(scope="session")

@@ -10,7 +10,7 @@ from cdktf import App
 
 import environments
 from catalog.naming import regional_name
-from stacks import DR_LAYERS, layers_of
+from stacks import DR_LAYERS, KUBERNETES_LAYERS, layers_of
 from stacks.compose import build_environment
 from stacks.run_settings import RunSettings
 from tests.support import read_stacks
@@ -31,7 +31,7 @@ def test_only_environments_with_a_dr_region_get_dr_layers(stacks):
     assert layers_of(True).index("dr-state") < layers_of(True).index("state")
 
 
-@pytest.mark.parametrize("layer", DR_LAYERS)
+@pytest.mark.parametrize("layer", [layer for layer in DR_LAYERS if layer not in KUBERNETES_LAYERS])
 def test_dr_layers_deploy_to_the_dr_region(stacks, layer):
     (default,) = [p for p in stacks[f"sparki-prod-{layer}"]["provider"]["aws"] if "alias" not in p]
     assert default["region"] == PROD.dr_region
@@ -87,6 +87,9 @@ def test_a_promoted_dr_site_keeps_its_database_a_primary_and_its_nodes_at_full_s
     assert not [a for a in resources(doc, "aws_cloudwatch_metric_alarm") if a["metric_name"] == "ReplicaLag"]
     sizes = {g["node_group_name"]: g["scaling_config"]["min_size"] for g in resources(out[built["dr-cluster"].node.id], "aws_eks_node_group")}
     assert sizes == {f"sparki-{SITE.name}-{g.name}": g.min_size for g in PROD.cluster.node_groups}
+    # Serving again: the platform's controllers at the primary's replicas (one each at standby).
+    values = [json.loads(r["values"][0]) for r in resources(out[built["dr-platform"].node.id], "helm_release")]
+    assert {v["replicaCount"] for v in values if "replicaCount" in v} == {PROD.platform.controller_replicas}
 
 
 def test_standby_node_groups_run_at_standby_size(stacks):
@@ -105,3 +108,16 @@ def test_the_public_api_name_fails_over_on_the_primary_health_check(stacks):
     assert {r["name"] for r in records.values()} == {PROD.edge.api_domain}
     (alarm,) = resources(doc, "aws_cloudwatch_metric_alarm")
     assert alarm["metric_name"] == "HealthCheckStatus" and json.dumps(alarm).count("aws.metrics") == 1
+
+
+def test_the_dr_site_sends_nothing_to_security_services_the_dr_region_does_not_run(stacks):
+    # dr-security builds keys and the alarm topic only; should it ever enable one of these
+    # services, dr_site() must stop switching it off.
+    services = ("aws_securityhub", "aws_guardduty", "aws_config_", "aws_accessanalyzer")
+    assert not [kind for kind in stacks["sparki-prod-dr-security"]["resource"] if kind.startswith(services)]
+    assert not any(SITE.security.switches.values()) and PROD.security.enable_security_hub
+    # So the DR cluster has no role for kube-bench to import findings into Security Hub with.
+    def roles(layer: str) -> set[str]:
+        return {r["name"] for r in resources(stacks[f"sparki-prod-{layer}"], "aws_iam_role")}
+
+    assert "sparki-prod-eks-kube-bench" in roles("cluster") and f"sparki-{SITE.name}-eks-kube-bench" not in roles("dr-cluster")

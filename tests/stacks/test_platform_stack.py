@@ -8,30 +8,34 @@ import types
 import pytest
 
 import environments
-from catalog.naming import stack_name
+from catalog.naming import parse_stack_name, stack_name
 from constructs import components_cis as cis
 from constructs.addon_contract import Component, ContractError
 from constructs.namespace_policies import HBONE_PORT, PROBE_SNAT_CIDR
 from constructs.telemetry_values import JAEGER_OTLP_PORTS
 from sparki.kubernetes.objects import stack_objects
-from stacks import KUBERNETES_LAYERS
+from stacks import DR_LAYERS, kubernetes_layers_of
 from stacks.cluster_connection import EXEC_API_VERSION
 from stacks.platform_components import collect, component_context
 
 ENVS = environments.load()
-KUBE_STACKS = [stack_name(e, layer) for e in ENVS for layer in KUBERNETES_LAYERS]
+KUBE_STACKS = [stack_name(e, layer) for e, env in ENVS.items() for layer in kubernetes_layers_of(env.dr_region is not None)]
 FORBIDDEN = {"token", "config_path", "config_paths", "client_key", "client_certificate", "password", "username", "insecure"}
 
 
 @pytest.mark.parametrize("name", KUBE_STACKS)
 def test_providers_take_host_and_ca_from_the_cluster_stack_and_authenticate_with_get_token(stacks, name):
-    env = ENVS[name.split("-")[1]]
+    home, layer = parse_stack_name(name)
+    # A DR layer reaches the DR cluster, in the DR region.
+    dr = layer in DR_LAYERS
+    env = ENVS[home].dr_site() if dr else ENVS[home]
+    cluster = stack_name(home, "dr-cluster" if dr else "cluster")
     providers = stacks[name]["provider"]
     assert "aws" not in providers
     configs = [providers["kubernetes"][0]] + ([providers["helm"][0]["kubernetes"]] if "helm" in providers else [])
     for config in configs:
         assert not FORBIDDEN & set(config)
-        assert config["host"].startswith("${data.terraform_remote_state.") and f"sparki-{env.name}-cluster" in config["host"]
+        assert config["host"].startswith("${data.terraform_remote_state.") and f"{cluster}.outputs" in config["host"]
         assert config["cluster_ca_certificate"].startswith("${base64decode(data.terraform_remote_state.")
         (exec_,) = config["exec"] if isinstance(config["exec"], list) else [config["exec"]]
         assert exec_["api_version"] == EXEC_API_VERSION and exec_["command"] == "aws"
@@ -42,8 +46,10 @@ def test_providers_take_host_and_ca_from_the_cluster_stack_and_authenticate_with
 
 def test_platform_config_plans_after_platform(synth_dir):
     manifest = json.loads((synth_dir / "manifest.json").read_text())["stacks"]
-    for env in ENVS:
+    for env, settings in ENVS.items():
         assert stack_name(env, "platform") in manifest[stack_name(env, "platform-config")]["dependencies"]
+        if settings.dr_region:
+            assert stack_name(env, "dr-platform") in manifest[stack_name(env, "dr-platform-config")]["dependencies"]
 
 
 @pytest.mark.parametrize("env", list(ENVS))
