@@ -69,7 +69,7 @@ def drill_stacks(outdir: Path, env: str = ENV) -> list[str]:
 class Drill:
     """The drill against one running MotoServer; out(line) prints each step and check."""
 
-    def __init__(self, server: MotoServer, workdir: Path, out: Callable[[str], None] = print) -> None:
+    def __init__(self, server: MotoServer, workdir: Path, out: Callable[[str], None] = lambda line: print(line, flush=True)) -> None:
         self.server, self.workdir, self.out = server, Path(workdir), out
         self.env = environments.load([ENV])[ENV]
         self.site = self.env.dr_site()
