@@ -14,6 +14,7 @@ from pathlib import Path
 
 import boto3
 
+_ROOT = Path(__file__).resolve().parents[2]  # where `python -m sparki.emulator.moto_server` finds sparki
 _NOT_IMPLEMENTED = re.compile(r"The (\w+) action has not been implemented")
 _NO_BACKEND = re.compile(r"Unable to find appropriate backend for (\S+?)\.?Remember")
 
@@ -64,10 +65,12 @@ class MotoServer:
                 # moto issues a DNS-validated certificate this many seconds after the request
                 # (default 60); aws_acm_certificate_validation waits for it.
                 "MOTO_ACM_VALIDATION_WAIT": "1",
+                "PYTHONPATH": os.pathsep.join(filter(None, (str(_ROOT), os.environ.get("PYTHONPATH")))),
             }
             with open(self.log_path, "ab") as log:
+                # moto's own server with sparki/emulator/moto_server.py's fixes applied first.
                 self.process = subprocess.Popen(
-                    [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(self.port)],
+                    [sys.executable, "-m", "sparki.emulator.moto_server", "-H", "127.0.0.1", "-p", str(self.port)],
                     stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=env,
                 )
             deadline = time.monotonic() + timeout
