@@ -1,13 +1,16 @@
 """`python -m sparki.emulator.moto_server`: moto's server (same arguments as `python -m
 moto.server`) with the fixes the emulator needs where moto contradicts AWS in a way an
-exclusion would only hide. Each fix says which moto behaviour it replaces and why.
+exclusion would only hide (both stood between prod's read replicas and the DR drill). Each fix says
+which moto behaviour it replaces and why; tests/sparki/test_moto_server.py fails once a moto
+release no longer needs one.
 """
 from __future__ import annotations
 
 import base64
 import hashlib
+from typing import Any
 
-from moto.rds.models import DBInstance
+from moto.rds.models import DBInstance, RDSBackend
 from moto.server import main
 
 
@@ -25,9 +28,27 @@ def _dbi_resource_id(instance: DBInstance) -> str:
     return "db-" + base64.b32encode(digest).decode()[:26]
 
 
+_create_read_replica = RDSBackend.create_db_instance_read_replica
+
+
+def _create_read_replica_in_its_region(backend: RDSBackend, db_kwargs: dict[str, Any]) -> DBInstance:
+    """A cross-Region replica lives in the region it is created in, and its subnet group is
+    that region's.
+
+    moto 5.2.5 copies the source instance and sets the request's fields on the copy in request
+    order, then its region (`backend`) last; setting DBSubnetGroupName looks the group up in
+    the region the copy still has, the source's, and answers DBSubnetGroupNotFoundFault (404)
+    for the DR region's group. The region goes first instead.
+    """
+    if backend.arn_regex.match(db_kwargs["source_db_instance_identifier"]):
+        db_kwargs = {"backend": backend, **db_kwargs}
+    return _create_read_replica(backend, db_kwargs)
+
+
 def apply_fixes() -> None:
     # moto's constructor assigns the constant; the setter drops it so the property answers.
     DBInstance.dbi_resource_id = property(_dbi_resource_id, lambda instance, value: None)
+    RDSBackend.create_db_instance_read_replica = _create_read_replica_in_its_region
 
 
 if __name__ == "__main__":

@@ -1,6 +1,6 @@
-"""The fix sparki/emulator/moto_server.py applies to moto before the emulator's server starts:
-moto 5.2.5 still needs it, and with it each DB instance reads back alone by its resource id, as
-the AWS provider reads it."""
+"""The fixes sparki/emulator/moto_server.py applies to moto before the emulator's server
+starts: moto 5.2.5 still needs each, and with them prod's replicas come out as RDS makes them
+and read back as the AWS provider reads them."""
 from __future__ import annotations
 
 import re
@@ -8,7 +8,7 @@ import re
 import boto3
 import pytest
 from moto import mock_aws
-from moto.rds.models import DBInstance
+from moto.rds.models import DBInstance, RDSBackend
 
 from sparki.emulator import moto_server
 
@@ -23,25 +23,64 @@ def aws(monkeypatch):
         yield lambda service, region: boto3.client(service, region_name=region)
 
 
-def _two_instances_and_a_cross_region_replica(aws):
+@pytest.fixture
+def fixed(monkeypatch):
+    """apply_fixes(), undone after the test (the other tests see moto as released)."""
+    monkeypatch.setattr(DBInstance, "dbi_resource_id", None, raising=False)
+    monkeypatch.setattr(RDSBackend, "create_db_instance_read_replica", RDSBackend.create_db_instance_read_replica)
+    moto_server.apply_fixes()
+
+
+def _dr_subnet_group(aws):
+    ec2 = aws("ec2", WEST)
+    vpc = ec2.create_vpc(CidrBlock="10.31.0.0/16")["Vpc"]["VpcId"]
+    subnets = [ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.31.{i}.0/24", AvailabilityZone=f"{WEST}{z}")["Subnet"]["SubnetId"]
+               for i, z in enumerate("ab")]
+    aws("rds", WEST).create_db_subnet_group(DBSubnetGroupName="sparki-proddr-db", DBSubnetGroupDescription="dr", SubnetIds=subnets)
+    return "sparki-proddr-db"
+
+
+def _primary_replica_and_dr_replica(aws):
     source = aws("rds", EAST).create_db_instance(
         DBInstanceIdentifier="sparki-prod-postgres", Engine="postgres", DBInstanceClass="db.r7g.large",
         MasterUsername="admin", MasterUserPassword="x" * 20, AllocatedStorage=100,
     )["DBInstance"]
     aws("rds", EAST).create_db_instance_read_replica(DBInstanceIdentifier="sparki-prod-postgres-replica-1", SourceDBInstanceIdentifier="sparki-prod-postgres")
-    aws("rds", WEST).create_db_instance_read_replica(DBInstanceIdentifier="sparki-proddr-postgres", SourceDBInstanceIdentifier=source["DBInstanceArn"])
-    return [d["DbiResourceId"] for region in (EAST, WEST) for d in aws("rds", region).describe_db_instances()["DBInstances"]]
+    aws("rds", WEST).create_db_instance_read_replica(
+        DBInstanceIdentifier="sparki-proddr-postgres", SourceDBInstanceIdentifier=source["DBInstanceArn"], DBSubnetGroupName=_dr_subnet_group(aws),
+    )
+    return {d["DBInstanceIdentifier"]: d for region in (EAST, WEST) for d in aws("rds", region).describe_db_instances()["DBInstances"]}
 
 
 def test_moto_still_gives_every_db_instance_one_resource_id(aws):
-    """The gap moto_server.py fixes; when a moto release fixes it, drop the fix."""
-    assert len(set(_two_instances_and_a_cross_region_replica(aws))) == 1
+    source = aws("rds", EAST).create_db_instance(
+        DBInstanceIdentifier="a", Engine="postgres", DBInstanceClass="db.r7g.large", MasterUsername="admin", MasterUserPassword="x" * 20,
+    )["DBInstance"]
+    replica = aws("rds", EAST).create_db_instance_read_replica(DBInstanceIdentifier="b", SourceDBInstanceIdentifier="a")["DBInstance"]
+    assert source["DbiResourceId"] == replica["DbiResourceId"]
 
 
-def test_the_drill_server_gives_each_db_instance_its_own_resource_id(aws, monkeypatch):
-    monkeypatch.setattr(DBInstance, "dbi_resource_id", None, raising=False)  # undone after the test
-    moto_server.apply_fixes()
-    ids = _two_instances_and_a_cross_region_replica(aws)
-    assert len(set(ids)) == 3 and all(re.fullmatch(r"db-[A-Z2-7]{26}", i) for i in ids)
-    for rid in ids[:2]:  # how the AWS provider reads an instance back
-        assert len(aws("rds", EAST).describe_db_instances(Filters=[{"Name": "dbi-resource-id", "Values": [rid]}])["DBInstances"]) == 1
+def test_moto_still_looks_a_cross_region_replicas_subnet_group_up_in_the_source_region(aws):
+    source = aws("rds", EAST).create_db_instance(
+        DBInstanceIdentifier="a", Engine="postgres", DBInstanceClass="db.r7g.large", MasterUsername="admin", MasterUserPassword="x" * 20,
+    )["DBInstance"]
+    rds = aws("rds", WEST)
+    with pytest.raises(rds.exceptions.DBSubnetGroupNotFoundFault):
+        rds.create_db_instance_read_replica(DBInstanceIdentifier="b", SourceDBInstanceIdentifier=source["DBInstanceArn"], DBSubnetGroupName=_dr_subnet_group(aws))
+
+
+def test_each_db_instance_reads_back_alone_by_its_own_resource_id(aws, fixed):
+    instances = _primary_replica_and_dr_replica(aws)
+    ids = {name: db["DbiResourceId"] for name, db in instances.items()}
+    assert len(set(ids.values())) == 3 and all(re.fullmatch(r"db-[A-Z2-7]{26}", i) for i in ids.values())
+    for name, rid in ids.items():  # how the AWS provider reads an instance back
+        region = WEST if name == "sparki-proddr-postgres" else EAST
+        found = aws("rds", region).describe_db_instances(Filters=[{"Name": "dbi-resource-id", "Values": [rid]}])["DBInstances"]
+        assert [d["DBInstanceIdentifier"] for d in found] == [name]
+
+
+def test_a_cross_region_replica_lives_in_its_own_region_with_its_subnet_group(aws, fixed):
+    dr = _primary_replica_and_dr_replica(aws)["sparki-proddr-postgres"]
+    assert dr["DBInstanceArn"].startswith(f"arn:aws:rds:{WEST}:")
+    assert dr["DBSubnetGroup"]["DBSubnetGroupName"] == "sparki-proddr-db"
+    assert dr["ReadReplicaSourceDBInstanceIdentifier"].startswith(f"arn:aws:rds:{EAST}:")
