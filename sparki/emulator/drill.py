@@ -1,18 +1,21 @@
-"""`make dr-drill`: prod's failover, end to end, against moto.
+"""`make dr-drill`: prod's failover and failback, end to end, against moto.
 
-Applies the layers the DR claims rest on (CHECKED_LAYERS and what the manifest says they need,
-in both regions), writes a marker, runs sparki/failover.py's steps, checks what failover
-promises, then destroys. Every failed check is one line and a non-zero exit.
-docs/disaster-recovery.md ("The drill") lists what moto cannot show.
+Applies the layers the DR claims rest on (CHECKED_LAYERS and what they need, in both regions,
+independent stacks side by side), writes a marker, runs sparki/failover.py's failover steps,
+checks database, DNS and state, re-plans dr-data with `dr.promoted = true`, runs the failback
+steps, then destroys. Each phase prints what it did and its time; a failed check is one line
+and a non-zero exit. docs/disaster-recovery.md ("The drill") lists what moto cannot show.
 """
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -20,20 +23,39 @@ from typing import Any
 import boto3
 
 import environments
-from catalog.naming import stack_name
+from catalog.naming import name_prefix, stack_name
+from sparki import terraform
+from sparki.emulator.drill_checks import (
+    DrillFailed,
+    check,
+    database_promoted,
+    dns_answer,
+    lift_deletion_protection,
+    no_replacement,
+    remove_marker,
+    replica_before,
+    state_in_region,
+)
 from sparki.emulator.exclusions import EXCLUSIONS, Exclusion
-from sparki.emulator.harness import Harness
+from sparki.emulator.harness import DEFAULT_JOBS, Harness, Step
 from sparki.emulator.moto import MotoServer
+from sparki.emulator.schedule import run_graph
 from sparki.failover import Failover, FailoverError
+from sparki.plan_review import summarize
 from sparki.synth import synth
 from stacks.base import state_bucket_name
 from stacks.run_settings import RunSettings
 
+__all__ = ["DRILL_EXCLUSIONS", "Drill", "DrillFailed", "check", "drill_dependencies", "drill_stacks", "main", "one_line"]
+
 ENV = "prod"
 # The layers whose claims the drill checks: the DR state bucket, the replica it promotes, the
-# primary database the replica copies (dr-data names it by ARN, so the manifest does not say
-# so) and the failover records it switches. Their upstream layers (by manifest) are applied too.
+# primary database the replica copies and the failover records it switches. The layers they
+# reference (by manifest) are applied too.
 CHECKED_LAYERS = ("dr-state", "data", "dr-data", "dr-traffic")
+# Order the manifest cannot see: dr-data names the primary database by ARN (so it reads nothing
+# of data's state), yet its replica can only be created once that database exists.
+SOURCE_LAYERS = MappingProxyType({"dr-data": ("data",)})
 # Failover steps moto cannot take: no ElastiCache global datastores (Describe/Failover
 # GlobalReplicationGroups), and no node groups because EXCLUSIONS leaves the EKS cluster out.
 SKIPPED_STEPS = ("cache", "nodes")
@@ -47,145 +69,41 @@ DRILL_EXCLUSIONS = MappingProxyType({
         "moto 5.2.5 does not implement SecurityHub UpdateSecurityHubConfiguration (HTTP 500 'not implemented'), "
         "which prod's Security Hub settings send; its standards and product subscriptions go with it",
     ),
+    "aws_elasticache_global_replication_group": Exclusion(
+        "apply",
+        "moto 5.2.5 does not implement ElastiCache CreateGlobalReplicationGroup (HTTP 500 'not implemented'); "
+        "the DR cache secondary joins that datastore (and is left out already for its user group)",
+    ),
+    "aws_db_instance_automated_backups_replication": Exclusion(
+        "apply",
+        "moto 5.2.5 does not implement RDS StartDBInstanceAutomatedBackupsReplication (HTTP 500 'not implemented')",
+    ),
 })
+PHASES = ("synth", "apply", "marker", "before", "failover", "checks", "promoted plan", "failback", "destroy")
 
 
-class DrillFailed(RuntimeError):
-    """One line: which check failed and what was seen."""
+def _manifest(outdir: Path) -> dict:
+    return json.loads((outdir / "manifest.json").read_text())["stacks"]
+
+
+def drill_dependencies(outdir: Path, env: str = ENV) -> dict[str, list[str]]:
+    """stack -> the stacks it waits for: the manifest's dependencies, plus SOURCE_LAYERS."""
+    deps = {name: list(stack.get("dependencies", [])) for name, stack in _manifest(outdir).items()}
+    for layer, sources in SOURCE_LAYERS.items():
+        deps[stack_name(env, layer)] += [stack_name(env, s) for s in sources if stack_name(env, s) not in deps[stack_name(env, layer)]]
+    return deps
 
 
 def drill_stacks(outdir: Path, env: str = ENV) -> list[str]:
-    """CHECKED_LAYERS' stacks and every stack they depend on (transitively), by the manifest."""
-    manifest = json.loads((outdir / "manifest.json").read_text())["stacks"]
+    """CHECKED_LAYERS' stacks and every stack they wait for (transitively)."""
+    deps = drill_dependencies(outdir, env)
     wanted, todo = set(), [stack_name(env, layer) for layer in CHECKED_LAYERS]
     while todo:
         stack = todo.pop()
         if stack not in wanted:
             wanted.add(stack)
-            todo.extend(manifest[stack].get("dependencies", []))
+            todo.extend(deps[stack])
     return sorted(wanted)
-
-
-class Drill:
-    """The drill against one running MotoServer; out(line) prints each step and check."""
-
-    def __init__(self, server: MotoServer, workdir: Path, out: Callable[[str], None] = lambda line: print(line, flush=True)) -> None:
-        self.server, self.workdir, self.out = server, Path(workdir), out
-        self.env = environments.load([ENV])[ENV]
-        self.site = self.env.dr_site()
-        if self.site is None:
-            raise DrillFailed(f"environment {ENV!r} has no dr_region; there is nothing to drill")
-
-    def client(self, service: str, region: str) -> Any:
-        return boto3.client(
-            service, region_name=region, endpoint_url=self.server.endpoint,
-            aws_access_key_id="testing", aws_secret_access_key="testing",  # moto accepts any; not credentials
-        )
-
-    def run(self) -> None:
-        outdir = self.workdir / "cdktf.out"
-        self.server.create_hosted_zone(self.env.edge.zone_name)
-        synth({ENV: self.env}, RunSettings(backend="local", aws_endpoint=self.server.endpoint, environments=(ENV,)), outdir)
-        harness = Harness(outdir, self.server, self.workdir / "plans", DRILL_EXCLUSIONS)
-        wanted = set(drill_stacks(outdir))
-        harness.order = [s for s in harness.order if s in wanted]
-        self.out(f"dr-drill: stacks {', '.join(harness.order)}")
-        applied: list[str] = []
-        try:
-            for stack in harness.order:
-                for step in (harness.plan(stack), harness.apply(stack)):
-                    self.out(f"dr-drill: {step}".splitlines()[0])
-                    if not step.ok:
-                        raise DrillFailed(f"{stack} {step.name} failed: {step.detail}")
-                applied.append(stack)
-            self.failover_and_check()
-        finally:
-            for stack in reversed(applied):
-                step = harness.destroy(stack)
-                self.out(f"dr-drill: {step}".splitlines()[0])
-                if not step.ok and sys.exc_info()[0] is None:
-                    raise DrillFailed(f"{stack} destroy failed: {step.detail}")
-
-    # -- the failover and what it must leave behind -------------------------------------------
-    def failover_and_check(self) -> None:
-        site = self.site
-        dr_bucket = state_bucket_name(site)
-        s3 = self.client("s3", site.region)
-        s3.put_object(Bucket=dr_bucket, Key=MARKER_KEY, Body=f"written before failover at {time.time():.0f}".encode())
-        self.out(f"dr-drill: marker s3://{dr_bucket}/{MARKER_KEY} written")
-        failover = self._failover()
-        self._check_replica_is_read_only(failover)
-        with tempfile.TemporaryDirectory() as tmp:
-            # The record step writes dr.promoted; the drill writes a copy, never environments/.
-            toml = Path(tmp) / f"{ENV}.toml"
-            shutil.copy(environments.DIRECTORY / f"{ENV}.toml", toml)
-            failover.toml_path = toml
-            failover.run("failover", assume_yes=True, skip=SKIPPED_STEPS)
-            check("record", "promoted = true" in toml.read_text(), f"{toml.name} does not say promoted = true after failover")
-        self._check_database(failover)
-        self._check_dns(failover)
-        self._check_state(dr_bucket)
-
-    def _failover(self) -> Failover:
-        return Failover(self.env, environments.DIRECTORY / f"{ENV}.toml", self.client,
-                        out=lambda line: self.out(f"dr-drill: {line}"), wait=False)
-
-    def _check_replica_is_read_only(self, failover: Failover) -> None:
-        """Before failover the DR database must be a replica; else the checks after prove nothing."""
-        t = failover.targets
-        rds = self.client("rds", t.dr_region)
-        (db,) = rds.describe_db_instances(DBInstanceIdentifier=t.replica_id)["DBInstances"]
-        check("replica", bool(db.get("ReadReplicaSourceDBInstanceIdentifier")), f"{t.replica_id} is no read replica before failover")
-        try:
-            rds.stop_db_instance(DBInstanceIdentifier=t.replica_id)
-        except rds.exceptions.ClientError as exc:
-            self.out(f"dr-drill: check replica: ok, {t.replica_id} is a read replica (moto refuses to stop it: {exc.response['Error']['Code']})")
-            return
-        raise DrillFailed(f"check replica: moto stopped {t.replica_id} before failover; it is no read replica")
-
-    def _check_database(self, failover: Failover) -> None:
-        """moto keeps ReadReplicaSourceDBInstanceIdentifier after PromoteReadReplica, so promotion
-        is read from what moto does change: the backup retention failover sets, and that the
-        instance may now be stopped and started like any standalone primary."""
-        t = failover.targets
-        rds = self.client("rds", t.dr_region)
-        (db,) = rds.describe_db_instances(DBInstanceIdentifier=t.replica_id)["DBInstances"]
-        check("database", db["BackupRetentionPeriod"] == t.backup_days,
-              f"{t.replica_id} keeps backups {db['BackupRetentionPeriod']} days after failover, not {t.backup_days}")
-        try:
-            rds.stop_db_instance(DBInstanceIdentifier=t.replica_id)
-            rds.start_db_instance(DBInstanceIdentifier=t.replica_id)
-        except rds.exceptions.ClientError as exc:
-            raise DrillFailed(f"check database: {t.replica_id} still acts as a replica after failover: {exc}") from None
-        self.out(f"dr-drill: check database: ok, {t.replica_id} in {t.dr_region} is standalone (backups {t.backup_days} days; stops and starts)")
-
-    def _check_dns(self, failover: Failover) -> None:
-        """Inverted, the primary's health check reports unhealthy, so Route 53 answers with the
-        SECONDARY record: the DR region's name."""
-        t, edge = failover.targets, self.env.edge
-        route53 = self.client("route53", t.dr_region)
-        health = failover._health_check(route53)
-        check("dns", health["HealthCheckConfig"].get("Inverted") is True, f"health check {t.health_check_name} is not inverted after failover")
-        zone = route53.list_hosted_zones_by_name(DNSName=edge.zone_name)["HostedZones"][0]["Id"]
-        records = [r for r in route53.list_resource_record_sets(HostedZoneId=zone)["ResourceRecordSets"]
-                   if r["Name"].rstrip(".") == edge.api_domain and r.get("Failover")]
-        roles = {r["Failover"]: r for r in records}
-        check("dns", set(roles) == {"PRIMARY", "SECONDARY"}, f"{edge.api_domain} has failover records {sorted(roles)}, not PRIMARY and SECONDARY")
-        check("dns", roles["PRIMARY"].get("HealthCheckId") == health["Id"], f"{edge.api_domain} PRIMARY is not tied to {t.health_check_name}")
-        target = roles["SECONDARY"]["ResourceRecords"][0]["Value"]
-        check("dns", t.dr_region in target, f"{edge.api_domain} SECONDARY answers {target}, not a {t.dr_region} name")
-        self.out(f"dr-drill: check dns: ok, {t.health_check_name} inverted: {edge.api_domain} answers SECONDARY {target}")
-
-    def _check_state(self, dr_bucket: str) -> None:
-        """The DR stacks' S3 backend names the DR site's state bucket, and that bucket lives in
-        the DR region and still holds the marker."""
-        site = self.site
-        s3 = self.client("s3", site.region)
-        location = s3.get_bucket_location(Bucket=dr_bucket)["LocationConstraint"]
-        check("state", location == site.region, f"state bucket {dr_bucket} is in {location}, not {site.region}")
-        body = s3.get_object(Bucket=dr_bucket, Key=MARKER_KEY)["Body"].read().decode()
-        check("state", body.startswith("written before failover"), f"marker in {dr_bucket} reads {body!r}")
-        self.out(f"dr-drill: check state: ok, {dr_bucket} is in {location} and holds the marker")
 
 
 def one_line(text: str, limit: int = 600) -> str:
@@ -194,9 +112,173 @@ def one_line(text: str, limit: int = 600) -> str:
     return joined if len(joined) <= limit else joined[: limit - 3] + "..."
 
 
-def check(what: str, ok: bool, failure: str) -> None:
-    if not ok:
-        raise DrillFailed(f"check {what}: {failure}")
+class Drill:
+    """The drill against one running MotoServer; out(line) prints each step and check."""
+
+    def __init__(self, server: MotoServer, workdir: Path, jobs: int = DEFAULT_JOBS,
+                 out: Callable[[str], None] = lambda line: print(line, flush=True)) -> None:
+        self.server, self.workdir, self.jobs, self.out = server, Path(workdir), jobs, out
+        self.env = environments.load([ENV])[ENV]
+        self.site = self.env.dr_site()
+        if self.site is None:
+            raise DrillFailed(f"environment {ENV!r} has no dr_region; there is nothing to drill")
+        self.run_settings = RunSettings(backend="local", aws_endpoint=server.endpoint, environments=(ENV,))
+        self.times: dict[str, float] = {}
+
+    def client(self, service: str, region: str) -> Any:
+        return boto3.client(
+            service, region_name=region, endpoint_url=self.server.endpoint,
+            aws_access_key_id="testing", aws_secret_access_key="testing",  # moto accepts any; not credentials
+        )
+
+    def say(self, line: str) -> None:
+        self.out(f"dr-drill: {line}")
+
+    @contextmanager
+    def phase(self, name: str) -> Iterator[None]:
+        self.say(f"[{PHASES.index(name) + 1}/{len(PHASES)}] {name}")
+        start = time.monotonic()
+        try:
+            yield
+        finally:
+            self.times[name] = time.monotonic() - start
+            self.say(f"[{PHASES.index(name) + 1}/{len(PHASES)}] {name}: {self.times[name]:.0f} s")
+
+    def run(self) -> None:
+        outdir = self.workdir / "cdktf.out"
+        with self.phase("synth"):
+            self.server.create_hosted_zone(self.env.edge.zone_name)
+            synth({ENV: self.env}, self.run_settings, outdir)
+            harness = Harness(outdir, self.server, self.workdir / "plans", DRILL_EXCLUSIONS, self.jobs)
+            deps = drill_dependencies(outdir)
+            wanted = set(drill_stacks(outdir))
+            order = [s for s in harness.order if s in wanted]
+            self.say(f"{len(order)} stacks: {', '.join(order)}")
+        applied: list[str] = []  # stacks whose apply ran, whether or not it succeeded
+        try:
+            with self.phase("apply"):
+                self._apply(harness, order, deps, applied)
+            self._failover_and_back()
+        finally:
+            with self.phase("destroy"):
+                self._destroy(harness, order, deps, applied, failing=sys.exc_info()[0] is not None)
+            self.say("time per phase: " + ", ".join(f"{p} {self.times[p]:.0f} s" for p in PHASES if p in self.times))
+
+    # -- apply and destroy, independent stacks side by side -----------------------------------
+    def _apply(self, harness: Harness, order: list[str], deps: dict[str, list[str]], applied: list[str]) -> None:
+        failures: list[str] = []
+
+        def work(stack: str) -> bool:
+            for name in ("plan", "apply"):
+                if name == "apply":
+                    applied.append(stack)  # a failed apply may leave resources: destroy them too
+                step = getattr(harness, name)(stack)
+                self._step(step)
+                if not step.ok:
+                    failures.append(f"{stack} {step.name} failed: {step.detail}")
+                    return False
+            return True
+
+        def skip(stack: str, upstream: list[str]) -> None:
+            self.say(f"{stack}: not run, {', '.join(upstream)} did not apply")
+
+        run_graph(order, deps, work, skip, self.jobs)
+        if failures:
+            raise DrillFailed(failures[0])
+
+    def _step(self, step: Step) -> None:
+        """A step's first line, with when it ended (seconds into the harness); a failed step's
+        whole explanation (terraform's errors, moto's gaps)."""
+        lines = str(step).splitlines()
+        self.say(f"{lines[0]} [ended at {step.finished:.0f} s]")
+        for line in lines[1:] if not step.ok else ():
+            self.say(line)
+
+    def _destroy(self, harness: Harness, order: list[str], deps: dict[str, list[str]], applied: list[str], failing: bool) -> None:
+        if stack_name(ENV, "dr-state") in applied:
+            self.say(remove_marker(self.client("s3", self.site.region), state_bucket_name(self.site), MARKER_KEY))
+        if applied:
+            rds = {r: self.client("rds", r) for r in (self.env.region, self.site.region)}
+            lifted = lift_deletion_protection(rds, (f"{name_prefix(ENV)}-", f"{name_prefix(self.site.name)}-"))
+            if lifted:
+                self.say(f"lifted deletion protection of {', '.join(lifted)} (moto, like RDS, refuses to delete them otherwise)")
+        dependents = {stack: [d for d in order if stack in deps[d]] for stack in order}
+        failures: list[str] = []
+
+        def work(stack: str) -> bool:
+            if stack in applied:
+                step = harness.destroy(stack)
+                self._step(step)
+                if not step.ok:
+                    failures.append(f"{stack} destroy failed: {step.detail}")
+            return True  # a failed destroy still lets the stacks it references try theirs
+
+        run_graph(list(reversed(order)), dependents, work, lambda stack, upstream: None, self.jobs)
+        if failures and not failing:
+            raise DrillFailed(failures[0])
+
+    # -- the failover, what it must leave behind, the promoted plan and the failback -----------
+    def _failover_and_back(self) -> None:
+        site, env = self.site, self.env
+        dr_bucket = state_bucket_name(site)
+        with self.phase("marker"):
+            self.client("s3", site.region).put_object(
+                Bucket=dr_bucket, Key=MARKER_KEY, Body=f"written before failover at {time.time():.0f}".encode())
+            self.say(f"wrote s3://{dr_bucket}/{MARKER_KEY}")
+        with tempfile.TemporaryDirectory() as tmp:
+            # The record step writes dr.promoted into a copy of environments/, never the real one.
+            data = Path(tmp)
+            for name in environments.NAMES:
+                shutil.copy(environments.DIRECTORY / f"{name}.toml", data / f"{name}.toml")
+            failover = Failover(env, data / f"{ENV}.toml", self.client, out=self.say, wait=False)
+            t = failover.targets
+            with self.phase("before"):
+                self.say("check replica: ok, " + replica_before(self.client("rds", t.dr_region), t.replica_id))
+            with self.phase("failover"):
+                failover.run("failover", assume_yes=True, skip=SKIPPED_STEPS)
+            with self.phase("checks"):
+                promoted = environments.load([ENV], data)[ENV]
+                check("record", promoted.dr is not None and promoted.dr.promoted, f"{ENV}.toml does not say promoted = true after failover")
+                self.say(f"check record: ok, {ENV}.toml (copy) loads with dr.promoted = true")
+                self.say("check database: ok, " + database_promoted(self.client("rds", t.dr_region), t.replica_id, t.backup_days))
+                self._check_dns(failover, "SECONDARY", t.dr_region)
+                self.say("check state: ok, " + state_in_region(self.client("s3", site.region), dr_bucket, site.region, MARKER_KEY))
+            with self.phase("promoted plan"):
+                self.say("check promoted plan: ok, " + self._promoted_plan(promoted))
+            with self.phase("failback"):
+                failover.run("failback", assume_yes=True, skip=SKIPPED_STEPS)
+                back = environments.load([ENV], data)[ENV]
+                check("failback", back.dr is not None and not back.dr.promoted, f"{ENV}.toml still says promoted = true after failback")
+                self.say(f"check record: ok, {ENV}.toml (copy) loads with dr.promoted = false")
+                self._check_dns(failover, "PRIMARY", t.primary_region)
+
+    def _check_dns(self, failover: Failover, role: str, region: str) -> None:
+        route53 = self.client("route53", failover.targets.dr_region)
+        edge = self.env.edge
+        line = dns_answer(route53, failover._health_check(route53), edge.zone_name, edge.api_domain, region, role)
+        self.say(f"check dns: ok, {line}")
+
+    def _promoted_plan(self, promoted: environments.Environment) -> str:
+        """Synthesize prod again from the data failover wrote and plan dr-data against the
+        state the drill applied (the local backend's state sits beside both outputs)."""
+        outdir = self.workdir / "cdktf.promoted"
+        synth({ENV: promoted}, self.run_settings, outdir)
+        harness = Harness(outdir, self.server, self.workdir / "plans-promoted", DRILL_EXCLUSIONS, self.jobs)
+        stack = stack_name(ENV, "dr-data")
+        step: Step = harness.plan(stack)
+        if not step.ok:
+            raise DrillFailed(f"check promoted plan: {stack} plan failed: {step.detail}")
+        review = summarize(stack, terraform.show_plan(harness.dirs[stack], harness.env, harness.workdir / f"{stack}.apply.tfplan"))
+        for change in review.changes:
+            self.say(f"  promoted plan: {change.describe()}")
+        return no_replacement(review)
+
+
+def _jobs() -> int:
+    jobs = os.environ.get("SPARKI_EMULATOR_JOBS", str(DEFAULT_JOBS))
+    if not jobs.isdigit() or int(jobs) < 1:
+        raise DrillFailed(f"SPARKI_EMULATOR_JOBS={jobs!r}: set it to how many stacks may run at once (1 or more)")
+    return int(jobs)
 
 
 def main(args: list[str]) -> int:
@@ -207,9 +289,9 @@ def main(args: list[str]) -> int:
         server = MotoServer(env.account_id, Path(tmp) / "moto.log")
         try:
             with server:
-                Drill(server, Path(tmp)).run()
+                Drill(server, Path(tmp), _jobs()).run()
         except (DrillFailed, FailoverError) as exc:
-            print(f"dr-drill: FAILED: {one_line(str(exc))}", file=sys.stderr)
+            print(f"dr-drill: FAILED after {time.monotonic() - started:.0f} s: {one_line(str(exc))}", file=sys.stderr)
             return 1
     print(f"dr-drill: passed in {time.monotonic() - started:.0f} s")
     return 0
