@@ -3,12 +3,14 @@ starts: moto 5.2.5 still needs each, and with them prod's replicas come out as R
 and read back as the AWS provider reads them."""
 from __future__ import annotations
 
+import json
 import re
 
 import boto3
 import pytest
 from moto import mock_aws
 from moto.rds.models import DBInstance, RDSBackend
+from moto.s3.models import FakeBucket
 
 from sparki.emulator import moto_server
 
@@ -28,6 +30,7 @@ def fixed(monkeypatch):
     """apply_fixes(), undone after the test (the other tests see moto as released)."""
     monkeypatch.setattr(DBInstance, "dbi_resource_id", None, raising=False)
     monkeypatch.setattr(RDSBackend, "create_db_instance_read_replica", RDSBackend.create_db_instance_read_replica)
+    monkeypatch.setattr(FakeBucket, "get_permission", FakeBucket.get_permission)
     moto_server.apply_fixes()
 
 
@@ -84,3 +87,38 @@ def test_a_cross_region_replica_lives_in_its_own_region_with_its_subnet_group(aw
     assert dr["DBInstanceArn"].startswith(f"arn:aws:rds:{WEST}:")
     assert dr["DBSubnetGroup"]["DBSubnetGroupName"] == "sparki-proddr-db"
     assert dr["ReadReplicaSourceDBInstanceIdentifier"].startswith(f"arn:aws:rds:{EAST}:")
+
+
+def _state_bucket(aws, unconditioned_deny=False):
+    """A bucket with prod's state-bucket policy: Deny without TLS, Deny without SSE-KMS."""
+    s3 = aws("s3", WEST)
+    s3.create_bucket(Bucket="state", CreateBucketConfiguration={"LocationConstraint": WEST})
+    arn = "arn:aws:s3:::state"
+    statements = [
+        {"Sid": "DenyInsecureTransport", "Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": [arn, f"{arn}/*"],
+         "Condition": {"Bool": {"aws:SecureTransport": "false"}}},
+        {"Sid": "DenyUploadsWithoutSseKms", "Effect": "Deny", "Principal": "*", "Action": "s3:PutObject", "Resource": f"{arn}/*",
+         "Condition": {"StringNotEquals": {"s3:x-amz-server-side-encryption": "aws:kms"}}},
+    ]
+    if unconditioned_deny:
+        statements.append({"Sid": "DenyReads", "Effect": "Deny", "Principal": "*", "Action": "s3:GetObject", "Resource": f"{arn}/*"})
+    s3.put_bucket_policy(Bucket="state", Policy=json.dumps({"Version": "2012-10-17", "Statement": statements}))
+    return s3
+
+
+def _put(s3):
+    s3.put_object(Bucket="state", Key="marker", Body=b"x", ServerSideEncryption="aws:kms", SSEKMSKeyId=f"arn:aws:kms:{WEST}:1:alias/state")
+
+
+def test_moto_still_denies_an_object_request_that_meets_every_condition_of_the_bucket_policy(aws):
+    s3 = _state_bucket(aws)
+    with pytest.raises(s3.exceptions.ClientError, match="403"):
+        _put(s3)
+
+
+def test_conditioned_statements_no_longer_deny_but_unconditioned_ones_still_do(aws, fixed):
+    s3 = _state_bucket(aws, unconditioned_deny=True)
+    _put(s3)
+    assert [o["Key"] for o in s3.list_objects_v2(Bucket="state")["Contents"]] == ["marker"]
+    with pytest.raises(s3.exceptions.ClientError, match="403"):
+        s3.get_object(Bucket="state", Key="marker")
