@@ -21,6 +21,7 @@ from types import MappingProxyType
 from typing import Any
 
 import boto3
+from botocore.exceptions import ClientError
 
 import environments
 from catalog.naming import name_prefix, stack_name
@@ -43,7 +44,7 @@ from sparki.emulator.schedule import run_graph
 from sparki.failover import Failover, FailoverError
 from sparki.plan_review import summarize
 from sparki.synth import synth
-from stacks.base import state_bucket_name
+from stacks.base import backend_kms_key_id, state_bucket_name
 from stacks.run_settings import RunSettings
 
 __all__ = ["DRILL_EXCLUSIONS", "Drill", "DrillFailed", "check", "drill_dependencies", "drill_stacks", "main", "one_line"]
@@ -222,9 +223,11 @@ class Drill:
         site, env = self.site, self.env
         dr_bucket = state_bucket_name(site)
         with self.phase("marker"):
+            # Encrypted as the DR stacks' S3 backend writes their state (the bucket policy asks for it).
             self.client("s3", site.region).put_object(
-                Bucket=dr_bucket, Key=MARKER_KEY, Body=f"written before failover at {time.time():.0f}".encode())
-            self.say(f"wrote s3://{dr_bucket}/{MARKER_KEY}")
+                Bucket=dr_bucket, Key=MARKER_KEY, Body=f"written before failover at {time.time():.0f}".encode(),
+                ServerSideEncryption="aws:kms", SSEKMSKeyId=backend_kms_key_id(site))
+            self.say(f"wrote s3://{dr_bucket}/{MARKER_KEY} under {backend_kms_key_id(site)}")
         with tempfile.TemporaryDirectory() as tmp:
             # The record step writes dr.promoted into a copy of environments/, never the real one.
             data = Path(tmp)
@@ -290,7 +293,7 @@ def main(args: list[str]) -> int:
         try:
             with server:
                 Drill(server, Path(tmp), _jobs()).run()
-        except (DrillFailed, FailoverError) as exc:
+        except (DrillFailed, FailoverError, ClientError) as exc:  # ClientError: a call of the drill's own moto refused
             print(f"dr-drill: FAILED after {time.monotonic() - started:.0f} s: {one_line(str(exc))}", file=sys.stderr)
             return 1
     print(f"dr-drill: passed in {time.monotonic() - started:.0f} s")

@@ -84,9 +84,12 @@ def state_in_region(s3: Any, bucket: str, region: str, key: str) -> str:
     before failover (the marker), read through a client of the DR region."""
     location = s3.get_bucket_location(Bucket=bucket)["LocationConstraint"]
     check("state", location == region, f"state bucket {bucket} is in {location}, not {region}")
-    body = s3.get_object(Bucket=bucket, Key=key)["Body"].read().decode()
+    marker = s3.get_object(Bucket=bucket, Key=key)
+    body = marker["Body"].read().decode()
     check("state", body.startswith("written before failover"), f"s3://{bucket}/{key} reads {body!r}")
-    return f"{bucket} is in {location} and holds the marker written before failover"
+    kms = marker.get("SSEKMSKeyId", "")
+    check("state", f":{region}:" in kms, f"s3://{bucket}/{key} is encrypted under {kms or 'no KMS key'}, not a {region} key")
+    return f"{bucket} is in {location} and holds the marker written before failover, under {kms}"
 
 
 def no_replacement(review: StackReview, database_type: str = "aws_db_instance") -> str:

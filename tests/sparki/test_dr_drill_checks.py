@@ -112,9 +112,13 @@ def _bucket(aws, name, region):
 
 
 def test_state_check_reads_the_marker_in_the_dr_region_and_refuses_another_region(aws):
+    key = f"arn:aws:kms:{WEST}:123456789012:alias/sparki-proddr-state"
     s3 = _bucket(aws, "dr-state", WEST)
-    s3.put_object(Bucket="dr-state", Key="m", Body=b"written before failover at 1")
-    assert state_in_region(s3, "dr-state", WEST, "m") == "dr-state is in us-west-2 and holds the marker written before failover"
+    s3.put_object(Bucket="dr-state", Key="m", Body=b"written before failover at 1", ServerSideEncryption="aws:kms", SSEKMSKeyId=key)
+    assert state_in_region(s3, "dr-state", WEST, "m") == f"dr-state is in us-west-2 and holds the marker written before failover, under {key}"
+    s3.put_object(Bucket="dr-state", Key="plain", Body=b"written before failover at 1")
+    with pytest.raises(DrillFailed, match="^check state: s3://dr-state/plain is encrypted under no KMS key, not a us-west-2 key$"):
+        state_in_region(s3, "dr-state", WEST, "plain")
     east = _bucket(aws, "primary-state", EAST)
     east.put_object(Bucket="primary-state", Key="m", Body=b"written before failover at 1")
     with pytest.raises(DrillFailed, match="^check state: state bucket primary-state is in None, not us-west-2$"):
