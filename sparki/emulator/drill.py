@@ -14,7 +14,7 @@ import shutil
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from types import MappingProxyType
@@ -37,7 +37,7 @@ from sparki.emulator.drill_checks import (
     replica_before,
     state_in_region,
 )
-from sparki.emulator.exclusions import EXCLUSIONS, Exclusion
+from sparki.emulator.exclusions import EXCLUSIONS, Exclusion, resources_of
 from sparki.emulator.harness import DEFAULT_JOBS, Harness, Step
 from sparki.emulator.moto import MotoServer
 from sparki.emulator.schedule import run_graph
@@ -47,7 +47,7 @@ from sparki.synth import synth
 from stacks.base import backend_kms_key_id, state_bucket_name
 from stacks.run_settings import RunSettings
 
-__all__ = ["DRILL_EXCLUSIONS", "Drill", "DrillFailed", "check", "drill_dependencies", "drill_stacks", "main", "one_line"]
+__all__ = ["DRILL_EXCLUSIONS", "Drill", "DrillFailed", "check", "drill_dependencies", "drill_stacks", "main", "one_line", "promoted_targets"]
 
 ENV = "prod"
 # The layers whose claims the drill checks: the DR state bucket, the replica it promotes, the
@@ -268,13 +268,29 @@ class Drill:
         synth({ENV: promoted}, self.run_settings, outdir)
         harness = Harness(outdir, self.server, self.workdir / "plans-promoted", DRILL_EXCLUSIONS, self.jobs)
         stack = stack_name(ENV, "dr-data")
-        step: Step = harness.plan(stack)
-        if not step.ok:
-            raise DrillFailed(f"check promoted plan: {stack} plan failed: {step.detail}")
-        review = summarize(stack, terraform.show_plan(harness.dirs[stack], harness.env, harness.workdir / f"{stack}.apply.tfplan"))
+        path, planfile = harness.dirs[stack], harness.workdir / f"{stack}.promoted.tfplan"
+        init = terraform.init(path, harness.env)
+        if not init.ok:
+            raise DrillFailed(f"check promoted plan: {stack} init failed: {init.describe()}")
+        targets = promoted_targets(harness.targets(stack), terraform.state_list(path, harness.env), resources_of(harness.docs[stack]))
+        outcome = terraform.plan(path, harness.env, planfile, targets)
+        if outcome.returncode not in (0, 2):
+            raise DrillFailed(f"check promoted plan: {stack} plan failed: {outcome.describe()}")
+        review = summarize(stack, terraform.show_plan(path, harness.env, planfile))
         for change in review.changes:
             self.say(f"  promoted plan: {change.describe()}")
         return no_replacement(review)
+
+
+def promoted_targets(targets: list[str], state: Iterable[str], declared: Iterable[str]) -> list[str]:
+    """The promoted plan's -target list: the harness's (all but what the exclusions leave out)
+    and what the state holds that the promoted configuration no longer declares, whose destroy
+    a targeted plan would otherwise not show. Empty (no exclusions): everything is planned."""
+    if not targets:
+        return []
+    kept = set(declared)
+    gone = {a for a in state if not a.startswith("data.") and a.split("[", 1)[0] not in kept}
+    return sorted({*targets, *gone})
 
 
 def _jobs() -> int:

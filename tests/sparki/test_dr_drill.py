@@ -7,7 +7,16 @@ from pathlib import Path
 
 import pytest
 
-from sparki.emulator.drill import DRILL_EXCLUSIONS, SOURCE_LAYERS, DrillFailed, check, drill_dependencies, drill_stacks, one_line
+from sparki.emulator.drill import (
+    DRILL_EXCLUSIONS,
+    SOURCE_LAYERS,
+    DrillFailed,
+    check,
+    drill_dependencies,
+    drill_stacks,
+    one_line,
+    promoted_targets,
+)
 from sparki.emulator.exclusions import EXCLUSIONS, unused_exclusions
 
 SNAPSHOTS = Path(__file__).resolve().parents[1] / "stacks" / "__snapshots__" / "test_snapshots"
@@ -61,3 +70,15 @@ def test_every_drill_exclusion_still_matches_a_prod_resource():
     assert docs, f"no prod snapshots under {SNAPSHOTS}"
     drill_only = {k: v for k, v in DRILL_EXCLUSIONS.items() if k not in EXCLUSIONS}
     assert unused_exclusions(docs, drill_only) == []
+
+
+def test_the_promoted_plan_also_targets_what_the_promoted_configuration_dropped():
+    """promoted = true drops the replica-lag alarm; a plan targeted at the configuration alone
+    would not show its destroy."""
+    declared = ["aws_db_instance.instance", "aws_cloudwatch_metric_alarm.cpu", "aws_elasticache_global_replication_group.global"]
+    state = ["data.terraform_remote_state.x", "aws_db_instance.instance", "aws_cloudwatch_metric_alarm.cpu", "aws_cloudwatch_metric_alarm.lag[0]"]
+    targets = ["aws_cloudwatch_metric_alarm.cpu", "aws_db_instance.instance"]
+    assert promoted_targets(targets, state, declared) == [
+        "aws_cloudwatch_metric_alarm.cpu", "aws_cloudwatch_metric_alarm.lag[0]", "aws_db_instance.instance",
+    ]
+    assert promoted_targets([], state, declared) == []
