@@ -24,7 +24,7 @@ export CHECKPOINT_DISABLE ?= 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export SPARKI_ENV := $(ENV)
 
-.PHONY: help deps tools synth test test-emulator emulator validate scan scan-workflows lint plan deploy diff bench cost docs clean snapshot-update failover failback
+.PHONY: help deps tools synth test test-emulator emulator validate scan scan-workflows lint plan deploy diff bench cost docs clean snapshot-update failover failback dr-drill
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z][a-zA-Z_-]+:.*## / {printf "  make %-16s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -82,6 +82,9 @@ failover: $(VENV)/.installed ## promote ENV's DR site (database, cache, nodes, D
 failback: $(VENV)/.installed ## hand ENV back to its primary region (cache, nodes, DNS) after the database is rebuilt there; YES=1 skips the prompt
 	@test -n "$(ENV)" || { echo "make failback: set ENV=prod" >&2; exit 2; }
 	@$(PY) -m sparki failback $(ENV) $(if $(YES),--yes)
+
+dr-drill: $(VENV)/.installed ## prod's failover against moto: apply both regions, fail over, check database/DNS/state, destroy
+	@$(PY) -m sparki dr-drill
 
 snapshot-update: $(VENV)/.installed ## rewrite the stack snapshots after an intended change
 	@$(PY) -m pytest -q tests/stacks/test_snapshots.py --snapshot-update

@@ -10,6 +10,8 @@
   failover ENV [--yes]            promote ENV's DR site: database, cache, nodes, DNS, then dr.promoted = true
   failback ENV [--yes]            hand back to the primary region: cache, nodes, DNS, then dr.promoted = false
                                   (docs/runbooks/disaster-recovery.md)
+  dr-drill                        prod's failover against moto: apply, fail over, check, destroy
+                                  (docs/disaster-recovery.md)
 """
 from __future__ import annotations
 
@@ -102,9 +104,16 @@ def _move(direction: str, args: list) -> int:
     return move_main(direction, args)
 
 
+def _drill(args: list) -> int:
+    from sparki.emulator.drill import main as drill_main
+
+    return drill_main(args)
+
+
 COMMANDS = {
     "validate": _validate, "plan": _plan, "emulator": _emulator, "bench": _bench, "cost": _cost,
     "failover": lambda args: _move("failover", args), "failback": lambda args: _move("failback", args),
+    "dr-drill": _drill,
 }
 
 

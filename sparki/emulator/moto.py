@@ -72,6 +72,7 @@ class MotoServer:
                 self.process = subprocess.Popen(
                     [sys.executable, "-m", "sparki.emulator.moto_server", "-H", "127.0.0.1", "-p", str(self.port)],
                     stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=env,
+                    cwd=_ROOT,  # `python -m` looks in the working directory first: another checkout's sparki/ must not win
                 )
             deadline = time.monotonic() + timeout
             while time.monotonic() < deadline and self.process.poll() is None:
