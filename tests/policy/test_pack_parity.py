@@ -8,9 +8,11 @@ from __future__ import annotations
 import jsii
 import pytest
 from cdktf import Aspects, IAspect, TerraformResource, TerraformStack
+from cdktf_cdktf_provider_kubernetes.manifest import Manifest
 
 import environments
 from constructs import IConstruct
+from constructs.kube_objects import KubeObjects
 from sparki.policy import PolicyPack
 from sparki.policy.view import StackView
 from sparki.synth import build_app
@@ -34,6 +36,11 @@ class ConstructWalk:
             self.json[stack] = node.to_terraform()
         if isinstance(node, TerraformResource):
             self.resources.setdefault(stack, {})[path] = hasattr(type(node), "tags")
+        elif isinstance(node, KubeObjects):
+            # An element that writes its resources' JSON itself (no construct each): the tags
+            # fact is the typed binding's, as if each were its construct.
+            for body in node.to_terraform().get("resource", {}).get("kubernetes_manifest", {}).values():
+                self.resources.setdefault(stack, {})[body["//"]["metadata"]["path"]] = hasattr(Manifest, "tags")
 
 
 class WalkedPack(PolicyPack):
