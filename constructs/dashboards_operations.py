@@ -10,7 +10,7 @@ Container Insights' dataplane log group.
 """
 from __future__ import annotations
 
-from catalog.naming import container_insights_log_group, finding_rule_name, name_prefix, resource_name
+from catalog.naming import finding_rule_name, grafana_log_groups, name_prefix, resource_name
 from constructs.addon_contract import ComponentContext
 from constructs.dashboard_panels import Board, alert_list, cloudwatch_logs, cloudwatch_metric, logql, promql
 
@@ -62,7 +62,7 @@ def _security(ctx: ComponentContext) -> list:
         ),
         cloudwatch_logs(
             "Denied NetworkPolicy flows", "Flows the default-deny NetworkPolicies dropped, per node and 5 minutes (VPC CNI policy verdict log)",
-            ctx.region, [container_insights_log_group(ctx.cluster_name, "dataplane")], NETWORK_POLICY_QUERY,
+            ctx.region, [grafana_log_groups(ctx.env)["dataplane"]], NETWORK_POLICY_QUERY,
         ),
         promql(
             "kube-bench: hours since last scan", "Time since the CIS node scan CronJob last completed; more than a day means scans stopped",
@@ -132,7 +132,7 @@ def ci_pipeline(ctx: ComponentContext) -> Board:
     """Deployments as the cluster and AWS see them: Terraform applies are state writes in the
     CloudTrail data events of the state bucket (the audit trail logs them); Helm and kubectl
     rollouts are kube-state-metrics' generation and replica counts. No pipeline pushes metrics."""
-    audit = f"/{resource_name(ctx.env, 'audit')}"
+    audit = grafana_log_groups(ctx.env)["audit"]
     state_bucket = resource_name(ctx.env, f"tfstate-{ctx.account_id}")
     board = Board("sparki-ci-pipeline", "Sparki CI pipeline", "Whether deployments land: Terraform applies, rollouts, jobs and configuration reloads", ["ci"])
     board.row(

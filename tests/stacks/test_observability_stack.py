@@ -7,7 +7,7 @@ import json
 import pytest
 
 import environments
-from catalog.naming import secret_name, stack_name
+from catalog.naming import grafana_log_groups, secret_name, stack_name
 from constructs.monitoring import MONITORING, STORAGE_CLASS
 from constructs.observability_roles import OBSERVABILITY_SERVICE_ACCOUNTS
 from constructs.telemetry_values import SERVICE_ACCOUNTS as TELEMETRY_SERVICE_ACCOUNTS
@@ -16,6 +16,7 @@ from sparki.kubernetes.objects import stack_objects
 from stacks.observability_aws import SECRETS
 from stacks.observability_components import OBSERVABILITY_GROUPS
 from tests.constructs.platform_support import observability
+from tests.observability.dashboard_support import targets
 
 ENVS = environments.load()
 # Verbs that change something. (logs:StartQuery / StopQuery run a Logs Insights query: reads.)
@@ -100,3 +101,19 @@ def test_releases_are_those_of_the_observability_groups_and_wait_for_their_exter
     kps = releases["kube-prometheus-stack"]
     external = [key for key, m in doc["resource"]["kubernetes_manifest"].items() if m["manifest"]["kind"] == "ExternalSecret"]
     assert external and all(f"kubernetes_manifest.{key}" in kps["depends_on"] for key in external)
+
+
+@pytest.mark.parametrize("env", list(ENVS))
+def test_grafana_queries_exactly_the_log_groups_the_dashboards_query(stacks, env):
+    """Logs Insights reads are scoped to the log groups some panel queries (the database's
+    PostgreSQL log for the slow-query view among them), and each of them exists."""
+    queried = {g for _, _, t in targets(env) if t.get("queryMode") == "Logs" for g in t["logGroupNames"]}
+    assert grafana_log_groups(env)["postgresql"] in queried
+    doc = stacks[stack_name(env, "observability-aws")]
+    (grafana,) = [d for k, d in doc["data"]["aws_iam_policy_document"].items() if k.startswith("irsa_grafana")]
+    (scoped,) = [s for s in grafana["statement"] if "logs:StartQuery" in s["actions"]]
+    prefix = f"arn:aws:logs:{ENVS[env].region}:{ENVS[env].account_id}:log-group:"
+    assert set(scoped["resources"]) == {f"{prefix}{g}{tail}" for g in queried for tail in ("", ":*")}
+    created = {g["name"] for name, d in stacks.items() if name.startswith(f"sparki-{env}-")
+               for g in d.get("resource", {}).get("aws_cloudwatch_log_group", {}).values()}
+    assert queried <= created, sorted(queried - created)
