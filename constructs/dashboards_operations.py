@@ -5,8 +5,8 @@ Security in the same pane: GuardDuty, Security Hub (kube-bench's ASFF findings a
 Config findings are counted where the security layer routes them, as the CloudWatch metrics
 (AWS/Events MatchedEvents, FailedInvocations) of its EventBridge rules
 (catalog.naming.finding_rule_name); WAF blocks are the edge layer's web ACLs' AWS/WAFV2
-BlockedRequests; denied NetworkPolicy traffic is the VPC CNI node agent's policy verdict log in
-Container Insights' dataplane log group.
+BlockedRequests; denied NetworkPolicy traffic is the VPC CNI node agent's policy verdicts in the
+cluster's control-plane log group.
 """
 from __future__ import annotations
 
@@ -16,12 +16,15 @@ from constructs.dashboard_panels import Board, alert_list, cloudwatch_logs, clou
 
 # CloudFront-scope web ACLs publish their metrics in us-east-1 only.
 CLOUDFRONT_REGION = "us-east-1"
-# The VPC CNI's network policy agent (container aws-eks-nodeagent of the aws-node DaemonSet)
-# logs one line per denied flow ("Verdict: DENY") once policy event logs are on. aws-node is a
-# data-plane container: Fluent Bit ships it to Container Insights' dataplane log group, not Loki.
+# The VPC CNI's network policy agent (container aws-eks-nodeagent of aws-node) writes its
+# verdicts to a file on the node and, with enableCloudWatchLogs (stacks/cluster.py), to the
+# control-plane log group, one stream per node ("aws-network-policy-agent-audit-<uuid>"), one
+# event per flow: "Node: <node>;SIP: <ip>;SPORT: <port>;DIP: <ip>;DPORT: <port>;PROTOCOL: <p>;
+# PolicyVerdict: DENY|ACCEPT|EXPIRED/DELETED[;Tier: <tier>]" (pkg/ebpf/events/events.go).
 NETWORK_POLICY_QUERY = (
-    'filter kubernetes.container_name = "aws-eks-nodeagent" and @message like /DENY/ '
-    "| stats count(*) as denied by bin(5m), kubernetes.host | sort denied desc | limit 50"
+    "filter @logStream like /^aws-network-policy-agent-audit-/ and @message like /PolicyVerdict: DENY/ "
+    '| parse @message "Node: *;SIP: *;SPORT: *;DIP: *;DPORT: *;PROTOCOL: *;" as node, source, source_port, destination, port, protocol '
+    "| stats count(*) as denied by bin(5m), node, destination, port | sort denied desc | limit 50"
 )
 KUBE_BENCH_NAMESPACE = "kube-bench"
 
@@ -61,8 +64,8 @@ def _security(ctx: ComponentContext) -> list:
             CLOUDFRONT_REGION, "AWS/WAFV2", [("BlockedRequests", {"WebACL": cdn_acl, "Rule": "ALL"}, "Sum")],
         ),
         cloudwatch_logs(
-            "Denied NetworkPolicy flows", "Flows the default-deny NetworkPolicies dropped, per node and 5 minutes (VPC CNI policy verdict log)",
-            ctx.region, [grafana_log_groups(ctx.env)["dataplane"]], NETWORK_POLICY_QUERY,
+            "Denied NetworkPolicy flows", "Flows the NetworkPolicies dropped, per node, destination and port in 5 minutes (VPC CNI policy verdicts)",
+            ctx.region, [grafana_log_groups(ctx.env)["cluster"]], NETWORK_POLICY_QUERY,
         ),
         promql(
             "kube-bench: hours since last scan", "Time since the CIS node scan CronJob last completed; more than a day means scans stopped",
