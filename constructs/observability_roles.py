@@ -26,10 +26,10 @@ def _allow(actions: Sequence[str], resources: Any) -> dict[str, Any]:
 def grafana_cloudwatch(region: str, account_id: str, log_groups: Sequence[str]) -> list[dict[str, Any]]:
     """Grafana's CloudWatch data source, read-only (the permissions Grafana's documentation
     lists for metrics, alarms, Logs Insights queries and resource discovery). CloudWatch metric
-    reads, tag and EC2 lookups, listing log groups and fetching or stopping a query by its id
-    cannot be scoped to a resource (the Service Authorization Reference lists no resource type
-    for them); alarms and insight rules are scoped to this account's in the region, and Logs
-    Insights queries to exactly `log_groups` (catalog.naming.grafana_log_groups: the ones the
+    reads, tag and EC2 lookups, listing log groups and stopping a query cannot be scoped to a
+    resource (the Service Authorization Reference lists no resource type for them); alarms and
+    insight rules are scoped to this account's in the region, and Logs Insights queries and
+    their results to exactly `log_groups` (catalog.naming.grafana_log_groups: the ones the
     dashboards query, the database's PostgreSQL log among them)."""
     if not log_groups:
         raise ValueError("log_groups: name the log groups the dashboards query; an empty list would leave StartQuery unscoped")
@@ -40,7 +40,7 @@ def grafana_cloudwatch(region: str, account_id: str, log_groups: Sequence[str]) 
         _allow(
             ["cloudwatch:DescribeAlarmsForMetric", "cloudwatch:ListMetrics", "cloudwatch:GetMetricData",
              "ec2:DescribeTags", "ec2:DescribeInstances", "ec2:DescribeRegions", "tag:GetResources",
-             "logs:DescribeLogGroups", "logs:GetQueryResults", "logs:StopQuery"],
+             "logs:DescribeLogGroups", "logs:StopQuery"],
             "*",
         ),
         # Alarms and Contributor Insights rules can be named by ARN: this account and region only.
@@ -49,7 +49,7 @@ def grafana_cloudwatch(region: str, account_id: str, log_groups: Sequence[str]) 
             f"arn:aws:cloudwatch:{region}:{account_id}:alarm:*",
         ),
         _allow(["cloudwatch:GetInsightRuleReport"], f"arn:aws:cloudwatch:{region}:{account_id}:insight-rule/*"),
-        _allow(["logs:GetLogGroupFields", "logs:StartQuery", "logs:GetLogEvents"], groups),
+        _allow(["logs:GetLogGroupFields", "logs:StartQuery", "logs:GetQueryResults", "logs:GetLogEvents"], groups),
     ]
 
 
