@@ -78,8 +78,10 @@ KUBERNETES_VERSIONS = ("1.31", "1.32", "1.33")
 CAPACITY_TYPES = ("ON_DEMAND", "SPOT")
 TAINT_EFFECTS = ("NO_SCHEDULE", "NO_EXECUTE", "PREFER_NO_SCHEDULE")
 # Same page, amiType; Amazon Linux 2023 only: its root device is /dev/xvda, which the node
-# launch template encrypts.
-AMI_TYPES = ("AL2023_x86_64_STANDARD", "AL2023_ARM_64_STANDARD")
+# launch template encrypts. One per CPU architecture a node group may choose (the names are
+# Kubernetes' own, the values of the kubernetes.io/arch node label: amd64 is x86_64).
+AMI_TYPE_BY_ARCHITECTURE = {"amd64": "AL2023_x86_64_STANDARD", "arm64": "AL2023_ARM_64_STANDARD"}
+ARCHITECTURES = tuple(AMI_TYPE_BY_ARCHITECTURE)
 # Same page, updateConfig.maxUnavailablePercentage.
 MAX_UNAVAILABLE_PERCENT = (1, 100)
 # Ours: the sizes of a node's encrypted gp3 root volume we accept, GiB; and the group names,
@@ -139,6 +141,11 @@ def is_arm(instance_type: str) -> bool:
     """Whether an EC2 (or db./cache.) type is Graviton (arm64)."""
     family = instance_type.removeprefix("db.").removeprefix("cache.").partition(".")[0]
     return bool(_ARM_FAMILY.match(family))
+
+
+def ec2_architecture(instance_type: str) -> str:
+    """The CPU architecture of an EC2 type, as Kubernetes names it: "arm64" (Graviton) or "amd64"."""
+    return "arm64" if is_arm(instance_type) else "amd64"
 
 
 # -- RDS and ElastiCache classes ---------------------------------------------------------------

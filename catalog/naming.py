@@ -84,6 +84,27 @@ def container_insights_log_group(cluster_name: str, kind: str) -> str:
     return f"/aws/containerinsights/{cluster_name}/{kind}"
 
 
+def control_plane_log_group(cluster_name: str) -> str:
+    """/aws/eks/<cluster>/cluster: EKS's control-plane logs, and where the VPC CNI's network
+    policy agent sends its policy verdicts (it derives the name from the cluster's)."""
+    return f"/aws/eks/{cluster_name}/cluster"
+
+
+def rds_log_group(identifier: str, log: str) -> str:
+    """/aws/rds/instance/<identifier>/<log>, where RDS exports an instance's log (e.g. postgresql)."""
+    return f"/aws/rds/instance/{identifier}/{log}"
+
+
+def grafana_log_groups(env: str) -> dict[str, str]:
+    """The log groups the dashboards run Logs Insights queries on, by what they hold; Grafana's
+    CloudWatch role may query exactly these (constructs/observability_roles.py)."""
+    return {
+        "postgresql": rds_log_group(database_identifier(name_prefix(env)), "postgresql"),
+        "cluster": control_plane_log_group(resource_name(env, "eks")),
+        "audit": f"/{resource_name(env, 'audit')}",
+    }
+
+
 def regional_name(domain: str, region: str) -> str:
     """The name one region's ingress publishes for a public name ("api.sparki.example" in
     us-east-1: "api.us-east-1.sparki.example"); the public name fails over between them."""

@@ -5,23 +5,26 @@ Security in the same pane: GuardDuty, Security Hub (kube-bench's ASFF findings a
 Config findings are counted where the security layer routes them, as the CloudWatch metrics
 (AWS/Events MatchedEvents, FailedInvocations) of its EventBridge rules
 (catalog.naming.finding_rule_name); WAF blocks are the edge layer's web ACLs' AWS/WAFV2
-BlockedRequests; denied NetworkPolicy traffic is the VPC CNI node agent's policy verdict log in
-Container Insights' dataplane log group.
+BlockedRequests; denied NetworkPolicy traffic is the VPC CNI node agent's policy verdicts in the
+cluster's control-plane log group.
 """
 from __future__ import annotations
 
-from catalog.naming import container_insights_log_group, finding_rule_name, name_prefix, resource_name
+from catalog.naming import finding_rule_name, grafana_log_groups, name_prefix, resource_name
 from constructs.addon_contract import ComponentContext
 from constructs.dashboard_panels import Board, alert_list, cloudwatch_logs, cloudwatch_metric, logql, promql
 
 # CloudFront-scope web ACLs publish their metrics in us-east-1 only.
 CLOUDFRONT_REGION = "us-east-1"
-# The VPC CNI's network policy agent (container aws-eks-nodeagent of the aws-node DaemonSet)
-# logs one line per denied flow ("Verdict: DENY") once policy event logs are on. aws-node is a
-# data-plane container: Fluent Bit ships it to Container Insights' dataplane log group, not Loki.
+# The VPC CNI's network policy agent (container aws-eks-nodeagent of aws-node) writes its
+# verdicts to a file on the node and, with enableCloudWatchLogs (stacks/cluster.py), to the
+# control-plane log group, one stream per node ("aws-network-policy-agent-audit-<uuid>"), one
+# event per flow: "Node: <node>;SIP: <ip>;SPORT: <port>;DIP: <ip>;DPORT: <port>;PROTOCOL: <p>;
+# PolicyVerdict: DENY|ACCEPT|EXPIRED/DELETED[;Tier: <tier>]" (pkg/ebpf/events/events.go).
 NETWORK_POLICY_QUERY = (
-    'filter kubernetes.container_name = "aws-eks-nodeagent" and @message like /DENY/ '
-    "| stats count(*) as denied by bin(5m), kubernetes.host | sort denied desc | limit 50"
+    "filter @logStream like /^aws-network-policy-agent-audit-/ and @message like /PolicyVerdict: DENY/ "
+    '| parse @message "Node: *;SIP: *;SPORT: *;DIP: *;DPORT: *;PROTOCOL: *;" as node, source, source_port, destination, port, protocol '
+    "| stats count(*) as denied by bin(5m), node, destination, port | sort denied desc | limit 50"
 )
 KUBE_BENCH_NAMESPACE = "kube-bench"
 
@@ -61,8 +64,8 @@ def _security(ctx: ComponentContext) -> list:
             CLOUDFRONT_REGION, "AWS/WAFV2", [("BlockedRequests", {"WebACL": cdn_acl, "Rule": "ALL"}, "Sum")],
         ),
         cloudwatch_logs(
-            "Denied NetworkPolicy flows", "Flows the default-deny NetworkPolicies dropped, per node and 5 minutes (VPC CNI policy verdict log)",
-            ctx.region, [container_insights_log_group(ctx.cluster_name, "dataplane")], NETWORK_POLICY_QUERY,
+            "Denied NetworkPolicy flows", "Flows the NetworkPolicies dropped, per node, destination and port in 5 minutes (VPC CNI policy verdicts)",
+            ctx.region, [grafana_log_groups(ctx.env)["cluster"]], NETWORK_POLICY_QUERY,
         ),
         promql(
             "kube-bench: hours since last scan", "Time since the CIS node scan CronJob last completed; more than a day means scans stopped",
@@ -132,7 +135,7 @@ def ci_pipeline(ctx: ComponentContext) -> Board:
     """Deployments as the cluster and AWS see them: Terraform applies are state writes in the
     CloudTrail data events of the state bucket (the audit trail logs them); Helm and kubectl
     rollouts are kube-state-metrics' generation and replica counts. No pipeline pushes metrics."""
-    audit = f"/{resource_name(ctx.env, 'audit')}"
+    audit = grafana_log_groups(ctx.env)["audit"]
     state_bucket = resource_name(ctx.env, f"tfstate-{ctx.account_id}")
     board = Board("sparki-ci-pipeline", "Sparki CI pipeline", "Whether deployments land: Terraform applies, rollouts, jobs and configuration reloads", ["ci"])
     board.row(

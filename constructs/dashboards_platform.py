@@ -6,13 +6,19 @@ RDS instance is named by catalog.naming.database_identifier, as the data layer n
 """
 from __future__ import annotations
 
-from catalog.naming import database_identifier, name_prefix
+from catalog.naming import database_identifier, grafana_log_groups, name_prefix
 from constructs import grafana_datasources as ds
 from constructs.addon_contract import ComponentContext
 from constructs.dashboard_panels import Board, cloudwatch_logs, cloudwatch_metric, elasticsearch_count, logql, promql, traces
 
 # The log RDS exports for PostgreSQL (constructs/database.LOG_EXPORTS) and where it lands.
 POSTGRES_LOG = "postgresql"
+# log_min_duration_statement writes "duration: <ms> ms  statement: <sql>"; auto_explain's sampled
+# plans are "duration: <ms> ms  plan: ..." (data layer, constructs/postgres_parameters.py).
+SLOW_STATEMENTS = ('filter @message like /duration: / | parse @message "duration: * ms" as ms '
+                   "| sort ms desc | display @timestamp, ms, @message | limit 50")
+SLOW_STATEMENT_SHAPES = ('filter @message like /duration: [0-9.]+ ms  statement: / | parse @message "duration: * ms  statement: *" as ms, statement '
+                         "| stats count(*) as slow_runs, avg(ms) as avg_ms, max(ms) as max_ms by statement | sort max_ms desc | limit 20")
 ERROR_LINES = "(?i)(error|exception|panic|fatal)"
 
 
@@ -99,7 +105,7 @@ def infrastructure(ctx: ComponentContext) -> Board:
 def debugging(ctx: ComponentContext) -> Board:
     apps = "|".join(ctx.platform.app_namespaces)
     db = _database(ctx)
-    postgres_log = f"/aws/rds/instance/{db['DBInstanceIdentifier']}/{POSTGRES_LOG}"
+    postgres_log = grafana_log_groups(ctx.env)[POSTGRES_LOG]
     board = Board("sparki-debugging", "Sparki debugging", "Logs, traces and slow queries for chasing one problem", ["debugging"])
     board.row(
         "Logs",
@@ -134,9 +140,9 @@ def debugging(ctx: ComponentContext) -> Board:
         "Database",
         [
             cloudwatch_logs("Slow queries", "Statements slower than the database's log_min_duration_statement, slowest first",
-                            ctx.region, [postgres_log],
-                            'filter @message like /duration: / | parse @message "duration: * ms" as ms '
-                            "| sort ms desc | display @timestamp, ms, @message | limit 50", width=16),
+                            ctx.region, [postgres_log], SLOW_STATEMENTS, width=16),
+            cloudwatch_logs("Slow statements by text", "The slow statements grouped by their text: how often each ran slow, its average and worst time",
+                            ctx.region, [postgres_log], SLOW_STATEMENT_SHAPES, width=16),
             cloudwatch_metric("Database load (Performance Insights)", "Average active sessions, on CPU and waiting",
                               ctx.region, "AWS/RDS", [("DBLoadCPU", db, "Average"), ("DBLoadNonCPU", db, "Average")]),
             cloudwatch_logs("Database errors", "ERROR and FATAL lines of the PostgreSQL log", ctx.region, [postgres_log],

@@ -14,6 +14,7 @@ from cdktf_cdktf_provider_aws.db_event_subscription import DbEventSubscription
 from cdktf_cdktf_provider_aws.iam_role import IamRole
 from cdktf_cdktf_provider_aws.iam_role_policy_attachment import IamRolePolicyAttachment
 
+from catalog.naming import rds_log_group
 from constructs import Construct
 from constructs.metric_alarm import MetricAlarm, MetricAlarmProps
 from constructs.trust_policy import service_trust_policy
@@ -58,7 +59,7 @@ def exported_log_groups(scope: Construct, prefix: str, identifier: str, logs: Se
             scope,
             f"{prefix}_{log}_logs",
             # The name RDS writes to; it must exist before the instance does.
-            name=f"/aws/rds/instance/{identifier}/{log}",
+            name=rds_log_group(identifier, log),
             retention_in_days=retention_days,
             kms_key_id=key_arn,
             tags={"Name": f"{identifier}-{log}"},

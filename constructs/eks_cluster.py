@@ -25,6 +25,7 @@ from cdktf_cdktf_provider_aws.iam_role_policy import IamRolePolicy
 from cdktf_cdktf_provider_aws.iam_role_policy_attachment import IamRolePolicyAttachment
 
 from catalog.aws import LOG_RETENTION_DAYS
+from catalog.naming import control_plane_log_group
 from constructs import Construct
 from constructs.log_group import encrypted_log_group
 from constructs.policy_document import PolicyDocument
@@ -122,7 +123,7 @@ class EksCluster(Construct):
         key_policy = IamRolePolicy(self, "secrets_key_policy", name="encrypt-secrets", role=role.id, policy=key_use.json)
         # Created before the cluster: otherwise EKS creates it on first write, unencrypted and
         # kept forever.
-        log_group = encrypted_log_group(self, "log_group", f"/aws/eks/{props.name}/cluster", props.log_retention_days, props.logs_key_arn)
+        log_group = encrypted_log_group(self, "log_group", control_plane_log_group(props.name), props.log_retention_days, props.logs_key_arn)
         public = bool(props.public_access_cidrs)
         cluster = EksClusterResource(
             self,

@@ -210,6 +210,19 @@ def log_writer(group_arns: Sequence[str]) -> list[dict]:
     return [_allow(["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"], resources)]
 
 
+def policy_verdict_writer(group_arn: str) -> list[dict]:
+    """The VPC CNI network policy agent's CloudWatch writes (aws-network-policy-agent README,
+    enable-cloudwatch-logs): it lists log groups to find its own (DescribeLogGroups takes no
+    resource), calls CreateLogGroup when that group is not on the first page -- allowed on
+    exactly the existing, encrypted group, so the answer is ResourceAlreadyExists and no other
+    group can appear -- and writes a stream per node into it."""
+    return [
+        _allow(["logs:DescribeLogGroups"], "*"),
+        _allow(["logs:CreateLogGroup"], group_arn),
+        *log_writer([group_arn]),
+    ]
+
+
 def metrics_shipper(group_arns: Sequence[str]) -> list[dict]:
     return [
         *log_writer(group_arns),

@@ -23,7 +23,16 @@ from cdktf_cdktf_provider_aws.launch_template import (
     LaunchTemplateTagSpecifications,
 )
 
-from catalog.aws import AMI_TYPES, CAPACITY_TYPES, MAX_UNAVAILABLE_PERCENT, NODE_DISK_GIB, NODE_GROUP_NAME, TAINT_EFFECTS
+from catalog.aws import (
+    AMI_TYPE_BY_ARCHITECTURE,
+    ARCHITECTURES,
+    CAPACITY_TYPES,
+    MAX_UNAVAILABLE_PERCENT,
+    NODE_DISK_GIB,
+    NODE_GROUP_NAME,
+    TAINT_EFFECTS,
+    ec2_architecture,
+)
 from catalog.naming import NODE_GENERATIONS, node_group_name
 from constructs import Construct
 from constructs.kms_key import EncryptionKey, KeyGrant
@@ -66,7 +75,9 @@ class NodeGroupProps:
     root_volume_key_arn: KMS key of the encrypted gp3 root volume; grant_node_volume_key(key)
         admits the Auto Scaling role that launches the nodes.
     capacity_type: "ON_DEMAND" (default) or "SPOT".
-    ami_type: one of AMI_TYPES; default "AL2023_x86_64_STANDARD".
+    architecture: "amd64" (default) or "arm64" (Graviton), as kubernetes.io/arch names it; picks
+        the Amazon Linux 2023 AMI type (AMI_TYPE_BY_ARCHITECTURE). Every instance type must be
+        of it.
     disk_size_gib: root volume size; default 50.
     labels / taints: Kubernetes labels and taints; default none. GROUP_LABEL is added.
     max_unavailable_percent: nodes replaced at once in a rolling update; default 33.
@@ -95,7 +106,7 @@ class NodeGroupProps:
     max_size: int
     root_volume_key_arn: str
     capacity_type: str = "ON_DEMAND"
-    ami_type: str = "AL2023_x86_64_STANDARD"
+    architecture: str = ARCHITECTURES[0]
     disk_size_gib: int = 50
     labels: Mapping[str, str] = field(default_factory=dict)
     taints: Sequence[Taint] = ()
@@ -121,8 +132,11 @@ class NodeGroupProps:
             raise ValueError(f"{self.name}: capacity_type={self.capacity_type!r}; use one of {', '.join(CAPACITY_TYPES)}")
         if self.capacity_type == "SPOT" and len(self.instance_types) < 2:
             raise ValueError(f"{self.name}: a SPOT group needs at least two instance_types to survive one pool running dry")
-        if self.ami_type not in AMI_TYPES:
-            raise ValueError(f"{self.name}: ami_type={self.ami_type!r}; use one of {', '.join(AMI_TYPES)}")
+        if self.architecture not in ARCHITECTURES:
+            raise ValueError(f"{self.name}: architecture={self.architecture!r}; use one of {', '.join(ARCHITECTURES)}")
+        wrong = [t for t in self.instance_types if ec2_architecture(t) != self.architecture]
+        if wrong:
+            raise ValueError(f"{self.name}: instance_types {', '.join(wrong)} are not {self.architecture}; one group holds one architecture")
         if not 0 <= self.min_size <= self.desired_size <= self.max_size or self.max_size < 1:
             raise ValueError(f"{self.name}: sizes min={self.min_size} desired={self.desired_size} max={self.max_size}; need 0 <= min <= desired <= max, max >= 1")
         for fname, (low, high) in (("disk_size_gib", NODE_DISK_GIB), ("max_unavailable_percent", MAX_UNAVAILABLE_PERCENT)):
@@ -213,7 +227,7 @@ class NodeGroup(Construct):
             subnet_ids=list(props.subnet_ids),
             instance_types=list(props.instance_types),
             capacity_type=props.capacity_type,
-            ami_type=props.ami_type,
+            ami_type=AMI_TYPE_BY_ARCHITECTURE[props.architecture],
             scaling_config=EksNodeGroupScalingConfig(
                 min_size=props.min_size, desired_size=props.desired_size, max_size=props.max_size
             ),

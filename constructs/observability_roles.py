@@ -23,12 +23,19 @@ def _allow(actions: Sequence[str], resources: Any) -> dict[str, Any]:
     return {"Effect": "Allow", "Action": list(actions), "Resource": resources}
 
 
-def grafana_cloudwatch(region: str, account_id: str) -> list[dict[str, Any]]:
+def grafana_cloudwatch(region: str, account_id: str, log_groups: Sequence[str]) -> list[dict[str, Any]]:
     """Grafana's CloudWatch data source, read-only (the permissions Grafana's documentation
     lists for metrics, alarms, Logs Insights queries and resource discovery). CloudWatch metric
     reads, tag and EC2 lookups, listing log groups and stopping a query cannot be scoped to a
-    resource (the Service Authorization Reference lists no resource type for them); alarms,
-    insight rules and the Logs queries are scoped to this account's in the region."""
+    resource (the Service Authorization Reference lists no resource type for them); alarms and
+    insight rules are scoped to this account's in the region, and Logs Insights queries and
+    their results to exactly `log_groups` (catalog.naming.grafana_log_groups: the ones the
+    dashboards query, the database's PostgreSQL log among them)."""
+    if not log_groups:
+        raise ValueError("log_groups: name the log groups the dashboards query; an empty list would leave StartQuery unscoped")
+    # A log group's ARN as IAM matches it: bare, and with the ":*" DescribeLogGroups returns,
+    # which also covers its streams (GetLogEvents).
+    groups = [f"arn:aws:logs:{region}:{account_id}:log-group:{name}{tail}" for name in log_groups for tail in ("", ":*")]
     return [
         _allow(
             ["cloudwatch:DescribeAlarmsForMetric", "cloudwatch:ListMetrics", "cloudwatch:GetMetricData",
@@ -42,10 +49,7 @@ def grafana_cloudwatch(region: str, account_id: str) -> list[dict[str, Any]]:
             f"arn:aws:cloudwatch:{region}:{account_id}:alarm:*",
         ),
         _allow(["cloudwatch:GetInsightRuleReport"], f"arn:aws:cloudwatch:{region}:{account_id}:insight-rule/*"),
-        _allow(
-            ["logs:GetLogGroupFields", "logs:StartQuery", "logs:GetQueryResults", "logs:GetLogEvents"],
-            f"arn:aws:logs:{region}:{account_id}:log-group:*",
-        ),
+        _allow(["logs:GetLogGroupFields", "logs:StartQuery", "logs:GetQueryResults", "logs:GetLogEvents"], groups),
     ]
 
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from cdktf_cdktf_provider_aws.cloudwatch_log_group import CloudwatchLogGroup
 
-from catalog.naming import SHIPPER_LOG_GROUPS
+from catalog.naming import SHIPPER_LOG_GROUPS, control_plane_log_group
 from constructs import Construct
 from constructs.container_insights import add_container_insights_log_groups
 from constructs.irsa_policies import (
@@ -20,6 +20,7 @@ from constructs.irsa_policies import (
     load_balancer_controller,
     log_writer,
     metrics_shipper,
+    policy_verdict_writer,
     secrets_reader,
 )
 from constructs.irsa_role import IrsaRole, IrsaRoleProps
@@ -94,8 +95,14 @@ class PlatformRoles(Construct):
         policies: dict[str, dict[str, Any]] = {
             "ebs-csi-driver": {"statements": ebs_csi_driver(props)},
             # ENI and IP assignment cannot be scoped to one cluster's resources; AWS's managed
-            # policy is the documented minimum for the VPC CNI.
-            "vpc-cni": {"managed_policy_arns": ["arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy"]},
+            # policy is the documented minimum for the VPC CNI. Its network policy agent (same
+            # pod, same role) sends policy verdicts to the control-plane log group.
+            "vpc-cni": {
+                "managed_policy_arns": ["arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy"],
+                "statements": policy_verdict_writer(
+                    f"arn:aws:logs:{props.region}:{props.account_id}:log-group:{control_plane_log_group(props.cluster_name)}"
+                ),
+            },
             "load-balancer-controller": {"statements": load_balancer_controller(props)},
             "cluster-autoscaler": {"statements": cluster_autoscaler(props)},
             "external-dns": {"statements": external_dns(props)},

@@ -8,14 +8,14 @@ from typing import Annotated
 from pydantic import Field, field_validator, model_validator
 
 from catalog.aws import (
-    AMI_TYPES,
+    ARCHITECTURES,
     CAPACITY_TYPES,
     MAX_UNAVAILABLE_PERCENT,
     NODE_DISK_GIB,
     NODE_GROUP_NAME,
     TAINT_EFFECTS,
+    ec2_architecture,
     ec2_instance_problem,
-    is_arm,
 )
 from environments.model import Model, each, fail, in_range, matching, one_of, rule
 
@@ -51,6 +51,12 @@ def _check_instance_type(field_name: str, itype: str) -> None:
         fail(field_name, problem)
 
 
+# One group holds one architecture: what to do when a type is of the other one.
+_ARCH_MISMATCH = {
+    "amd64": "{itype!r} is Graviton (arm64) but architecture is amd64; use an x86 type (e.g. m6i, m7i, t3a) or set architecture = \"arm64\" with only Graviton types",
+    "arm64": "{itype!r} is x86 (amd64) but architecture is arm64; use a Graviton type (a \"g\" after the generation digit, e.g. m7g, c7g, t4g) or set architecture = \"amd64\"",
+}
+
 LabelKey = Annotated[str, rule(lambda key: check_label_key("", key))]
 
 
@@ -77,7 +83,10 @@ class NodeGroupSettings(Model):
         desired_size afterwards, Terraform only sets it at creation.
     capacity_type: "ON_DEMAND" (default) or "SPOT"; never SPOT for the system group or in
         production.
-    ami_type: one of catalog.aws.AMI_TYPES; default x86_64. Graviton types need the ARM type.
+    architecture: the nodes' CPU, as the kubernetes.io/arch label names it: "amd64" (default)
+        or "arm64" (Graviton; cheaper for the same shape, docs/cost.md). Every instance type
+        must be of it, and every image that can run on the group must publish it
+        (docs/cost.md, "Graviton node groups"). The Amazon Linux 2023 AMI type follows from it.
     disk_size_gib: encrypted gp3 root volume; default 50, 20..1000.
     labels / taints: Kubernetes node labels and taints; default none.
     max_unavailable_percent: share of nodes replaced at once during a rolling update;
@@ -90,7 +99,7 @@ class NodeGroupSettings(Model):
     desired_size: int
     max_size: Annotated[int, rule(_at_least(1, ", or the group can never hold a node"))]
     capacity_type: Annotated[str, one_of(CAPACITY_TYPES, "a capacity type")] = "ON_DEMAND"
-    ami_type: Annotated[str, one_of(AMI_TYPES, "supported")] = "AL2023_x86_64_STANDARD"
+    architecture: Annotated[str, one_of(ARCHITECTURES, "a node architecture", "(the kubernetes.io/arch names: x86_64 is amd64)")] = "amd64"
     disk_size_gib: Annotated[int, in_range(*NODE_DISK_GIB, "GiB")] = 50
     labels: dict[str, str] = Field(default_factory=dict)
     taints: tuple[NodeTaint, ...] = ()
@@ -109,11 +118,9 @@ class NodeGroupSettings(Model):
     def _together(self) -> NodeGroupSettings:
         if not self.min_size <= self.desired_size <= self.max_size:
             fail("desired_size", f"min_size={self.min_size}, desired_size={self.desired_size}, max_size={self.max_size}: need min_size <= desired_size <= max_size")
-        wanted = "AL2023_ARM_64_STANDARD"
         for index, itype in enumerate(self.instance_types):
-            if is_arm(itype) != (self.ami_type == wanted):
-                arch = "Graviton (arm64)" if is_arm(itype) else "x86_64"
-                fail(f"instance_types[{index}]", f"{itype!r} is {arch} but ami_type is {self.ami_type}; one group holds one architecture, pick types and ami_type that match")
+            if ec2_architecture(itype) != self.architecture:
+                fail(f"instance_types[{index}]", _ARCH_MISMATCH[self.architecture].format(itype=itype))
         if self.capacity_type == "SPOT":
             if self.name == SYSTEM_NODE_GROUP:
                 fail("capacity_type", f"SPOT is not allowed for the '{SYSTEM_NODE_GROUP}' group: it runs cluster-critical add-ons; use ON_DEMAND")

@@ -7,7 +7,7 @@ import sys
 from dataclasses import fields
 from pathlib import Path
 
-from catalog import prices
+from catalog import architectures, prices
 from catalog.naming import parse_stack_name
 from sparki.cost import by, estimate_outdir, stack_files, total
 from sparki.cost_levers import LEVERS
@@ -59,6 +59,7 @@ def render_doc(outdir: Path) -> str:
     out += ["", "Per stack:", "", "| stack | USD a month |", "|---|---:|"]
     for env in envs:
         out += [f"| {stack} | {_money(usd)} |" for stack, usd in sorted(by(estimates[env], "stack").items())]
+    out += _graviton_section(stacks_by_env)
     out += ["", "## Levers", "",
             "Each row changes the synthesized stacks of one environment (or, for commitments and "
             "endpoints, prices what they take away) and runs the same estimate: the figure is the "
@@ -79,11 +80,33 @@ def render_doc(outdir: Path) -> str:
     return "\n".join(out)
 
 
+def _graviton_section(stacks_by_env: dict[str, dict[str, dict]]) -> list[str]:
+    """Which node groups run on Graviton, read from the synthesized node groups, and what may."""
+    out = ["", "## Graviton node groups", "",
+           "Each node group picks its CPU in environment data (`architecture = \"arm64\"` or the default "
+           "`\"amd64\"`, validated against its instance types). A group is arm64 only where everything "
+           "that can be scheduled onto it publishes arm64 images: `catalog/architectures.py` lists those "
+           "with their source, and tests/kubernetes/test_node_architecture.py fails on anything that can "
+           "land on an arm64 group (by its tolerations and nodeSelector) but is not listed. The workload "
+           "groups stay amd64: they run the Sparki service images, whose architectures this repository "
+           "cannot see, and Loki, Jaeger and the Elasticsearch exporter, which are not verified here.", "",
+           "| environment | node group | architecture | instance types |", "|---|---|---|---|"]
+    for env, stacks in stacks_by_env.items():
+        for name, doc in stacks.items():
+            for group in doc.get("resource", {}).get("aws_eks_node_group", {}).values():
+                arch = "arm64" if "ARM" in group["ami_type"] else "amd64"
+                out.append(f"| {env} | {group['node_group_name']} ({parse_stack_name(name)[1]}) | {arch} | {', '.join(group['instance_types'])} |")
+    out += ["", "Cleared for arm64 groups (chart, EKS add-on or image: where arm64 images were seen):", ""]
+    for kind, table in (("chart", architectures.CHARTS), ("add-on", architectures.ADDONS), ("image", architectures.IMAGES)):
+        out += [f"- {kind} `{name}`: {source}" for name, source in sorted(table.items())]
+    return out
+
+
 LEVER_NOTES = """How to read them:
 
-- **Graviton nodes**: the same shape on the Graviton family (m6i -> m7g). Needs every image the
-  nodes run to be multi-arch; node groups choose it in environment data (`ami_type` and an arm64
-  family, validated together).
+- **Graviton nodes**: the remaining amd64 groups on the Graviton family of the same shape
+  (m6i -> m7g): what moving the workload groups would save once the service images publish arm64
+  (see "Graviton node groups" above).
 - **Spot**: fine for stateless, replicated workloads that tolerate a two-minute notice; never for
   the system group (CoreDNS, controllers). dev's workload group already runs on spot.
 - **Ceiling**: what the environment costs when the cluster autoscaler has grown every group to

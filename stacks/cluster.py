@@ -17,6 +17,17 @@ from stacks.base import SparkiStack
 from stacks.props import props_from
 from stacks.run_settings import RunSettings
 
+# The vpc-cni add-on's configuration (keys of the aws-vpc-cni chart's values at the pinned
+# version, which the add-on's configuration schema follows): Kubernetes NetworkPolicy enforced
+# by the eBPF node agent, which logs every policy verdict (enablePolicyEventLogs) and sends them
+# to the control-plane log group (enableCloudWatchLogs; the role allows that group only), where
+# the command center's denied-flows panel reads them. The agent's README: event logs cost about
+# one CPU core per node.
+VPC_CNI_CONFIGURATION = {
+    "enableNetworkPolicy": "true",
+    "nodeAgent": {"enablePolicyEventLogs": "true", "enableCloudWatchLogs": "true"},
+}
+
 
 class ClusterStack(SparkiStack):
     """Exports: cluster_name, cluster_endpoint, cluster_certificate_authority, oidc_provider_arn,
@@ -91,8 +102,7 @@ class ClusterStack(SparkiStack):
                 "vpc-cni",
                 versions.vpc_cni,
                 service_account_role_arn=roles.role_arns["vpc-cni"],
-                # Enforces Kubernetes NetworkPolicy through the VPC CNI's eBPF node agent.
-                configuration={"enableNetworkPolicy": "true"},
+                configuration=VPC_CNI_CONFIGURATION,
                 after=roles.roles["vpc-cni"].permissions,
             ),
             addon("kube-proxy", versions.kube_proxy),

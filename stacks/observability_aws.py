@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from cdktf import Fn, TerraformLocal
 
-from catalog.naming import resource_name, secret_name
+from catalog.naming import grafana_log_groups, resource_name, secret_name
 from constructs import Construct
 from constructs.observability_roles import ObservabilityRoles, ObservabilityRolesProps, cloudwatch_exporter, grafana_cloudwatch
 from constructs.search_credentials import SearchCredentials, SearchCredentialsProps
@@ -57,7 +57,7 @@ class ObservabilityAwsStack(SparkiStack):
                 oidc_provider_arn=oidc_provider_arn,
                 oidc_issuer_host=issuer_host,
                 statements={
-                    "grafana": grafana_cloudwatch(env.region, env.account_id),
+                    "grafana": grafana_cloudwatch(env.region, env.account_id, list(grafana_log_groups(env.name).values())),
                     "cloudwatch-exporter": cloudwatch_exporter(),
                 },
             ),

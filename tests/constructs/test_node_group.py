@@ -24,9 +24,9 @@ MINIMAL = dict(
 FULL = dict(
     MINIMAL,
     group="workload",
-    instance_types=("m6i.large", "m6a.large"),
+    instance_types=("m7g.large", "m6g.large"),
     capacity_type="SPOT",
-    ami_type="AL2023_x86_64_STANDARD",
+    architecture="arm64",
     disk_size_gib=100,
     labels={"sparki.io/pool": "workload"},
     taints=(Taint(key="dedicated", value="batch", effect="NO_SCHEDULE"), Taint(key="CriticalAddonsOnly", effect="NO_EXECUTE")),
@@ -105,7 +105,8 @@ def test_minimal_group_follows_cluster_with_rolling_updates(minimal):
 
 def test_full_group_carries_spot_labels_and_taints(full):
     group = only(full, "aws_eks_node_group")
-    assert group["capacity_type"] == "SPOT" and group["instance_types"] == ["m6i.large", "m6a.large"]
+    assert group["capacity_type"] == "SPOT" and group["instance_types"] == ["m7g.large", "m6g.large"]
+    assert group["ami_type"] == "AL2023_ARM_64_STANDARD"
     assert group["labels"] == {"sparki.io/pool": "workload", GROUP_LABEL: "workload"}
     assert group["taint"] == [
         {"key": "dedicated", "value": "batch", "effect": "NO_SCHEDULE"},
@@ -135,7 +136,9 @@ def test_node_role_has_only_the_minimal_managed_policies(minimal):
         (dict(instance_types=()), "must not be empty"),
         (dict(capacity_type="RESERVED"), "capacity_type='RESERVED'"),
         (dict(capacity_type="SPOT"), "at least two instance_types"),
-        (dict(ami_type="AL2_x86_64"), "ami_type='AL2_x86_64'"),
+        (dict(architecture="x86_64"), "architecture='x86_64'"),
+        (dict(architecture="arm64"), "instance_types m6i.large are not arm64"),
+        (dict(instance_types=("m6i.large", "t4g.large")), "instance_types t4g.large are not amd64"),
         (dict(min_size=3, desired_size=2), "need 0 <= min <= desired <= max"),
         (dict(min_size=0, desired_size=0, max_size=0), "max >= 1"),
         (dict(disk_size_gib=10), "disk_size_gib=10"),

@@ -91,11 +91,21 @@ def test_every_arn_names_this_region_and_account(doc):
                 assert account == ACCOUNT or (accountless and account == ""), arn
 
 
-def test_vpc_cni_uses_the_aws_managed_cni_policy_only(doc):
+def test_vpc_cni_uses_the_aws_managed_cni_policy_and_writes_only_policy_verdicts(doc):
     role_id, _ = roles_by_component(doc)["vpc-cni"]
     attached = [a["policy_arn"] for a in of_type(doc, "aws_iam_role_policy_attachment").values() if role_id in a["role"]]
     assert attached == ["arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy"]
-    assert not [p for p in of_type(doc, "aws_iam_role_policy").values() if role_id in p["role"]]
+    # Its network policy agent sends verdicts to the control-plane log group, nothing else.
+    (inline,) = [p for p in of_type(doc, "aws_iam_role_policy").values() if role_id in p["role"]]
+    group = f"arn:aws:logs:us-east-1:{ACCOUNT}:log-group:/aws/eks/t-eks/cluster"
+    grants = {a: set(s["Resource"]) for s in policy_statements(doc, inline["policy"]) for a in s["Action"]}
+    assert grants == {
+        "logs:DescribeLogGroups": {"*"},
+        "logs:CreateLogGroup": {group},
+        "logs:CreateLogStream": {group, f"{group}:*"},
+        "logs:PutLogEvents": {group, f"{group}:*"},
+        "logs:DescribeLogStreams": {group, f"{group}:*"},
+    }
 
 
 # -- per component --------------------------------------------------------------------------------------

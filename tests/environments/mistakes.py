@@ -140,6 +140,8 @@ MISTAKES = [
     Mistake("system group without its taint", "dev", DEV_SYSTEM_TAINT, "", "cluster.node_groups[0].taints"),
     Mistake("spot with one instance type", "dev", '["m6i.large", "m6a.large", "m5.large"]', '["m6i.large"]', "cluster.node_groups[1].instance_types"),
     Mistake("Graviton type in an x86 group", "staging", '["m6i.xlarge", "m6a.xlarge"]', '["m7g.xlarge", "m6a.xlarge"]', "cluster.node_groups[1].instance_types[0]"),
+    Mistake("x86 type in a Graviton group", "prod", 'instance_types = ["m7g.large"]', 'instance_types = ["m6i.large"]', "cluster.node_groups[0].instance_types[0]"),
+    Mistake("architecture named x86_64", "staging", 'architecture = "arm64"', 'architecture = "x86_64"', "cluster.node_groups[0].architecture"),
     Mistake("add-on version not pinned", "dev", 'coredns = "v1.12.4-eksbuild.1"', 'coredns = "latest"', "cluster.addons.coredns"),
     Mistake("kube-proxy of another Kubernetes version", "dev", 'kube_proxy = "v1.33.5-eksbuild.2"', 'kube_proxy = "v1.32.6-eksbuild.8"', "cluster.addons.kube_proxy"),
     Mistake("node monitoring agent not pinned", "staging", 'node_monitoring_agent = "v1.4.0-eksbuild.2"\n', "", "cluster.addons.node_monitoring_agent"),

@@ -11,6 +11,7 @@ from typing import Any
 import promql_parser
 import pytest
 
+from catalog.naming import grafana_log_groups
 from constructs import grafana_datasources as ds
 from constructs import metric_sources
 from constructs.dashboard_panels import LOG_LABELS
@@ -153,3 +154,15 @@ def test_every_elasticsearch_and_jaeger_query_is_complete(env):
     assert jaeger
     for where, target in jaeger:
         assert target["queryType"] == "search" and target["service"], where
+
+
+@pytest.mark.parametrize("env", ENVS)
+def test_the_debugging_dashboard_shows_slow_statements_from_the_database_log(env):
+    """The slow-query view: Logs Insights over the PostgreSQL log the data layer exports, parsing
+    the duration log_min_duration_statement writes; one panel lists them, one groups them."""
+    postgres = grafana_log_groups(env)["postgresql"]
+    slow = [t for uid, _, t in targets(env) if uid == "sparki-debugging" and t.get("queryMode") == "Logs"
+            and t["logGroupNames"] == [postgres] and 'parse @message "duration: * ms' in t["expression"]]
+    assert len(slow) == 2
+    assert any("sort ms desc" in t["expression"] for t in slow)
+    assert any("by statement" in t["expression"] and "max(ms)" in t["expression"] for t in slow)

@@ -10,6 +10,7 @@ from cdktf import App, TerraformOutput
 
 import environments
 from catalog.kubernetes import ACCESS_GROUPS
+from catalog.naming import grafana_log_groups
 from constructs.cluster_access import ADMIN_POLICY
 from constructs.platform_roles import SERVICE_ACCOUNTS
 from stacks.base import SparkiStack
@@ -102,14 +103,18 @@ def test_addons_are_pinned_and_ordered_around_the_nodes(doc, env):
         "coredns": versions.coredns, "aws-ebs-csi-driver": versions.ebs_csi_driver,
         "eks-node-monitoring-agent": versions.node_monitoring_agent,
     }
-    assert json.loads(addons["vpc-cni"][1]["configuration_values"]) == {"enableNetworkPolicy": "true"}
+    # NetworkPolicy enforced, and its verdicts logged to CloudWatch (the denied-flows panel).
+    assert json.loads(addons["vpc-cni"][1]["configuration_values"]) == {
+        "enableNetworkPolicy": "true",
+        "nodeAgent": {"enablePolicyEventLogs": "true", "enableCloudWatchLogs": "true"},
+    }
     assert "irsa_vpc_cni_role" in addons["vpc-cni"][1]["service_account_role_arn"]
     assert "irsa_ebs_csi_driver_role" in addons["aws-ebs-csi-driver"][1]["service_account_role_arn"]
     group_ids = [f"aws_eks_node_group.{gid}" for gid in of_type(doc, "aws_eks_node_group")]
     for group in of_type(doc, "aws_eks_node_group").values():
         for early in ("vpc-cni", "kube-proxy", "eks-pod-identity-agent"):
             assert f"aws_eks_addon.{addons[early][0]}" in group["depends_on"]
-    assert [d.split(".")[0] for d in addons["vpc-cni"][1]["depends_on"]] == ["aws_iam_role_policy_attachment"]
+    assert sorted(d.split(".")[0] for d in addons["vpc-cni"][1]["depends_on"]) == ["aws_iam_role_policy", "aws_iam_role_policy_attachment"]
     assert [d for d in addons["aws-ebs-csi-driver"][1]["depends_on"] if "irsa_ebs_csi_driver_policy" in d]
     for late in ("coredns", "aws-ebs-csi-driver"):
         assert sorted(d for d in addons[late][1]["depends_on"] if d.startswith("aws_eks_node_group.")) == sorted(group_ids)
@@ -117,6 +122,20 @@ def test_addons_are_pinned_and_ordered_around_the_nodes(doc, env):
         placement = config.get("controller", config)
         assert placement["nodeSelector"] == {"sparki.io/node-group": "system"}
         assert {"key": "CriticalAddonsOnly", "operator": "Exists"} in placement["tolerations"]
+
+
+def test_network_policy_verdicts_reach_the_group_the_denied_flows_panel_reads(doc, env):
+    """aws-node's role (the node agent's too) may write exactly the log group the command
+    center's denied-flows panel queries, which Terraform creates encrypted and expiring."""
+    name = grafana_log_groups(env.name)["cluster"]
+    (group,) = [g for g in of_type(doc, "aws_cloudwatch_log_group").values() if g["name"] == name]
+    assert group["kms_key_id"] and group["retention_in_days"] == env.log_retention_days
+    (policy,) = [d for k, d in doc["data"]["aws_iam_policy_document"].items() if k.startswith("irsa_vpc_cni")]
+    arn = f"arn:aws:logs:{env.region}:{env.account_id}:log-group:{name}"
+    grants = {a: set(s["resources"]) for s in policy["statement"] for a in s["actions"]}
+    assert grants["logs:PutLogEvents"] == grants["logs:CreateLogStream"] == {arn, f"{arn}:*"}
+    assert grants["logs:CreateLogGroup"] == {arn}, "only the existing group: the agent can never create another"
+    assert grants["logs:DescribeLogGroups"] == {"*"}
 
 
 def test_every_addon_survives_its_removal_from_terraform(doc):

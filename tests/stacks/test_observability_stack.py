@@ -8,7 +8,7 @@ from fnmatch import fnmatch
 import pytest
 
 import environments
-from catalog.naming import secret_name, stack_name
+from catalog.naming import grafana_log_groups, secret_name, stack_name
 from constructs.monitoring import MONITORING, STORAGE_CLASS
 from constructs.observability_roles import OBSERVABILITY_SERVICE_ACCOUNTS
 from constructs.search_credentials import ESO_TAG, PUSH_ACTIONS
@@ -20,6 +20,7 @@ from stacks import KUBERNETES_LAYERS
 from stacks.observability_aws import SECRETS
 from stacks.observability_components import OBSERVABILITY_GROUPS
 from tests.constructs.platform_support import observability
+from tests.observability.dashboard_support import targets
 
 ENVS = environments.load()
 # Verbs that change something. (logs:StartQuery / StopQuery run a Logs Insights query: reads.)
@@ -151,3 +152,19 @@ def test_releases_are_those_of_the_observability_groups_and_wait_for_their_exter
         if m["manifest"]["kind"] == "ExternalSecret" and m["manifest"]["metadata"]["namespace"] == MONITORING
     ]
     assert external and all(f"kubernetes_manifest.{key}" in kps["depends_on"] for key in external)
+
+
+@pytest.mark.parametrize("env", list(ENVS))
+def test_grafana_queries_exactly_the_log_groups_the_dashboards_query(stacks, env):
+    """Logs Insights reads are scoped to the log groups some panel queries (the database's
+    PostgreSQL log for the slow-query view among them), and each of them exists."""
+    queried = {g for _, _, t in targets(env) if t.get("queryMode") == "Logs" for g in t["logGroupNames"]}
+    assert grafana_log_groups(env)["postgresql"] in queried
+    doc = stacks[stack_name(env, "observability-aws")]
+    (grafana,) = [d for k, d in doc["data"]["aws_iam_policy_document"].items() if k.startswith("irsa_grafana")]
+    (scoped,) = [s for s in grafana["statement"] if "logs:StartQuery" in s["actions"]]
+    prefix = f"arn:aws:logs:{ENVS[env].region}:{ENVS[env].account_id}:log-group:"
+    assert set(scoped["resources"]) == {f"{prefix}{g}{tail}" for g in queried for tail in ("", ":*")}
+    created = {g["name"] for name, d in stacks.items() if name.startswith(f"sparki-{env}-")
+               for g in d.get("resource", {}).get("aws_cloudwatch_log_group", {}).values()}
+    assert queried <= created, sorted(queried - created)
