@@ -119,6 +119,8 @@ class ComponentContext:
     autoscaling: the replica range (constructs/autoscaling.py ScalingProps) of each
         variable-load component that runs here, by its catalog/kubernetes.py AUTOSCALED name
         ([platform.autoscaling]); default none.
+    telemetry_stores: whether Loki and Elasticsearch run on this site's cluster (the
+        observability layer); the DR site has none, so nothing there ships to them.
     """
 
     env: str
@@ -137,6 +139,7 @@ class ComponentContext:
     database_max_connections: int
     observability: Any = None
     autoscaling: Mapping[str, Any] = field(default_factory=dict)
+    telemetry_stores: bool = True
 
 
 def _check_one(env: str, c: Component, service_accounts: Mapping[str, tuple[str, str]] | None) -> None:

@@ -149,13 +149,18 @@ def fluent_bit_config(ctx: ComponentContext) -> dict[str, str]:
         "    Merge_Log On\n    Keep_Log Off\n    K8S-Logging.Parser On\n    K8S-Logging.Exclude On\n    Labels Off\n    Annotations Off",
         # kubelet and containerd go to the data-plane group, not twice.
         f"[FILTER]\n    Name grep\n    Match host.*\n    Exclude _SYSTEMD_UNIT ^({unit_names})$",
+    ]
+    outputs = [_output(ctx, kind) for kind in SHIPPER_LOG_GROUPS["log-shipper"]]
+    if ctx.telemetry_stores:
         # A copy of every enriched container record for Elasticsearch (keep: true leaves the
         # original to Loki and CloudWatch), its raw line renamed to ECS's `message`.
-        "[FILTER]\n    Name rewrite_tag\n    Match application.*\n    Rule $kubernetes['namespace_name'] ^.+$ search.$TAG true\n"
-        "    Emitter_Name search_copy\n    Emitter_Mem_Buf_Limit 50MB",
-        "[FILTER]\n    Name modify\n    Match search.*\n    Rename log message",
-    ]
-    outputs = [*(_output(ctx, kind) for kind in SHIPPER_LOG_GROUPS["log-shipper"]), _loki_output(ctx), _es_output(ctx)]
+        filters += [
+            "[FILTER]\n    Name rewrite_tag\n    Match application.*\n    Rule $kubernetes['namespace_name'] ^.+$ search.$TAG true\n"
+            "    Emitter_Name search_copy\n    Emitter_Mem_Buf_Limit 50MB",
+            "[FILTER]\n    Name modify\n    Match search.*\n    Rename log message",
+        ]
+        # Outputs to stores that do not exist on the site would hold chunks for retries.
+        outputs += [_loki_output(ctx), _es_output(ctx)]
     return {"inputs": "\n".join(inputs) + "\n", "filters": "\n".join(filters) + "\n", "outputs": "\n".join(outputs) + "\n"}
 
 
@@ -181,25 +186,21 @@ def fluent_bit(ctx: ComponentContext) -> Component:
         "priorityClassName": "system-node-critical",
         "env": [
             {"name": "NODE_NAME", "valueFrom": {"fieldRef": {"fieldPath": "spec.nodeName"}}},
-            # Optional: until the search layer's ExternalSecret has filled it, the Elasticsearch
-            # output is refused (401) and retried while the other outputs ship; the password
-            # is read when a pod starts (docs/observability.md, "Log search").
-            {"name": "ES_PASSWORD", "valueFrom": {"secretKeyRef": {"name": ES_SECRET, "key": "password", "optional": True}}},
         ],
         "config": fluent_bit_config(ctx),
         "daemonSetVolumes": [
             {"name": "varlog", "hostPath": {"path": "/var/log"}},
             {"name": "state", "hostPath": {"path": STATE_DIR, "type": "DirectoryOrCreate"}},
             {"name": "etcmachineid", "hostPath": {"path": "/etc/machine-id", "type": "File"}},
-            {"name": "es-ca", "secret": {"secretName": ES_SECRET, "optional": True, "items": [{"key": "ca.crt", "path": "ca.crt"}]}},
         ],
         "daemonSetVolumeMounts": [
             {"name": "varlog", "mountPath": "/var/log", "readOnly": True},
             {"name": "state", "mountPath": STATE_DIR},
             {"name": "etcmachineid", "mountPath": "/etc/machine-id", "readOnly": True},
-            {"name": "es-ca", "mountPath": ES_CA_DIR, "readOnly": True},
         ],
     }
+    if ctx.telemetry_stores:
+        _with_store_credentials(values)
     return chart_release(
         FLUENT_BIT_CHART,
         NAMESPACE,
@@ -209,20 +210,38 @@ def fluent_bit(ctx: ComponentContext) -> Component:
         pod_security_reason=PRIVILEGED_REASON,
         network_allows=(
             aws_api_egress("fluent-bit", "Fluent Bit puts log events through the CloudWatch Logs API with credentials from STS"),
-            NetworkAllow(
-                name="fluent-bit-loki",
-                why="Fluent Bit pushes container logs to Loki's gateway",
-                direction="egress",
-                ports=(LOKI_GATEWAY_PORT,),
-                namespaces=(LOKI_NAMESPACE,),
-            ),
-            NetworkAllow(
-                name="fluent-bit-elasticsearch",
-                why="Fluent Bit appends container logs to Elasticsearch's HTTP API",
-                direction="egress",
-                ports=(ES_HTTP_PORT,),
-                namespaces=(SEARCH_NAMESPACE,),
-            ),
+            *_store_allows(ctx),
+        ),
+    )
+
+
+def _with_store_credentials(values: dict[str, Any]) -> None:
+    """The Elasticsearch output's password and CA. Optional: until the search layer's
+    ExternalSecret has filled the Secret, the output is refused (401) and retried while the
+    other outputs ship; the password is read when a pod starts (docs/observability.md, "Log
+    search")."""
+    values["env"].append({"name": "ES_PASSWORD", "valueFrom": {"secretKeyRef": {"name": ES_SECRET, "key": "password", "optional": True}}})
+    values["daemonSetVolumes"].append({"name": "es-ca", "secret": {"secretName": ES_SECRET, "optional": True, "items": [{"key": "ca.crt", "path": "ca.crt"}]}})
+    values["daemonSetVolumeMounts"].append({"name": "es-ca", "mountPath": ES_CA_DIR, "readOnly": True})
+
+
+def _store_allows(ctx: ComponentContext) -> tuple[NetworkAllow, ...]:
+    if not ctx.telemetry_stores:
+        return ()
+    return (
+        NetworkAllow(
+            name="fluent-bit-loki",
+            why="Fluent Bit pushes container logs to Loki's gateway",
+            direction="egress",
+            ports=(LOKI_GATEWAY_PORT,),
+            namespaces=(LOKI_NAMESPACE,),
+        ),
+        NetworkAllow(
+            name="fluent-bit-elasticsearch",
+            why="Fluent Bit appends container logs to Elasticsearch's HTTP API",
+            direction="egress",
+            ports=(ES_HTTP_PORT,),
+            namespaces=(SEARCH_NAMESPACE,),
         ),
     )
 

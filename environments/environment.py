@@ -175,6 +175,13 @@ class Environment(Model):
         return self._home is not None
 
     @property
+    def runs_observability(self) -> bool:
+        """Whether the observability layers (Loki, Elasticsearch, Prometheus) run on this site's
+        cluster: on the primary sites only; the DR site's log shipper writes to CloudWatch alone
+        (docs/disaster-recovery.md, "Not built on the DR site")."""
+        return not self.is_dr_site
+
+    @property
     def is_production(self) -> bool:
         return self.home in PRODUCTION_ENVIRONMENTS
 

@@ -65,6 +65,7 @@ def component_context(env: Environment, *, cluster_name: str, role_arns: Mapping
         database_max_connections=env.data.database.max_connections,
         observability=env.observability,
         autoscaling={name: props_from(ScalingProps, row) for name, row in env.platform.autoscaling.items()},
+        telemetry_stores=env.runs_observability,
     )
 
 

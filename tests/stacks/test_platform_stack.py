@@ -6,6 +6,7 @@ import json
 import types
 
 import pytest
+import yaml
 
 import environments
 from catalog.naming import parse_stack_name, stack_name
@@ -118,3 +119,27 @@ def test_a_group_breaking_the_contract_fails_with_one_line():
     broken = types.SimpleNamespace(components=lambda ctx: (Component("x", "x", "https://e", "^1.0", "x", {}),))
     with pytest.raises(ContractError, match="^environment 'dev': component 'x': version '\\^1.0' is not an exact chart version"):
         collect(ctx, groups=(broken,))
+
+
+PLATFORM_STACKS = [stack_name(e, layer) for e, env in ENVS.items() for layer in ("platform", "dr-platform") if layer == "platform" or env.dr_region]
+
+
+@pytest.mark.parametrize("name", PLATFORM_STACKS)
+def test_fluent_bit_ships_to_loki_and_elasticsearch_only_where_they_run(stacks, name):
+    """The DR site runs no observability layer: outputs to stores missing there would only
+    hold chunks for retries, and their egress rules would open flows to nothing."""
+    home, layer = parse_stack_name(name)
+    site = ENVS[home].dr_site() if layer in DR_LAYERS else ENVS[home]
+    (release,) = [r for r in stacks[name]["resource"]["helm_release"].values() if r["name"] == "fluent-bit"]
+    values = yaml.safe_load(release["values"][0])
+    outputs = {line.split()[1] for line in values["config"]["outputs"].splitlines() if line.strip().startswith("Name ")}
+    egress = {o["metadata"]["name"] for o in stack_objects(stacks[name]) if o["kind"] == "NetworkPolicy" and o["metadata"]["namespace"] == "amazon-cloudwatch"}
+    stores = {"loki", "es"}
+    assert site.runs_observability == (not layer.startswith("dr-"))
+    if site.runs_observability:
+        assert stores <= outputs and {"allow-fluent-bit-loki", "allow-fluent-bit-elasticsearch"} <= egress
+        assert any(e["name"] == "ES_PASSWORD" for e in values["env"])
+    else:
+        assert outputs == {"cloudwatch_logs"}, outputs
+        assert not {"allow-fluent-bit-loki", "allow-fluent-bit-elasticsearch"} & egress
+        assert "search." not in values["config"]["filters"] and all(e["name"] != "ES_PASSWORD" for e in values["env"])
