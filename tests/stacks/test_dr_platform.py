@@ -105,7 +105,9 @@ def test_the_dr_platform_runs_the_primarys_components_with_the_dr_sites_settings
     # The DR region runs no Security Hub (dr-security): kube-bench prints its report there, so
     # its ASFF configuration and its egress to Security Hub exist on the primary only.
     assert objects("dr-platform") < objects("platform")
-    assert {ns for _, ns, _ in objects("platform") - objects("dr-platform")} == {"kube-bench"}
+    # Nor Loki or Elasticsearch (no observability layer there): Fluent Bit's egress to them
+    # exists on the primary only.
+    assert {ns for _, ns, _ in objects("platform") - objects("dr-platform")} == {"kube-bench", "amazon-cloudwatch"}
     values = releases(dr)
     lbc = values["aws-load-balancer-controller"]
     assert lbc["region"] == SITE.region and lbc["vpcTags"] == {"Name": resource_name(SITE.name, "vpc")}
