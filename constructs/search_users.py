@@ -22,6 +22,7 @@ from catalog.naming import resource_name, secret_name
 from constructs.grafana_datasources import LOG_INDEX, TRACE_INDEX
 from constructs.monitoring import MONITORING
 from constructs.prometheus_values import GRAFANA_ELASTICSEARCH_SECRET
+from constructs.secret import reader_policy
 from constructs.telemetry_values import ES_NAME, LOG_SHIPPER_NAMESPACE, SEARCH_NAMESPACE
 
 
@@ -160,20 +161,6 @@ def credential_policy(env: str, account_id: str) -> str:
     """The resource policy of every shared secret, written by Terraform and, byte for byte the
     same, by each PushSecret: ESO 2.9 replaces (or, if none is given, deletes) a pushed
     secret's resource policy (external-secrets#6806), so it is given the one Terraform sets.
-    "*" is the secret itself, so one text fits all of them."""
-    return json.dumps(
-        {
-            "Version": "2012-10-17",
-            "Statement": [
-                {
-                    "Sid": "OnlyNamedRolesReadTheValue",
-                    "Effect": "Deny",
-                    "Principal": "*",
-                    "Action": ["secretsmanager:GetSecretValue"],
-                    "Resource": "*",
-                    "Condition": {"ArnNotEquals": {"aws:PrincipalArn": credential_readers(env, account_id)}},
-                }
-            ],
-        },
-        sort_keys=True,
-    )
+    "*" is the secret itself, so one text fits all of them: the Secret construct's reader
+    policy, with sorted keys."""
+    return json.dumps(json.loads(reader_policy("*", credential_readers(env, account_id))), sort_keys=True)

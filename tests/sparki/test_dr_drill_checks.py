@@ -2,9 +2,7 @@
 failover (or failback) leaves and fails, in one line, on the state before it."""
 from __future__ import annotations
 
-import boto3
 import pytest
-from moto import mock_aws
 
 from sparki.emulator.drill_checks import (
     DrillFailed,
@@ -20,14 +18,6 @@ from sparki.plan_review import Change, StackReview
 
 EAST, WEST = "us-east-1", "us-west-2"
 ZONE, API = "sparki.example", "api.sparki.example"
-
-
-@pytest.fixture
-def aws(monkeypatch):
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-    with mock_aws():
-        yield lambda service, region: boto3.client(service, region_name=region)
 
 
 def _primary(aws, name="sparki-prod-postgres", protected=False):

@@ -2,23 +2,13 @@
 changes, idempotence on a second run, and refusals in one line."""
 from __future__ import annotations
 
-import boto3
 import pytest
-from moto import mock_aws
 
 import environments
 from sparki.failover import FAILOVER_STEPS, Failover, FailoverError, Targets
 
 PROD = environments.load()["prod"]
 T = Targets.of(PROD)
-
-
-@pytest.fixture
-def aws(monkeypatch):
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-    with mock_aws():
-        yield lambda service, region: boto3.client(service, region_name=region)
 
 
 @pytest.fixture

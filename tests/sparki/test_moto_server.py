@@ -6,23 +6,13 @@ from __future__ import annotations
 import json
 import re
 
-import boto3
 import pytest
-from moto import mock_aws
 from moto.rds.models import DBInstance, RDSBackend
 from moto.s3.models import FakeBucket
 
 from sparki.emulator import moto_server
 
 EAST, WEST = "us-east-1", "us-west-2"
-
-
-@pytest.fixture
-def aws(monkeypatch):
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-    with mock_aws():
-        yield lambda service, region: boto3.client(service, region_name=region)
 
 
 @pytest.fixture
