@@ -17,7 +17,7 @@ from constructs import telemetry_values as tv
 from constructs.addon_contract import Component, ComponentContext, NetworkAllow, ServiceAccount
 from constructs.alertmanager_config import Team, render, secret_keys
 from constructs.components_prometheus_crds import OPERATOR_VERSION
-from constructs.components_secrets import STORE
+from constructs.components_secrets import store_secret
 from constructs.controller_values import aws_api_egress, resources, webhook_ingress
 from constructs.monitoring import MONITORING, RULES_LABEL
 
@@ -34,7 +34,6 @@ GRAFANA_ADMIN_SECRET = "grafana-admin"
 # The observability-aws stack's secret names (catalog.naming.secret_name of these).
 RECEIVERS_SECRET_NAME = "observability/alertmanager-receivers"
 GRAFANA_ADMIN_SECRET_NAME = "observability/grafana-admin"
-REFRESH = "1h"
 
 if OPERATOR_VERSION != KPS_OPERATOR_VERSION:
     raise RuntimeError(f"prometheus-operator-crds carries {OPERATOR_VERSION}, kube-prometheus-stack runs {KPS_OPERATOR_VERSION}; pin matching charts")
@@ -176,17 +175,7 @@ def node_exporter(ctx: ComponentContext) -> Component:
 
 
 def _external_secret(name: str, remote: str, keys: tuple[str, ...], ctx: ComponentContext) -> dict[str, Any]:
-    return {
-        "apiVersion": "external-secrets.io/v1",
-        "kind": "ExternalSecret",
-        "metadata": {"name": name, "namespace": MONITORING},
-        "spec": {
-            "refreshInterval": REFRESH,
-            "secretStoreRef": {"kind": "ClusterSecretStore", "name": STORE},
-            "target": {"name": name, "creationPolicy": "Owner"},
-            "data": [{"secretKey": key, "remoteRef": {"key": secret_name(ctx.env, remote), "property": key}} for key in keys],
-        },
-    }
+    return store_secret(name, MONITORING, [{"secretKey": key, "remoteRef": {"key": secret_name(ctx.env, remote), "property": key}} for key in keys])
 
 
 def custom_resources(ctx: ComponentContext) -> tuple[dict[str, Any], ...]:

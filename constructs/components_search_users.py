@@ -18,7 +18,7 @@ from typing import Any
 
 from constructs.addon_contract import Component, ComponentContext, ServiceAccount
 from constructs.components_certs import CA_ISSUER
-from constructs.components_secrets import STORE
+from constructs.components_secrets import store_secret
 from constructs.controller_values import irsa
 from constructs.search_users import (
     CA_SECRET_KEY,
@@ -39,7 +39,7 @@ from constructs.telemetry_values import ES_CA_SECRET, ES_NAME, SEARCH_NAMESPACE
 
 ESO = "external-secrets.io"
 # Pushed and pulled hourly: a rotated password or CA reaches the clients within two hours.
-REFRESH = "1h"
+REFRESH = "1h"  # the PushSecrets; the ExternalSecrets refresh as store_secret() sets
 PASSWORD_LENGTH = 32
 ES_TLS_SECRET = f"{ES_NAME}-es-http-tls"
 # Every name a client may use for the HTTP Service (ECK calls it <name>-es-http).
@@ -97,25 +97,15 @@ def _push(name: str, source: str, key: str, remote: str) -> dict[str, Any]:
 
 
 def _pull(u: SearchUser, remote: dict[str, str]) -> dict[str, Any]:
-    name = CLIENT_SECRETS[u.name]
-    return {
-        "apiVersion": f"{ESO}/v1",
-        "kind": "ExternalSecret",
-        "metadata": {"name": name, "namespace": u.namespace},
-        "spec": {
-            "refreshInterval": REFRESH,
-            "secretStoreRef": {"kind": "ClusterSecretStore", "name": STORE},
-            "target": {
-                "name": name,
-                "creationPolicy": "Owner",
-                "template": {"engineVersion": "v2", "data": {"username": u.name, "password": "{{ .password }}", "ca.crt": "{{ .ca }}"}},
-            },
-            "data": [
-                {"secretKey": "password", "remoteRef": {"key": remote[u.name]}},
-                {"secretKey": "ca", "remoteRef": {"key": remote[CA_SECRET_KEY]}},
-            ],
-        },
-    }
+    return store_secret(
+        CLIENT_SECRETS[u.name],
+        u.namespace,
+        [
+            {"secretKey": "password", "remoteRef": {"key": remote[u.name]}},
+            {"secretKey": "ca", "remoteRef": {"key": remote[CA_SECRET_KEY]}},
+        ],
+        template={"engineVersion": "v2", "data": {"username": u.name, "password": "{{ .password }}", "ca.crt": "{{ .ca }}"}},
+    )
 
 
 def _http_certificate() -> dict[str, Any]:

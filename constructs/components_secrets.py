@@ -42,6 +42,20 @@ CRDS = crd_kinds(
 STORE = "aws-secrets-manager"
 
 
+def store_secret(name: str, namespace: str, data: list[dict[str, Any]], template: dict[str, Any] | None = None) -> dict[str, Any]:
+    """An ExternalSecret `name` in `namespace` from the ClusterSecretStore, refreshed hourly;
+    `data` as ESO takes it, `template` (if any) shapes the Secret it owns."""
+    target: dict[str, Any] = {"name": name, "creationPolicy": "Owner"}
+    if template:
+        target["template"] = template
+    return {
+        "apiVersion": "external-secrets.io/v1",
+        "kind": "ExternalSecret",
+        "metadata": {"name": name, "namespace": namespace},
+        "spec": {"refreshInterval": "1h", "secretStoreRef": {"kind": "ClusterSecretStore", "name": STORE}, "target": target, "data": data},
+    }
+
+
 def _pod(ctx: ComponentContext, requests: tuple[str, str, str]) -> dict[str, Any]:
     """Security context, resources, placement and PDB of one of the chart's three Deployments."""
     return {

@@ -8,7 +8,7 @@ source, in catalog/architectures.py.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 import pytest
@@ -45,28 +45,26 @@ def can_land(placement: Mapping[str, Any], labels: Mapping[str, str], taints: li
     return all(any(tolerates(t, taint) for t in tolerations) for taint in taints) and all(labels.get(k) == v for k, v in selector.items())
 
 
+def _mappings(obj: Any, keep: Callable[[Mapping[str, Any]], bool]) -> Iterator[Mapping[str, Any]]:
+    """Every mapping at any depth of obj that keep() accepts."""
+    if isinstance(obj, Mapping):
+        if keep(obj):
+            yield obj
+        for child in obj.values():
+            yield from _mappings(child, keep)
+    elif isinstance(obj, list):
+        for child in obj:
+            yield from _mappings(child, keep)
+
+
 def placements(values: Any) -> Iterator[Mapping[str, Any]]:
     """Every mapping in chart values or an object that says where pods go; a release or pod
     spec that sets none is placed by the defaults, {}."""
-    if isinstance(values, Mapping):
-        if "tolerations" in values or "nodeSelector" in values:
-            yield values
-        for child in values.values():
-            yield from placements(child)
-    elif isinstance(values, list):
-        for child in values:
-            yield from placements(child)
+    return _mappings(values, lambda m: "tolerations" in m or "nodeSelector" in m)
 
 
 def pod_specs(obj: Any) -> Iterator[Mapping[str, Any]]:
-    if isinstance(obj, Mapping):
-        if isinstance(obj.get("containers"), list):
-            yield obj
-        for child in obj.values():
-            yield from pod_specs(child)
-    elif isinstance(obj, list):
-        for child in obj:
-            yield from pod_specs(child)
+    return _mappings(obj, lambda m: isinstance(m.get("containers"), list))
 
 
 def release_values(release: Mapping[str, Any]) -> dict[str, Any]:
