@@ -43,11 +43,16 @@ def main() -> int:
 
     try:
         with output.signals_unwind():
+            # A second process takes the first environments (sparki/synth_part.py); started
+            # before the bindings load here, its loading overlaps ours.
+            from sparki import synth_part
+
+            part = synth_part.start(envs, run)
             from sparki.policy import PolicyViolations
             from sparki.synth import synth, table
 
             try:
-                rows = synth(envs, run, outdir)
+                rows = synth(envs, run, outdir, part=part)
             except PolicyViolations as exc:
                 for violation in exc.violations:
                     print(f"sparki: policy: {violation.line()}", file=sys.stderr)

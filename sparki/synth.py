@@ -13,7 +13,8 @@ from catalog.naming import parse_stack_name
 from environments import NAMES
 from environments.schema import Environment
 from sparki import output
-from sparki.policy import REPORT_NAME, PolicyPack
+from sparki.policy import REPORT_NAME, PolicyPack, PolicyReport
+from sparki.synth_part import Part, merge_into, start
 from stacks import LAYERS
 from stacks.compose import build_environment
 from stacks.run_settings import RunSettings
@@ -41,7 +42,17 @@ def build_app(envs: Mapping[str, Environment], run: RunSettings, outdir: Path, p
     return app
 
 
-def synth(envs: Mapping[str, Environment], run: RunSettings, outdir: Path) -> list[StackSummary]:
+def synthesize(envs: Mapping[str, Environment], run: RunSettings, outdir: Path) -> PolicyReport:
+    """One app with envs, synthesized into outdir, and the policy pack's report on it (not yet
+    raised: the caller decides when)."""
+    pack = PolicyPack()
+    build_app(envs, run, outdir, pack).synth()
+    return pack.report(outdir)
+
+
+def synth(
+    envs: Mapping[str, Environment], run: RunSettings, outdir: Path, processes: int | None = None, part: Part | None = None
+) -> list[StackSummary]:
     """Synthesize into a sibling staging directory and swap it in only when complete.
 
     A failure anywhere (bad input, a provider type error, a policy violation, SIGTERM under
@@ -49,20 +60,43 @@ def synth(envs: Mapping[str, Environment], run: RunSettings, outdir: Path) -> li
     the staging directory. outdir must pass output.check() (OutputError otherwise); leftovers
     of a killed run beside it are removed first. The policy report is written next to the
     stacks (REPORT_NAME); a violation raises PolicyViolations after every stack was checked.
+    With several environments and cores, the first environments go to a second process
+    (sparki/synth_part.py; processes=1 keeps everything here); the output is the same. part is
+    that process when the caller started it early (synth_part.start() with the same envs).
     """
-    outdir = Path(outdir)
+    if part is None:
+        part = start(envs, run, processes)
+    try:
+        return _synth_staged(envs, run, Path(outdir), part)
+    finally:
+        if part is not None:
+            part.stop()
+
+
+def _synth_staged(envs: Mapping[str, Environment], run: RunSettings, outdir: Path, part: Part | None) -> list[StackSummary]:
     output.check(outdir)
     output.remove_leftovers(outdir)
     staging = output.make_staging(outdir)
     try:
-        pack = PolicyPack()
-        build_app(envs, run, staging, pack).synth()
-        report = pack.report(staging)
+        here = {name: env for name, env in envs.items() if part is None or name not in part.envs}
+        if part is not None:
+            part.begin(staging / ".part")
+        report = synthesize(here, run, staging)
+        if part is not None:
+            stacks, results, suppressions, errors = part.result()
+            merge_into(staging, part.outdir)
+            # Results in environment order, as one app gives them.
+            if part.envs[0] == next(iter(envs)):
+                report = PolicyReport(report.rules, stacks, results, suppressions, errors).join(report)
+            else:
+                report = report.join(PolicyReport(report.rules, stacks, results, suppressions, errors))
         (staging / REPORT_NAME).write_text(report.to_json())
         report.raise_for_problems()
         summaries = summarize(staging)
         output.swap_in(staging, outdir)
     except BaseException:
+        if part is not None:
+            part.stop()  # before its directory goes
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return summaries

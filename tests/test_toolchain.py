@@ -94,6 +94,14 @@ def test_lazy_bindings_synthesize_byte_identical_output(synth_dir, tmp_path):
     _assert_same_output(synth_dir, eager)
 
 
+def test_one_process_synthesizes_byte_identical_output(synth_dir, tmp_path):
+    """The session's synthesis ran in two processes (sparki/synth_part.py): merging their
+    outputs must write exactly what one app writes, manifest and policy report included."""
+    single = tmp_path / "cdktf.out"
+    synth(environments.load(), RunSettings(), single, processes=1)
+    _assert_same_output(synth_dir, single)
+
+
 def test_cdktf_cli_synth_matches_make_synth(synth_dir, tmp_path):
     """`cdktf synth` (pinned npm cdktf-cli, app command from cdktf.json) writes the same output."""
     cli = ROOT / "node_modules" / ".bin" / "cdktf"

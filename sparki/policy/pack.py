@@ -109,6 +109,13 @@ class PolicyReport:
             "violations": [{"path": v.path, "rule": v.rule.id, "detail": v.detail} for v in self.violations],
         }
 
+    def join(self, later: PolicyReport) -> PolicyReport:
+        """This report followed by one on other stacks (synthesized by another app)."""
+        return PolicyReport(
+            self.rules, {**self.stacks, **later.stacks}, self.results + later.results,
+            self.suppressions + later.suppressions, self.errors + later.errors,
+        )
+
     def to_json(self) -> str:
         return json.dumps(self.as_dict(), indent=2, sort_keys=False) + "\n"
 

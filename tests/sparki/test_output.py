@@ -134,14 +134,16 @@ def test_only_leftovers_of_dead_runs_that_hold_synth_output_are_found(tmp_path):
 # -- a real synthesis, stopped ------------------------------------------------------------------
 
 
-def test_sigterm_mid_synthesis_removes_staging_and_leftovers_and_keeps_previous_output(tmp_path):
+# With two environments the second synthesis process runs too, and must go the same way.
+@pytest.mark.parametrize("envs", ["dev", "dev,staging"])
+def test_sigterm_mid_synthesis_removes_staging_and_leftovers_and_keeps_previous_output(tmp_path, envs):
     project = project_copy(tmp_path)
     previous = cdktf_output(project / "cdktf.out")
     before = snapshot(previous)
     leftover = cdktf_output(project / f".cdktf.out.{dead_pid()}.k1lled_0")
     temp = tmp_path / "tmp"
     temp.mkdir()
-    env = {**os.environ, "SPARKI_ENV": "dev", "TMPDIR": str(temp)}
+    env = {**os.environ, "SPARKI_ENV": envs, "TMPDIR": str(temp)}
     env.pop("CDKTF_OUTDIR", None)
     proc = subprocess.Popen([sys.executable, "main.py"], cwd=project, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
