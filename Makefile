@@ -121,7 +121,7 @@ diff: synth ## cdktf diff ENV=.. STACK=.. (plan of one stack, read-only)
 cost: synth ## estimated monthly cost per environment, stack and kind (ENV=.. for one); prices: catalog/prices.py
 	@$(PY) -m sparki cost $(OUTDIR) $(ENV)
 
-docs: synth ## regenerate the generated parts of docs/ (ARCHITECTURE.md diagram, MODULES.md); tests/docs fails when they are stale
+docs: synth ## regenerate the generated parts of docs/ (ARCHITECTURE.md diagram, MODULES.md, capacity.md); tests/docs fails when they are stale
 	@$(PY) -m sparki.docs $(OUTDIR)
 
 bench: $(VENV)/.installed ## one table: full and dev synth vs. a plain AWS provider import (time, peak memory), with the targets
