@@ -17,14 +17,16 @@ Whether every pod fits its node groups with everything at its maximum: each HPA 
 (the `[platform.autoscaling.*]` rows, Loki's own autoscaling values, the Jaeger collector's HPA),
 every fixed workload at its replicas, each application namespace at its ResourceQuota's requests,
 Jobs and CronJobs one pod each, and DaemonSets once per node. `python -m sparki.capacity cdktf.out`
-prints the same table and exits 1 when a group is short; `tests/kubernetes/test_capacity_fit.py`
+(`make capacity`) prints the same table and exits 1 when a group is short; `tests/kubernetes/test_capacity_fit.py`
 fails with the environment, group, resource, figures and fix.
 
 **Read from the output, not a copy.** Requests, replicas and placement come from the synthesized
 `helm_release` values (where each chart keeps them: `sparki/capacity_charts.py`), the
 `kubernetes_manifest` objects (pod templates, HorizontalPodAutoscalers, ECK Elasticsearch node
 sets, ResourceQuotas) and the `aws_eks_node_group` resources (max size, instance types, labels,
-taints). A pod that can land on several groups counts on each: each must hold it alone.
+taints). A pod that can land on several groups counts on each: each must hold it alone. The sums
+are aggregate, not bin-packed: a group close to full may still strand a pod on fragments; the
+check also fails when one pod is larger than a node's room after its DaemonSets.
 
 **Allocatable.** Per node, of the smallest instance type a group lists (`catalog/ec2_capacity.py`
 names its sources): vCPUs and nominal memory, less the Amazon Linux 2023 kubelet reserve that
