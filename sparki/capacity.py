@@ -145,7 +145,8 @@ def _pod_requests(spec: Mapping[str, Any], key: str) -> tuple[int, int, tuple[st
     return max(sums[0], init[0]), max(sums[1], init[1]), tuple(missing)
 
 
-def _chart_pods(chart: str, workload: ChartWorkload, values: Mapping[str, Any], hpa: Mapping[str, int], namespace: str) -> Pods | None:
+def _chart_pods(chart: str, workload: ChartWorkload, values: Mapping[str, Any], hpa: Mapping[tuple[str, str], int], namespace: str,
+                used: set[tuple[str, str]]) -> Pods | None:
     if workload.enabled and not _get(values, workload.enabled[0], workload.enabled[1]):
         return None
     block = _get(values, workload.block, {}) or {}
@@ -167,18 +168,20 @@ def _chart_pods(chart: str, workload: ChartWorkload, values: Mapping[str, Any], 
         count = _get(block, workload.autoscaling[1], workload.autoscaling[3])
     if workload.hpa_target and (namespace, workload.hpa_target) in hpa:
         count = hpa[(namespace, workload.hpa_target)]
+        used.add((namespace, workload.hpa_target))
     placement = {k: block[k] for k in ("nodeSelector", "tolerations", "affinity") if k in block}
     return Pods(f"{chart} {workload.name}", kind == "DaemonSet", count, cpu, memory, placement, tuple(missing))
 
 
-def stack_pods(stack: str, doc: Mapping[str, Any], hpa: Mapping[tuple[str, str], int]) -> Iterator[Pods]:
-    """Every workload one Kubernetes stack runs, at its maximum. hpa: (namespace, target) -> max."""
+def stack_pods(stack: str, doc: Mapping[str, Any], hpa: Mapping[tuple[str, str], int], used: set[tuple[str, str]]) -> Iterator[Pods]:
+    """Every workload one Kubernetes stack runs, at its maximum. hpa: (namespace, target) -> max;
+    used collects the HPAs that scaled something."""
     for release in doc.get("resource", {}).get("helm_release", {}).values():
         if release["chart"] not in CHARTS:
             raise CapacityError(f"{stack}: chart {release['chart']!r} has no row in sparki/capacity_charts.py; list the pods it runs")
         values = release_values(release)
         for workload in CHARTS[release["chart"]]:
-            pods = _chart_pods(release["chart"], workload, values, hpa, release["namespace"])
+            pods = _chart_pods(release["chart"], workload, values, hpa, release["namespace"], used)
             if pods and (pods.count or pods.daemon):
                 yield pods
     for obj in stack_objects(doc):
@@ -187,7 +190,10 @@ def stack_pods(stack: str, doc: Mapping[str, Any], hpa: Mapping[tuple[str, str],
         if kind in POD_TEMPLATE_PATHS:
             template = _get(obj, POD_TEMPLATE_PATHS[kind], {})
             cpu, memory, missing = _pod_requests(template, f"{kind} {name}")
-            count = hpa.get((meta.get("namespace", ""), meta["name"]), spec.get("replicas", 1)) if kind in ("Deployment", "StatefulSet", "ReplicaSet") else 1
+            count, key = 1, (meta.get("namespace", ""), meta["name"])
+            if kind in ("Deployment", "StatefulSet", "ReplicaSet"):
+                count = hpa[key] if key in hpa else 1 if spec.get("replicas") is None else spec["replicas"]
+                used.update({key} & set(hpa))
             yield Pods(f"{kind} {name}", kind == "DaemonSet", count, cpu, memory, template, missing)
         elif kind == "Elasticsearch":
             for node_set in spec.get("nodeSets", []):
@@ -225,7 +231,12 @@ def fits(stacks: Mapping[str, Mapping[str, Any]]) -> tuple[list[GroupFit], list[
         kube = {s: d for s, d in stacks.items() if parse_stack_name(s)[0] == env and parse_stack_name(s)[1] in KUBERNETES_LAYERS
                 and cluster_of(parse_stack_name(s)[1]) == layer}
         hpa = {k: v for d in kube.values() for k, v in _hpa_maxima(stack_objects(d)).items()}
-        pods = [p for s, d in kube.items() for p in stack_pods(s, d, hpa)]
+        used: set[tuple[str, str]] = set()
+        pods = [p for s, d in kube.items() for p in stack_pods(s, d, hpa, used)]
+        unused = sorted(f"{namespace}/{target}" for namespace, target in set(hpa) - used)
+        if unused:
+            raise CapacityError(f"{env} {layer}: the HorizontalPodAutoscaler of {', '.join(unused)} scales nothing the check counts; "
+                                "give its chart's row in sparki/capacity_charts.py hpa_target")
         groups = [GroupFit(env, layer, g) for g in node_groups(name, doc)]
         for p in pods:
             unrequested.update(p.unrequested)

@@ -43,6 +43,8 @@ def node_groups(stack: str, doc: Mapping[str, Any]) -> list[NodeGroup]:
     """Every node group of one cluster stack's cdk.tf.json."""
     found = []
     for group in doc.get("resource", {}).get("aws_eks_node_group", {}).values():
+        if group["ami_type"] not in _ARCHITECTURE_OF_AMI:
+            raise ValueError(f"{stack}: node group {group['node_group_name']}: ami_type {group['ami_type']!r} is not one of catalog.aws.AMI_TYPE_BY_ARCHITECTURE")
         labels = {**(group.get("labels") or {}), "kubernetes.io/arch": _ARCHITECTURE_OF_AMI[group["ami_type"]], "kubernetes.io/os": "linux"}
         taints = tuple((t["key"], t.get("value", ""), HARD_EFFECTS[t["effect"]]) for t in group.get("taint") or [] if t["effect"] in HARD_EFFECTS)
         found.append(NodeGroup(stack, group["node_group_name"], tuple(group["instance_types"]), group["scaling_config"]["max_size"], labels, taints))

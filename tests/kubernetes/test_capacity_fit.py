@@ -7,9 +7,8 @@ import pytest
 from catalog.kubernetes import JAEGER, LOKI_READ, LOKI_WRITE
 from sparki.capacity import fits
 from sparki.capacity_charts import EXCEPTIONS
-from tests.kubernetes.conftest import ENVS
+from tests.kubernetes.conftest import CLUSTERS, ENVS
 
-CLUSTERS = [(env, layer) for env, settings in ENVS.items() for layer in ("cluster", "dr-cluster") if layer == "cluster" or settings.dr_region]
 # Where the check finds each [platform.autoscaling.<name>] component.
 AUTOSCALED_SOURCE = {LOKI_READ: "loki read", LOKI_WRITE: "loki write", JAEGER: "jaeger jaeger"}
 # Decided by nobody yet: the lead chooses (docs/capacity.md, "Short"). strict: the mark fails the

@@ -21,9 +21,8 @@ from sparki.capacity import cluster_of, release_values
 from sparki.kubernetes import placement
 from sparki.kubernetes.placement import can_land, node_groups
 from stacks import KUBERNETES_LAYERS
-from tests.kubernetes.conftest import ENVS
+from tests.kubernetes.conftest import CLUSTERS
 
-CLUSTERS = [(env, layer) for env, settings in ENVS.items() for layer in ("cluster", "dr-cluster") if layer == "cluster" or settings.dr_region]
 IDS = [f"{env}-{layer}" for env, layer in CLUSTERS]
 
 

@@ -109,6 +109,13 @@ def test_a_pod_template_and_its_hpa():
     assert workload.needed("cpu") == 3 * 1500 and workload.needed("memory") == 3 * GIB
 
 
+def test_an_hpa_that_scales_nothing_counted_stops_the_check():
+    hpa = {"kind": "HorizontalPodAutoscaler", "metadata": {"name": "ghost", "namespace": "app"},
+           "spec": {"maxReplicas": 3, "scaleTargetRef": {"kind": "Deployment", "name": "ghost"}}}
+    with pytest.raises(CapacityError, match="test cluster: the HorizontalPodAutoscaler of app/ghost scales nothing the check counts"):
+        fits(outputs(loki(7), objects=(hpa,)))
+
+
 def test_an_unknown_chart_stops_the_check():
     with pytest.raises(CapacityError, match="sparki-test-platform: chart 'mystery' has no row in sparki/capacity_charts.py"):
         fits(outputs({"chart": "mystery", "namespace": "x", "values": []}))
