@@ -24,7 +24,7 @@ export CHECKPOINT_DISABLE ?= 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export SPARKI_ENV := $(ENV)
 
-.PHONY: help deps tools synth test test-emulator emulator validate scan scan-workflows lint plan deploy diff bench cost docs clean snapshot-update failover failback dr-drill
+.PHONY: help deps tools synth test test-emulator emulator validate scan scan-workflows lint plan deploy diff bench cost capacity docs clean snapshot-update failover failback dr-drill
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z][a-zA-Z_-]+:.*## / {printf "  make %-16s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -121,7 +121,10 @@ diff: synth ## cdktf diff ENV=.. STACK=.. (plan of one stack, read-only)
 cost: synth ## estimated monthly cost per environment, stack and kind (ENV=.. for one); prices: catalog/prices.py
 	@$(PY) -m sparki cost $(OUTDIR) $(ENV)
 
-docs: synth ## regenerate the generated parts of docs/ (ARCHITECTURE.md diagram, MODULES.md); tests/docs fails when they are stale
+capacity: synth ## needed vs available cpu/memory per node group with every HPA at its maximum; exit 1 when a group is short (docs/capacity.md)
+	@$(PY) -m sparki.capacity $(OUTDIR)
+
+docs: synth ## regenerate the generated parts of docs/ (ARCHITECTURE.md diagram, MODULES.md, capacity.md); tests/docs fails when they are stale
 	@$(PY) -m sparki.docs $(OUTDIR)
 
 bench: $(VENV)/.installed ## one table: full and dev synth vs. a plain AWS provider import (time, peak memory), with the targets

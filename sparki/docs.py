@@ -6,6 +6,7 @@ docs/ARCHITECTURE.md: the block between the `generated:stacks` markers (the stac
 Mermaid diagram from OUTDIR/manifest.json, the providers each layer talks to, the regions and
 accounts of environments/). docs/MODULES.md: every construct of constructs/ with its props,
 their types and defaults, and its outputs, read from the source with `ast` (no cdktf import).
+docs/capacity.md: needed vs available per node group at maxima (sparki/capacity_doc.py).
 --check writes nothing and exits 1 naming each stale file.
 """
 from __future__ import annotations
@@ -19,11 +20,13 @@ from pathlib import Path
 
 import environments
 from catalog.naming import parse_stack_name
+from sparki import capacity, capacity_doc
 from stacks import LAYERS
 
 ROOT = Path(__file__).resolve().parent.parent
 ARCHITECTURE = ROOT / "docs" / "ARCHITECTURE.md"
 MODULES = ROOT / "docs" / "MODULES.md"
+CAPACITY = ROOT / "docs" / "capacity.md"
 BEGIN, END = "<!-- generated:stacks (make docs) -->", "<!-- /generated:stacks -->"
 
 
@@ -149,7 +152,8 @@ def modules() -> str:
 
 
 def generated(outdir: Path) -> dict[Path, str]:
-    return {ARCHITECTURE: architecture(outdir, ARCHITECTURE.read_text()), MODULES: modules()}
+    return {ARCHITECTURE: architecture(outdir, ARCHITECTURE.read_text()), MODULES: modules(),
+            CAPACITY: capacity_doc.render(capacity.read_outdir(outdir))}
 
 
 def main(argv: list[str]) -> int:

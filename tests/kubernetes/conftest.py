@@ -14,6 +14,8 @@ from stacks import kubernetes_layers_of
 CRD_DIR = Path(__file__).resolve().parent / "crds"
 ENVS = environments.load()
 PLATFORM_STACKS = [stack_name(e, layer) for e, env in ENVS.items() for layer in kubernetes_layers_of(env.dr_region is not None)]
+# (environment, cluster layer) of every cluster: each environment's, and its DR site's where it has one.
+CLUSTERS = [(e, layer) for e, env in ENVS.items() for layer in ("cluster", "dr-cluster") if layer == "cluster" or env.dr_region]
 
 
 @pytest.fixture(scope="session")

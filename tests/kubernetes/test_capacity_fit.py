@@ -1,0 +1,65 @@
+"""Every cluster's pods fit its node groups with every HPA at its maximum (sparki/capacity.py),
+read from the session's synthesized output; figures in docs/capacity.md."""
+from __future__ import annotations
+
+import pytest
+
+from catalog.kubernetes import JAEGER, LOKI_READ, LOKI_WRITE
+from sparki.capacity import fits
+from sparki.capacity_charts import EXCEPTIONS
+from tests.kubernetes.conftest import CLUSTERS, ENVS
+
+# Where the check finds each [platform.autoscaling.<name>] component.
+AUTOSCALED_SOURCE = {LOKI_READ: "loki read", LOKI_WRITE: "loki write", JAEGER: "jaeger jaeger"}
+# Decided by nobody yet: the lead chooses (docs/capacity.md, "Short"). strict: the mark fails the
+# run as soon as the data fits, so it cannot outlive the shortfall.
+SHORT = {
+    ("dev", "cluster"): (
+        "dev's workload group: 10.05 vCPU needed at maxima (three namespace quotas of 3 vCPU + 1.05 of Loki, Jaeger, "
+        "Elasticsearch and jobs) > 9.36 vCPU available (6 x m6i.large, 1.93 allocatable - 0.37 DaemonSets); the schema's "
+        "namespace_budget check counts 12 nominal vCPUs. Lead to choose: max_size 7, or requests_cpu 2.5"
+    ),
+}
+
+
+@pytest.fixture(scope="module")
+def capacity(stacks):
+    return fits(stacks)
+
+
+def _params():
+    for env, layer in CLUSTERS:
+        marks = [pytest.mark.xfail(reason=SHORT[(env, layer)], strict=True)] if (env, layer) in SHORT else []
+        yield pytest.param(env, layer, id=f"{env}-{layer}", marks=marks)
+
+
+@pytest.mark.parametrize("env, layer", list(_params()))
+def test_pods_fit_their_node_groups_at_maxima(env, layer, capacity):
+    groups = [g for g in capacity[0] if (g.env, g.cluster) == (env, layer)]
+    assert groups, f"{env} {layer}: no node groups read from the output"
+    problems = [line for g in groups for line in g.problems()]
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("env, layer", CLUSTERS, ids=[f"{e}-{c}" for e, c in CLUSTERS])
+def test_every_group_carries_the_daemonsets(env, layer, capacity):
+    """Fluent Bit runs on every node: a group without it means the walk missed a cluster's stacks."""
+    for group in (g for g in capacity[0] if (g.env, g.cluster) == (env, layer)):
+        assert any(p.daemon and p.source == "fluent-bit fluent-bit" for p in group.pods), group.group.name
+
+
+@pytest.mark.parametrize("env", sorted(ENVS))
+def test_autoscaled_components_count_at_their_maximum(env, capacity):
+    rows = ENVS[env].platform.autoscaling
+    counted = {p.source: p.count for g in capacity[0] if (g.env, g.cluster) == (env, "cluster") for p in g.pods}
+    assert rows, f"{env}: no [platform.autoscaling.*] rows: nothing to check"
+    for name, row in rows.items():
+        assert counted.get(AUTOSCALED_SOURCE[name]) == row.max_replicas, f"{env} {name}: counted {counted.get(AUTOSCALED_SOURCE[name])}"
+
+
+def test_every_container_without_requests_has_a_reason(capacity):
+    unrequested = set(capacity[1])
+    assert not unrequested - set(EXCEPTIONS), (
+        f"{sorted(unrequested - set(EXCEPTIONS))}: no requests in the output; set them, or add a reason to sparki/capacity_charts.py EXCEPTIONS"
+    )
+    assert not set(EXCEPTIONS) - unrequested, f"stale EXCEPTIONS (they now set requests or are gone): {sorted(set(EXCEPTIONS) - unrequested)}"
