@@ -61,7 +61,7 @@ class Mistake(NamedTuple):
         return text.replace(self.old, self.new, 1)
 
 
-DEV_WORKLOAD = 'name = "workload"\ninstance_types = ["m6i.large", "m6a.large", "m5.large"]\nmin_size = 1\ndesired_size = 2\nmax_size = 6\n'
+DEV_WORKLOAD = 'name = "workload"\ninstance_types = ["m6i.large", "m6a.large", "m5.large"]\nmin_size = 1\ndesired_size = 2\nmax_size = 7\n'
 DEV_SYSTEM_TAINT = 'taints = [{ key = "CriticalAddonsOnly", value = "true", effect = "NO_SCHEDULE" }]\n'
 
 MISTAKES = [
@@ -79,7 +79,7 @@ MISTAKES = [
     Mistake("required nested field missing", "staging", "min_size = 2\ndesired_size = 3\n", "desired_size = 3\n", "cluster.node_groups[1].min_size"),
     Mistake("secret without description", "prod", 'description = "SMTP user and password of the mail provider; put by the platform team"\n', "", "security.secrets[1].description"),
     # -- wrong types -----------------------------------------------------------------------------
-    Mistake("string where a number goes", "dev", "max_size = 6", 'max_size = "6"', "cluster.node_groups[1].max_size"),
+    Mistake("string where a number goes", "dev", "max_size = 7", 'max_size = "7"', "cluster.node_groups[1].max_size"),
     Mistake("float size", "dev", "storage_gib = 20", "storage_gib = 20.5", "data.database.storage_gib"),
     Mistake("whole-number float size", "dev", "max_size = 3", "max_size = 3.0", "cluster.node_groups[0].max_size"),
     Mistake("float disk size", "staging", "disk_size_gib = 80", "disk_size_gib = 80.5", "cluster.node_groups[1].disk_size_gib"),
@@ -121,7 +121,7 @@ MISTAKES = [
     Mistake("KMS deletion window too short", "dev", "kms_key_deletion_window_days = 7", "kms_key_deletion_window_days = 5", "kms_key_deletion_window_days"),
     # -- numbers out of range ----------------------------------------------------------------------
     Mistake("negative min_size", "dev", DEV_WORKLOAD, DEV_WORKLOAD.replace("min_size = 1", "min_size = -1"), "cluster.node_groups[1].min_size"),
-    Mistake("desired above max", "dev", DEV_WORKLOAD, DEV_WORKLOAD.replace("desired_size = 2", "desired_size = 7"), "cluster.node_groups[1].desired_size"),
+    Mistake("desired above max", "dev", DEV_WORKLOAD, DEV_WORKLOAD.replace("desired_size = 2", "desired_size = 8"), "cluster.node_groups[1].desired_size"),
     Mistake("namespace CPU quota with a unit word", "staging", 'requests_cpu = "8"', 'requests_cpu = "8 cores"', "platform.namespace_budget.requests_cpu"),
     Mistake("quotas promising more CPU than the cluster can grow to", "prod", 'requests_cpu = "48"', 'requests_cpu = "96"', "platform.namespace_budget.requests_cpu"),
     Mistake("memory in GB instead of Gi", "dev", 'container_max_memory = "2Gi"', 'container_max_memory = "2GB"', "platform.namespace_budget.container_max_memory"),

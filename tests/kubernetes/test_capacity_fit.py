@@ -11,29 +11,12 @@ from tests.kubernetes.conftest import CLUSTERS, ENVS
 
 # Where the check finds each [platform.autoscaling.<name>] component.
 AUTOSCALED_SOURCE = {LOKI_READ: "loki read", LOKI_WRITE: "loki write", JAEGER: "jaeger jaeger"}
-# Decided by nobody yet: the lead chooses (docs/capacity.md, "Short"). strict: the mark fails the
-# run as soon as the data fits, so it cannot outlive the shortfall.
-SHORT = {
-    ("dev", "cluster"): (
-        "dev's workload group: 10.05 vCPU needed at maxima (three namespace quotas of 3 vCPU + 1.05 of Loki, Jaeger, "
-        "Elasticsearch and jobs) > 9.36 vCPU available (6 x m6i.large, 1.93 allocatable - 0.37 DaemonSets); the schema's "
-        "namespace_budget check counts 12 nominal vCPUs. Lead to choose: max_size 7, or requests_cpu 2.5"
-    ),
-}
-
-
 @pytest.fixture(scope="module")
 def capacity(stacks):
     return fits(stacks)
 
 
-def _params():
-    for env, layer in CLUSTERS:
-        marks = [pytest.mark.xfail(reason=SHORT[(env, layer)], strict=True)] if (env, layer) in SHORT else []
-        yield pytest.param(env, layer, id=f"{env}-{layer}", marks=marks)
-
-
-@pytest.mark.parametrize("env, layer", list(_params()))
+@pytest.mark.parametrize("env, layer", CLUSTERS, ids=[f"{e}-{c}" for e, c in CLUSTERS])
 def test_pods_fit_their_node_groups_at_maxima(env, layer, capacity):
     groups = [g for g in capacity[0] if (g.env, g.cluster) == (env, layer)]
     assert groups, f"{env} {layer}: no node groups read from the output"
