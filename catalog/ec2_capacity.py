@@ -2,9 +2,10 @@
 back (no cdktf imports; sparki/capacity.py checks the node groups against it).
 
 vCPUs: catalog.aws.ec2_vcpus. Memory: "Amazon EC2 instance types" (Amazon EC2 Instance Types
-guide, general purpose / compute / memory optimised / burstable tables), read 2026-11: the
-current families of catalog.aws.EC2_FAMILIES have 4 GiB per vCPU (m), 2 (c) or 8 (r); the
-burstable t sizes are listed. Pods per node: "Maximum IP addresses per network interface" (same
+guide, general purpose / compute / memory optimised / burstable tables), written down from
+those tables, not re-read from this offline machine: the current families of
+catalog.aws.EC2_FAMILIES have 4 GiB per vCPU (m), 2 (c) or 8 (r); the burstable t sizes are
+listed. Pods per node: "Maximum IP addresses per network interface" (same
 guide) gives network interfaces x IPv4 addresses each; without prefix delegation (our VPC CNI
 configuration, stacks/cluster.py) EKS allows interfaces x (addresses - 1) + 2 pods, the formula
 of amazon-eks-ami's eni-max-pods.txt.
