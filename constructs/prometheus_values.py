@@ -122,6 +122,10 @@ def alertmanager(ctx: ComponentContext, config: Mapping[str, Any], secret: str) 
 def operator(ctx: ComponentContext) -> dict[str, Any]:
     return {
         "resources": resources("100m", "128Mi", "512Mi"),
+        # The config-reloader sidecar the operator adds to Prometheus and Alertmanager: the chart
+        # leaves it without requests, so no node reserved room for it (docs/capacity.md). The
+        # limit is the operator's former default.
+        "prometheusConfigReloader": {"resources": resources("10m", "25Mi", "50Mi")},
         **system_placement(ctx),
         "admissionWebhooks": {"patch": {**system_placement(ctx)}},
     }
@@ -144,6 +148,8 @@ def grafana(ctx: ComponentContext, admin_secret: str, data_sources: list[dict[st
         # Grafana's CloudWatch data source signs with the pod's IRSA role (read-only).
         "serviceAccount": {"create": True, "name": GRAFANA_SERVICE_ACCOUNT, "annotations": {"eks.amazonaws.com/role-arn": role_arn}},
         "sidecar": {
+            # Both watchers (dashboards, data sources) take these; the chart sets none.
+            "resources": resources("10m", "64Mi", "256Mi"),
             "dashboards": {"enabled": True, "label": "grafana_dashboard", "labelValue": "1", "searchNamespace": "ALL"},
             # The data sources below carry the uids the dashboards name; the chart's own
             # Prometheus and Alertmanager entries would be second copies under other uids.

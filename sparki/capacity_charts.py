@@ -124,11 +124,6 @@ CHARTS: dict[str, tuple[ChartWorkload, ...]] = {
 }
 
 _HOOK = "a Helm hook Job that runs once per install or upgrade and is deleted when done; it never runs beside a scale-up"
-_RELOADER_WHY = (
-    "the operator's config-reloader sidecar: its requests come from prometheusOperator.prometheusConfigReloader.resources, "
-    "which the output does not set; it idles between configuration changes. Setting them would count it"
-)
-_GRAFANA_SIDECAR = "Grafana's dashboard/datasource watcher sidecar: grafana.sidecar.resources is not set in the output"
 _EKS_ADDON = (
     "an EKS add-on: AWS installs it with the requests of the add-on version's own manifest, which is not part of "
     "cdktf.out (only its configuration is). Not counted: a group near full has no room left for CoreDNS and the EBS CSI "
@@ -137,10 +132,6 @@ _EKS_ADDON = (
 # "<chart or kind> <workload>/<container>" -> why its requests are not counted.
 EXCEPTIONS: dict[str, str] = {
     "kube-prometheus-stack admission-patch/admission-patch": _HOOK,
-    "kube-prometheus-stack prometheus/config-reloader": _RELOADER_WHY,
-    "kube-prometheus-stack alertmanager/config-reloader": _RELOADER_WHY,
-    "kube-prometheus-stack grafana/grafana-sc-dashboard": _GRAFANA_SIDECAR,
-    "kube-prometheus-stack grafana/grafana-sc-datasources": _GRAFANA_SIDECAR,
     **{f"eks-addon {name}/{name}": _EKS_ADDON for name in (
         "vpc-cni", "kube-proxy", "coredns", "aws-ebs-csi-driver", "eks-pod-identity-agent", "eks-node-monitoring-agent",
     )},
